@@ -1,0 +1,1 @@
+"""Reliability: failure management (Serverless Lens REL 1–2)."""

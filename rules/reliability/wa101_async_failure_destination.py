@@ -1,0 +1,72 @@
+"""WA101: asynchronously invoked functions need somewhere for failed events to go."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from wa_lint.api import Finding, Graph, Pillar, Severity, rule
+
+SAM_FIX = ("Add DeadLetterQueue ({Type: SQS, TargetArn: ...}) or EventInvokeConfig.DestinationConfig.OnFailure "
+           "to the function.")
+CFN_FIX = ("Add DeadLetterConfig.TargetArn (an SQS queue or SNS topic), or an AWS::Lambda::EventInvokeConfig "
+           "with DestinationConfig.OnFailure.Destination.")
+
+
+@rule(
+    id="WA101",
+    name="lambda-async-no-failure-destination",
+    pillar=Pillar.RELIABILITY,
+    severity=Severity.ERROR,
+    lens="REL 2",
+)
+def lambda_async_no_failure_destination(graph: Graph) -> Iterator[Finding]:
+    """An asynchronously invoked function drops events after its retries unless failures go somewhere.
+
+    ## Why
+    Lambda queues an asynchronous event, retries it twice when the function fails, and then
+    discards it. A dead-letter queue (`DeadLetterConfig`) or an on-failure destination
+    (`AWS::Lambda::EventInvokeConfig` with `DestinationConfig.OnFailure`) keeps the event for
+    investigation and replay.
+
+    ## When it fires
+    The function has at least one asynchronous invoker: an S3 notification, SNS subscription,
+    EventBridge / CloudWatch Events rule or schedule, EventBridge Scheduler schedule, CloudWatch
+    Logs subscription filter, IoT rule, SES receipt rule, CodeCommit trigger or Config custom rule
+    (in SAM: `S3`, `SNS`, `Schedule`, `ScheduleV2`, `EventBridgeRule`, `CloudWatchEvent`,
+    `CloudWatchLogs`, `IoTRule` events), or a `Lambda::Permission` for one of those services.
+
+    ## When it stays silent
+    - The function is only invoked synchronously (API Gateway, ALB, function URL, Cognito,
+      Step Functions task) or through event source mappings (failures there are the mapping's
+      and the queue's business: WA102, WA104).
+    - Its invokers are unknown (a permission for an account or `*`).
+    - A DLQ or on-failure destination exists, also when only one `Fn::If` branch sets it.
+
+    ## Fix
+    ```yaml
+    # SAM
+    ProcessUpload:
+      Type: AWS::Serverless::Function
+      Properties:
+        EventInvokeConfig:
+          DestinationConfig:
+            OnFailure: {Type: SQS, Destination: !GetAtt FailedUploads.Arn}
+    ```
+    """
+    for fn in graph.functions():
+        callers = graph.invokers(fn, mode="async")
+        if not callers or graph.failure_destinations(fn):
+            continue
+        sources = [e.src for e in callers]
+        related = [r for r in (graph.resource(s) for s in sources) if r is not None and r is not fn]
+        conditions = {e.condition for e in callers}
+        condition = fn.condition or (conditions.pop() if len(conditions) == 1 else None)
+        name = fn.source_resource or fn.logical_id
+        yield Finding.at(
+            fn,
+            f"{name} is invoked asynchronously by {graph.names(sources)} but has no dead-letter queue "
+            "or on-failure destination: events that still fail after Lambda's two retries are lost",
+            fix=SAM_FIX if fn.source_resource else CFN_FIX,
+            related=related,
+            condition=condition,
+        )

@@ -1,0 +1,21 @@
+"""Shared test helpers: the repository root, and linting a path the way the CLI does."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+@pytest.fixture(autouse=True)
+def _at_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Paths in expected findings are relative to the repository root, as a user would run it."""
+    monkeypatch.chdir(ROOT)
+
+
+def update_snapshots() -> bool:
+    return os.environ.get("WA_LINT_UPDATE_SNAPSHOTS") == "1"

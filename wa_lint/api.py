@@ -1,0 +1,149 @@
+"""What a rule pack needs: the ``@rule`` decorator, severities, pillars and ``Finding``.
+
+Third-party packs import from here only, so this module is the stable plugin API.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from wa_lint.graph.model import Graph
+from wa_lint.model import Resource
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 3, "warning": 2, "info": 1}[self.value]
+
+
+class Pillar(str, Enum):
+    RELIABILITY = "reliability"
+    SECURITY = "security"
+    PERFORMANCE = "performance"
+    COST = "cost"
+    OPERATIONS = "operational-excellence"
+
+    @property
+    def title(self) -> str:
+        return {
+            "reliability": "Reliability",
+            "security": "Security",
+            "performance": "Performance efficiency",
+            "cost": "Cost optimization",
+            "operational-excellence": "Operational excellence",
+        }[self.value]
+
+
+@dataclass(slots=True)
+class Related:
+    """Another resource a finding involves (the invoker, the role, the policy)."""
+
+    resource: str
+    line: int
+    path: str = ""
+
+
+@dataclass(slots=True)
+class Finding:
+    """One problem on one resource. Rules fill the what; the engine stamps rule and file."""
+
+    resource: str
+    resource_type: str
+    line: int
+    column: int
+    message: str
+    fix: str
+    construct_path: str | None = None
+    source_resource: str | None = None
+    condition: str | None = None
+    related: list[Related] = field(default_factory=list)
+    severity: Severity | None = None  # a rule may raise or lower its default per finding
+    rule: str = ""
+    name: str = ""
+    pillar: str = ""
+    path: str = ""
+    stack: str = ""
+
+    @classmethod
+    def at(
+        cls,
+        res: Resource,
+        message: str,
+        fix: str,
+        *,
+        related: list[Resource] | None = None,
+        severity: Severity | None = None,
+        line: int | None = None,
+        condition: str | None = None,
+    ) -> Finding:
+        """A finding on ``res`` at the line the user wrote (the SAM resource for generated ones)."""
+        return cls(
+            resource=res.source_resource or res.logical_id,
+            resource_type=res.type,
+            line=line if line is not None else res.line,
+            column=res.column,
+            message=message,
+            fix=fix,
+            construct_path=res.construct_path,
+            source_resource=res.source_resource,
+            condition=condition or res.condition,
+            related=[Related(r.source_resource or r.logical_id, r.line) for r in related or ()],
+            severity=severity,
+        )
+
+    def sort_key(self) -> tuple[Any, ...]:
+        return (self.path, self.line, self.column, self.rule, self.resource, self.message)
+
+
+RuleFunction = Callable[[Graph], Iterator[Finding]]
+
+
+@dataclass(frozen=True, slots=True)
+class RuleMeta:
+    """A rule's identity and documentation; ``doc`` is the function's docstring."""
+
+    id: str
+    name: str
+    pillar: Pillar
+    severity: Severity
+    lens: str
+    doc: str
+    check: RuleFunction
+    enabled: bool = True
+    pack: str = ""
+
+    @property
+    def summary(self) -> str:
+        return self.doc.strip().splitlines()[0] if self.doc.strip() else self.name
+
+
+def rule(
+    *,
+    id: str,
+    name: str,
+    pillar: Pillar,
+    severity: Severity,
+    lens: str,
+    enabled: bool = True,
+) -> Callable[[RuleFunction], RuleFunction]:
+    """Declare a rule. The decorated function's docstring is its documentation."""
+
+    def register(fn: RuleFunction) -> RuleFunction:
+        doc = inspect.cleandoc(fn.__doc__ or "")
+        meta = RuleMeta(id, name, pillar, severity, lens, doc, fn, enabled, fn.__module__)
+        fn.wa_lint_rule = meta  # type: ignore[attr-defined]
+        return fn
+
+    return register
+
+
+__all__ = ["Finding", "Graph", "Pillar", "Related", "Resource", "RuleMeta", "Severity", "rule"]

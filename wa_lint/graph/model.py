@@ -1,0 +1,173 @@
+"""The resource graph of one stack, and the queries rules ask of it.
+
+A ``networkx.MultiDiGraph`` whose nodes are logical ids (plus ``external:…`` nodes for things the
+template names but does not define: an imported ARN, a service principal) and whose edges have a
+``kind`` from the vocabulary in ``docs/architecture.md``. Indexes by type and by edge kind are kept
+beside it so no rule has to scan the whole graph per resource.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from wa_lint.model import Resource, Stack
+from wa_lint.values import Resolver, target
+
+FUNCTION = "AWS::Lambda::Function"
+STATE_MACHINE = "AWS::StepFunctions::StateMachine"
+
+#: Edge kinds. Builders add edges only of these kinds; rules speak this vocabulary.
+EDGE_KINDS = frozenset(
+    {
+        "ref", "invokes", "on_failure", "on_success", "dead_letter", "executes_as",
+        "grants", "connects", "fronts", "integrates",
+    }
+)
+MODES = frozenset({"sync", "async", "poll"})
+
+
+@dataclass(slots=True)
+class Edge:
+    """One meaningful relation. ``via`` is the resource that expresses it (the permission, the
+    rule, the mapping); ``condition`` the template condition it depends on, if any."""
+
+    src: str
+    dst: str
+    kind: str
+    via: str | None = None
+    condition: str | None = None
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.attrs[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.attrs.get(key, default)
+
+
+class Graph:
+    """The resource graph of one :class:`Stack` with indexes for rules."""
+
+    def __init__(self, stack: Stack) -> None:
+        self.stack = stack
+        self.nx = nx.MultiDiGraph()
+        self.resolver = Resolver(stack.parameters, stack.mappings, stack.resources)
+        self._by_type: dict[str, list[Resource]] = defaultdict(list)
+        self._out: dict[tuple[str, str], list[Edge]] = defaultdict(list)
+        self._in: dict[tuple[str, str], list[Edge]] = defaultdict(list)
+        self._by_kind: dict[str, list[Edge]] = defaultdict(list)
+        self._seen: set[tuple[str, str, str, str | None]] = set()
+        for res in stack.resources.values():
+            self.nx.add_node(res.logical_id, type=res.type, resource=res)
+            self._by_type[res.type].append(res)
+
+    # -- nodes -------------------------------------------------------------------------------
+    def resource(self, logical_id: str | None) -> Resource | None:
+        if logical_id is None:
+            return None
+        return self.stack.resources.get(logical_id)
+
+    def of_type(self, *types: str, include_internal: bool = False) -> list[Resource]:
+        """Resources of the given types, in template order; CDK internals only when asked."""
+        found: list[Resource] = []
+        for t in types:
+            found.extend(r for r in self._by_type.get(t, ()) if include_internal or not r.internal)
+        return found
+
+    def functions(self, include_internal: bool = False) -> list[Resource]:
+        return self.of_type(FUNCTION, include_internal=include_internal)
+
+    def external(self, name: str) -> str:
+        """A node for something outside the template (an import, a principal, a literal ARN)."""
+        node = f"external:{name}"
+        if node not in self.nx:
+            self.nx.add_node(node, type="external", resource=None)
+        return node
+
+    # -- edges -------------------------------------------------------------------------------
+    def add_edge(
+        self,
+        src: str,
+        dst: str,
+        kind: str,
+        via: str | None = None,
+        condition: str | None = None,
+        **attrs: Any,
+    ) -> Edge | None:
+        """Add an edge once: the same (src, dst, kind, via) twice is one edge."""
+        if kind not in EDGE_KINDS:
+            raise ValueError(f"unknown edge kind {kind!r}")
+        key = (src, dst, kind, via)
+        if key in self._seen:
+            return None
+        self._seen.add(key)
+        edge = Edge(src, dst, kind, via, condition, attrs)
+        for node in (src, dst):
+            if node not in self.nx:
+                self.nx.add_node(node, type="external", resource=None)
+        self.nx.add_edge(src, dst, key=kind, kind=kind, via=via, condition=condition, **attrs)
+        self._out[(src, kind)].append(edge)
+        self._in[(dst, kind)].append(edge)
+        self._by_kind[kind].append(edge)
+        return edge
+
+    def edges(self, kind: str) -> list[Edge]:
+        return self._by_kind.get(kind, [])
+
+    def out_edges(self, node: str, kind: str) -> list[Edge]:
+        return self._out.get((node, kind), [])
+
+    def in_edges(self, node: str, kind: str) -> list[Edge]:
+        return self._in.get((node, kind), [])
+
+    # -- questions rules ask ------------------------------------------------------------------
+    def invokers(self, fn: Resource | str, mode: str | None = None) -> list[Edge]:
+        """``invokes`` edges into a function or state machine, optionally of one mode."""
+        node = fn if isinstance(fn, str) else fn.logical_id
+        edges = self.in_edges(node, "invokes")
+        return [e for e in edges if mode is None or e.get("mode") == mode]
+
+    def failure_destinations(self, node: Resource | str) -> list[Edge]:
+        name = node if isinstance(node, str) else node.logical_id
+        return self.out_edges(name, "on_failure")
+
+    def role_of(self, node: Resource | str) -> str | None:
+        name = node if isinstance(node, str) else node.logical_id
+        edges = self.out_edges(name, "executes_as")
+        return edges[0].dst if edges else None
+
+    # -- helpers for builders ------------------------------------------------------------------
+    def target(self, value: Any) -> str | None:
+        """The one resource in this stack that ``value`` points at (see :func:`values.target`)."""
+        return target(value, self.stack.resources)
+
+    def function_target(self, value: Any) -> str | None:
+        """The function a value invokes: a function itself, or the function behind an alias or
+        version (``FunctionName`` of ``AWS::Lambda::Alias``/``Version``)."""
+        seen: set[str] = set()
+        node = self.target(value)
+        while node is not None and node not in seen:
+            seen.add(node)
+            res = self.stack.resources[node]
+            if res.type in (FUNCTION, STATE_MACHINE):
+                return node
+            if res.type in ("AWS::Lambda::Alias", "AWS::Lambda::Version"):
+                node = self.target(res.prop("FunctionName"))
+                continue
+            return None
+        return None
+
+    def names(self, nodes: Iterable[str]) -> str:
+        """Human list of node names for messages: ``A, B and C``."""
+        items = [n.removeprefix("external:") for n in dict.fromkeys(nodes)]
+        if len(items) <= 1:
+            return "".join(items)
+        return ", ".join(items[:-1]) + " and " + items[-1]
+
+    def __iter__(self) -> Iterator[Resource]:
+        return iter(self.stack.resources.values())

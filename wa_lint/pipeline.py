@@ -1,0 +1,95 @@
+"""One source in, one :class:`FileResult` out: load, expand, build the graph, run the rules.
+
+Everything that can go wrong with one file stays in that file's result, so the other files are
+still linted: bad input becomes ``error``; a bug of ours becomes ``internal_error`` with the
+traceback kept for ``--debug``.
+"""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass, field
+
+from wa_lint.api import Finding, RuleMeta
+from wa_lint.discover import Source
+from wa_lint.model import InputError, Stack
+
+
+@dataclass(slots=True)
+class FileResult:
+    """What linting one source produced. Plain data, so it crosses process boundaries."""
+
+    path: str
+    kind: str | None = None
+    stacks: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    internal_error: str | None = None
+    traceback: str | None = None
+    findings: list[Finding] = field(default_factory=list)
+    resources: int = 0
+    skipped: bool = False
+
+    @property
+    def error(self) -> str | None:
+        messages = list(self.errors)
+        if self.internal_error:
+            messages.append(self.internal_error)
+        return "; ".join(messages) if messages else None
+
+
+def load_stacks(source: Source) -> tuple[list[Stack], list[InputError]]:
+    """The stacks of a source: a template file (and its nested stacks) or a cloud assembly."""
+    if source.kind == "cdk":
+        from wa_lint.discover import display_path
+        from wa_lint.expand.cdk import load_cdk_assembly
+
+        return load_cdk_assembly(source.path, display_path)
+    from wa_lint.expand.template import load_template_stacks
+
+    return load_template_stacks(source.path, source.display, source.root, explicit=source.explicit)
+
+
+def run_rules(stack: Stack, rules: list[RuleMeta]) -> list[Finding]:
+    """Build the stack's graph once and run every rule on it; stamp rule and file on findings."""
+    from wa_lint.graph.builders import build_graph
+
+    graph = build_graph(stack)
+    findings: list[Finding] = []
+    for meta in rules:
+        for finding in meta.check(graph):
+            finding.rule = meta.id
+            finding.name = meta.name
+            finding.pillar = meta.pillar.value
+            finding.severity = finding.severity or meta.severity
+            finding.path = stack.path
+            finding.stack = stack.name
+            for rel in finding.related:
+                rel.path = rel.path or stack.path
+            findings.append(finding)
+    return findings
+
+
+def lint_source(source: Source, rules: list[RuleMeta]) -> FileResult:
+    """Lint one source; never raises."""
+    result = FileResult(path=source.display, kind="cdk" if source.kind == "cdk" else None)
+    try:
+        stacks, errors = load_stacks(source)
+        result.errors.extend(str(e) for e in errors)
+        if not stacks and not errors:
+            result.skipped = True
+            return result
+        if result.kind is None and stacks:
+            result.kind = stacks[0].kind
+        for stack in stacks:
+            result.stacks.append(stack.name)
+            result.resources += len(stack.resources)
+            result.findings.extend(run_rules(stack, rules))
+    except InputError as exc:
+        result.errors.append(str(exc))
+    except RecursionError:
+        result.errors.append(f"{source.display}: template nests too deeply to analyse")
+    except Exception as exc:  # noqa: BLE001 - a bug of ours must not stop the other files
+        result.internal_error = f"{source.display}: internal error: {type(exc).__name__}: {exc}"
+        result.traceback = traceback.format_exc()
+    result.findings.sort(key=Finding.sort_key)
+    return result

@@ -1,0 +1,89 @@
+"""Rule packs: the built-in one and third-party ones load the same way, through entry points.
+
+A pack is a module or package named by an entry point in the ``wa_lint.rules`` group; every
+function in it (and in its submodules) decorated with ``@rule`` is a rule.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from importlib.metadata import entry_points
+from types import ModuleType
+
+from wa_lint.api import RuleMeta
+
+ENTRY_POINT_GROUP = "wa_lint.rules"
+BUILTIN_PACK = "wa_lint.rules"
+
+
+class PluginError(Exception):
+    """A rule pack that cannot be loaded or that clashes with another."""
+
+
+def _modules(pack: str) -> list[ModuleType]:
+    root = importlib.import_module(pack)
+    found = [root]
+    if hasattr(root, "__path__"):
+        for info in pkgutil.walk_packages(root.__path__, prefix=f"{pack}."):
+            found.append(importlib.import_module(info.name))
+    return found
+
+
+def _pack_names() -> list[str]:
+    names = [ep.value.split(":")[0] for ep in entry_points(group=ENTRY_POINT_GROUP)]
+    if BUILTIN_PACK not in names:  # running from a source tree without installed metadata
+        names.insert(0, BUILTIN_PACK)
+    return list(dict.fromkeys(names))
+
+
+def load_rules() -> list[RuleMeta]:
+    """Every rule of every installed pack, sorted by id. Duplicate ids are an error."""
+    rules: dict[str, RuleMeta] = {}
+    for pack in _pack_names():
+        try:
+            modules = _modules(pack)
+        except Exception as exc:  # a broken third-party pack must not hide the others' cause
+            raise PluginError(f"cannot load rule pack {pack}: {exc}") from exc
+        for module in modules:
+            for obj in vars(module).values():
+                meta = getattr(obj, "wa_lint_rule", None)
+                if not isinstance(meta, RuleMeta):
+                    continue
+                other = rules.get(meta.id)
+                if other is not None and other.check is not meta.check:
+                    raise PluginError(f"rule id {meta.id} is defined by {other.pack} and {meta.pack}")
+                rules[meta.id] = meta
+    return sorted(rules.values(), key=lambda m: m.id)
+
+
+def select_rules(
+    rules: list[RuleMeta], select: list[str] | None = None, ignore: list[str] | None = None
+) -> list[RuleMeta]:
+    """Rules to run: enabled ones, or exactly those selected (ids, names or id prefixes like
+    ``WA1``), minus ignored ones. Unknown selectors are a usage error."""
+
+    def matches(meta: RuleMeta, selector: str) -> bool:
+        s = selector.strip()
+        return s.upper() == meta.id or s == meta.name or (s.upper().startswith("WA") and meta.id.startswith(s.upper()))
+
+    for selector in (select or []) + (ignore or []):
+        if selector.strip().upper() == "ALL":
+            continue
+        if not any(matches(m, selector) for m in rules):
+            raise PluginError(f"unknown rule {selector!r} (see `wa-lint rules`)")
+    if select:
+        if any(s.strip().upper() == "ALL" for s in select):
+            chosen = list(rules)
+        else:
+            chosen = [m for m in rules if any(matches(m, s) for s in select)]
+    else:
+        chosen = [m for m in rules if m.enabled]
+    return [m for m in chosen if not any(matches(m, s) for s in ignore or [])]
+
+
+def find_rule(rules: list[RuleMeta], key: str) -> RuleMeta | None:
+    for meta in rules:
+        if key.upper() == meta.id or key == meta.name:
+            return meta
+    return None

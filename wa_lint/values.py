@@ -1,0 +1,294 @@
+"""Intrinsic functions: which resources a value points at, and what it evaluates to when it can.
+
+Two questions, kept apart on purpose. *Which resources does this value reference?* is always
+answerable (it only walks the structure) and feeds ``ref`` edges and target lookups. *What is this
+value?* is answered only when the template determines it; otherwise the answer is an explicit
+:class:`Unknown`, never a guess. Parameters resolve to their defaults; ``Fn::If`` is unknown unless
+both branches agree (rules that care look at both branches with :func:`branches`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from wa_lint.model import Unknown
+
+SUB_VARIABLE = re.compile(r"\$\{([^!}][^}]*)\}")
+NO_VALUE = "AWS::NoValue"
+
+#: Pseudo parameters with a value that does not depend on where the stack is deployed.
+#: Region and account do, so they stay unknown.
+KNOWN_PSEUDO = {"AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com"}
+PSEUDO_PREFIX = "AWS::"
+
+INTRINSICS = frozenset(
+    {
+        "Ref", "Fn::GetAtt", "Fn::Sub", "Fn::Join", "Fn::Select", "Fn::Split", "Fn::If",
+        "Fn::ImportValue", "Fn::FindInMap", "Fn::Base64", "Fn::GetAZs", "Fn::Cidr",
+        "Fn::Equals", "Fn::And", "Fn::Or", "Fn::Not", "Condition", "Fn::Transform",
+        "Fn::Length", "Fn::ToJsonString", "Fn::ValueOf", "Fn::Contains",
+    }
+)
+
+
+def intrinsic(value: Any) -> tuple[str, Any] | None:
+    """``(name, argument)`` when ``value`` is a one-key intrinsic mapping, else None."""
+    if isinstance(value, dict) and len(value) == 1:
+        key, arg = next(iter(value.items()))
+        if key in INTRINSICS:
+            return key, arg
+    return None
+
+
+def sub_parts(arg: Any) -> tuple[str, dict[str, Any]] | None:
+    """The template string and variable map of an ``Fn::Sub`` in either form."""
+    if isinstance(arg, str):
+        return arg, {}
+    if isinstance(arg, list) and arg and isinstance(arg[0], str):
+        variables = arg[1] if len(arg) > 1 and isinstance(arg[1], dict) else {}
+        return arg[0], variables
+    return None
+
+
+def getatt_parts(arg: Any) -> tuple[str, str] | None:
+    """``(logical id, attribute)`` of an ``Fn::GetAtt`` in list or dotted form."""
+    if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str):
+        attr = arg[1] if isinstance(arg[1], str) else ""
+        return arg[0], attr
+    if isinstance(arg, str) and "." in arg:
+        name, attr = arg.split(".", 1)
+        return name, attr
+    return None
+
+
+def references(value: Any) -> Iterator[tuple[str, str | None]]:
+    """Every ``(name, attribute)`` that ``value`` references through Ref, GetAtt or Sub.
+
+    Names may be resources, parameters or pseudo parameters; the caller filters.
+    """
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            fn = intrinsic(item)
+            if fn is None:
+                stack.extend(item.values())
+                continue
+            name, arg = fn
+            if name == "Ref" and isinstance(arg, str):
+                yield arg, None
+            elif name == "Fn::GetAtt":
+                parts = getatt_parts(arg)
+                if parts:
+                    yield parts
+                elif isinstance(arg, list):
+                    stack.extend(arg)
+            elif name == "Fn::Sub":
+                parts_ = sub_parts(arg)
+                if parts_ is not None:
+                    text, variables = parts_
+                    for var in SUB_VARIABLE.findall(text):
+                        if var in variables:
+                            continue
+                        ref, _, attr = var.partition(".")
+                        yield ref.strip(), attr or None
+                    stack.extend(variables.values())
+            else:
+                stack.append(arg)
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def referenced_resources(value: Any, resource_ids: Mapping[str, Any] | set[str]) -> list[str]:
+    """Logical ids of resources (not parameters) that ``value`` references, in first-seen order."""
+    seen: dict[str, None] = {}
+    for name, _attr in references(value):
+        if name in resource_ids:
+            seen.setdefault(name, None)
+    return list(seen)
+
+
+def target(value: Any, resource_ids: Mapping[str, Any] | set[str]) -> str | None:
+    """The one resource an ARN/name-like value points at, or None when it is not exactly one.
+
+    Understands ``Ref X``, ``GetAtt X.Arn``, ``Sub "…${X.Arn}…"``, ``Join`` and ``Select``/``Split``
+    pieces of them, as CDK writes ARNs. ``Fn::If`` with two different targets is ambiguous: None.
+    """
+    found = referenced_resources(value, resource_ids)
+    return found[0] if len(found) == 1 else None
+
+
+def branches(value: Any, condition: str | None = None) -> Iterator[tuple[str | None, Any]]:
+    """Each concrete alternative of a value under ``Fn::If``, with the condition that selects it.
+
+    ``AWS::NoValue`` alternatives are yielded as None values so callers can see "absent".
+    """
+    fn = intrinsic(value)
+    if fn and fn[0] == "Fn::If" and isinstance(fn[1], list) and len(fn[1]) == 3:
+        cond, yes, no = fn[1]
+        cond_name = cond if isinstance(cond, str) else None
+        yield from branches(yes, cond_name)
+        yield from branches(no, f"!{cond_name}" if cond_name else None)
+        return
+    if fn and fn[0] == "Ref" and fn[1] == NO_VALUE:
+        yield condition, None
+        return
+    yield condition, value
+
+
+class Resolver:
+    """Evaluates values of one template where the template determines them."""
+
+    def __init__(
+        self,
+        parameters: Mapping[str, Any] | None = None,
+        mappings: Mapping[str, Any] | None = None,
+        resource_ids: Mapping[str, Any] | set[str] | None = None,
+    ) -> None:
+        self.parameters = parameters or {}
+        self.mappings = mappings or {}
+        self.resource_ids = resource_ids if resource_ids is not None else set()
+
+    def resolve(self, value: Any, depth: int = 0) -> Any:
+        """The literal value, with nested intrinsics evaluated, or an :class:`Unknown`."""
+        if depth > 50:
+            return Unknown("nesting too deep")
+        if isinstance(value, list):
+            return [self.resolve(v, depth + 1) for v in value]
+        if not isinstance(value, dict):
+            return value
+        fn = intrinsic(value)
+        if fn is None:
+            return {k: self.resolve(v, depth + 1) for k, v in value.items()}
+        name, arg = fn
+        handler = _HANDLERS.get(name)
+        if handler is None:
+            return Unknown(name)
+        try:
+            return handler(self, arg, depth + 1)
+        except (TypeError, ValueError, IndexError, KeyError, AttributeError):
+            return Unknown(f"malformed {name}")
+
+    def scalar(self, value: Any) -> Any:
+        """Like :meth:`resolve`, but anything that is not a plain scalar is unknown."""
+        result = self.resolve(value)
+        if isinstance(result, (str, int, float, bool)) or result is None:
+            return result
+        return Unknown("not a scalar")
+
+    def ref(self, name: str) -> Any:
+        if name in KNOWN_PSEUDO:
+            return KNOWN_PSEUDO[name]
+        if name == NO_VALUE:
+            return None
+        if name.startswith(PSEUDO_PREFIX):
+            return Unknown(name)
+        param = self.parameters.get(name)
+        if isinstance(param, dict):
+            if "Default" in param and param.get("NoEcho") not in (True, "true", "True"):
+                default = param["Default"]
+                ptype = str(param.get("Type", ""))
+                if "List" in ptype and isinstance(default, str):
+                    return [s.strip() for s in default.split(",")]
+                if ptype.startswith("AWS::SSM::Parameter::Value"):
+                    return Unknown(f"SSM parameter {name}")
+                return default
+            return Unknown(f"parameter {name}")
+        return Unknown(f"Ref {name}")
+
+
+def _ref(r: Resolver, arg: Any, depth: int) -> Any:
+    return r.ref(arg) if isinstance(arg, str) else Unknown("malformed Ref")
+
+
+def _sub(r: Resolver, arg: Any, depth: int) -> Any:
+    parts = sub_parts(arg)
+    if parts is None:
+        return Unknown("malformed Fn::Sub")
+    text, variables = parts
+    unknown: list[Unknown] = []
+
+    def replace(match: re.Match[str]) -> str:
+        var = match.group(1).strip()
+        if var in variables:
+            value = r.resolve(variables[var], depth + 1)
+        elif "." in var:
+            value = Unknown(f"GetAtt {var}")
+        else:
+            value = r.ref(var)
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            return str(value)
+        unknown.append(value if isinstance(value, Unknown) else Unknown(var))
+        return ""
+
+    result = SUB_VARIABLE.sub(replace, text)
+    if unknown:
+        return unknown[0]
+    return result.replace("${!", "${")
+
+
+def _join(r: Resolver, arg: Any, depth: int) -> Any:
+    sep, items = arg
+    items = r.resolve(items, depth)
+    if not isinstance(sep, str) or not isinstance(items, list):
+        return Unknown("Fn::Join")
+    if any(not isinstance(i, (str, int, float)) or isinstance(i, bool) for i in items):
+        return Unknown("Fn::Join of unknown parts")
+    return sep.join(str(i) for i in items)
+
+
+def _select(r: Resolver, arg: Any, depth: int) -> Any:
+    index, items = r.resolve(arg[0], depth), r.resolve(arg[1], depth)
+    if isinstance(items, list) and isinstance(index, (int, str)) and not isinstance(index, bool):
+        return items[int(index)]
+    return Unknown("Fn::Select")
+
+
+def _split(r: Resolver, arg: Any, depth: int) -> Any:
+    sep, text = arg[0], r.resolve(arg[1], depth)
+    if isinstance(sep, str) and isinstance(text, str):
+        return text.split(sep)
+    return Unknown("Fn::Split")
+
+
+def _if(r: Resolver, arg: Any, depth: int) -> Any:
+    _cond, yes, no = arg
+    a, b = r.resolve(yes, depth), r.resolve(no, depth)
+    if not isinstance(a, Unknown) and a == b:
+        return a
+    return Unknown("Fn::If")
+
+
+def _find_in_map(r: Resolver, arg: Any, depth: int) -> Any:
+    keys = [r.resolve(k, depth) for k in arg[:3]]
+    if any(not isinstance(k, str) for k in keys):
+        return Unknown("Fn::FindInMap")
+    value = r.mappings.get(keys[0], {})
+    for key in keys[1:]:
+        if not isinstance(value, dict) or key not in value:
+            return Unknown("Fn::FindInMap")
+        value = value[key]
+    return r.resolve(value, depth)
+
+
+def _unknown(name: str) -> Any:
+    return lambda r, arg, depth: Unknown(name)
+
+
+_HANDLERS: dict[str, Any] = {
+    "Ref": _ref,
+    "Fn::Sub": _sub,
+    "Fn::Join": _join,
+    "Fn::Select": _select,
+    "Fn::Split": _split,
+    "Fn::If": _if,
+    "Fn::FindInMap": _find_in_map,
+    "Fn::GetAtt": _unknown("Fn::GetAtt"),
+    "Fn::ImportValue": _unknown("Fn::ImportValue"),
+}
+
+
+def is_unknown(value: Any) -> bool:
+    return isinstance(value, Unknown)
