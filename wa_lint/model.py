@@ -181,6 +181,7 @@ def resources_from_template(template: dict[str, Any]) -> dict[str, Resource]:
             depends_on = ()
         metadata = body.get("Metadata")
         condition = body.get("Condition")
+        cdk_path = metadata.get("aws:cdk:path") if isinstance(metadata, dict) else None
         resources[str(logical_id)] = Resource(
             logical_id=str(logical_id),
             type=body["Type"],
@@ -190,6 +191,7 @@ def resources_from_template(template: dict[str, Any]) -> dict[str, Resource]:
             condition=condition if isinstance(condition, str) else None,
             metadata=metadata if isinstance(metadata, dict) else {},
             depends_on=depends_on,
+            construct_path=cdk_path if isinstance(cdk_path, str) else None,
             attributes={k: v for k, v in body.items() if k not in ("Type", "Properties", "Metadata")},
         )
     return resources

@@ -61,7 +61,7 @@ def lambda_async_no_failure_destination(graph: Graph) -> Iterator[Finding]:
         related = [r for r in (graph.resource(s) for s in sources) if r is not None and r is not fn]
         conditions = {e.condition for e in callers}
         condition = fn.condition or (conditions.pop() if len(conditions) == 1 else None)
-        name = fn.source_resource or fn.logical_id
+        name = graph.label(fn.logical_id)
         yield Finding.at(
             fn,
             f"{name} is invoked asynchronously by {graph.names(sources)} but has no dead-letter queue "

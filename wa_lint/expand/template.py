@@ -12,7 +12,7 @@ from typing import Any
 from wa_lint.expand.language_extensions import expand_language_extensions, uses_language_extensions
 from wa_lint.expand.sam import expand_sam, is_sam
 from wa_lint.load import load_file
-from wa_lint.model import InputError, Kind, Stack, mark_of, resources_from_template, section
+from wa_lint.model import InputError, Kind, Unknown, Stack, mark_of, resources_from_template, section
 
 MAX_NESTING = 8
 REMOTE_PREFIXES = ("http://", "https://", "s3://")
@@ -27,7 +27,7 @@ def template_problem(data: Any) -> str | None:
     if not isinstance(data, dict):
         return "not a CloudFormation template: the document is not a mapping"
     resources = data.get("Resources")
-    declared = "AWSTemplateFormatVersion" in data or is_sam(data)
+    declared = "AWSTemplateFormatVersion" in data or is_sam(data) or uses_language_extensions(data)
     if isinstance(resources, dict) and resources:
         typed = [v for v in resources.values() if isinstance(v, dict) and isinstance(v.get("Type"), str)]
         if typed or declared:
@@ -45,11 +45,16 @@ def check_resources(data: dict[str, Any], display: str) -> None:
     """CloudFormation rejects resources that are not mappings with a string ``Type``: so do we."""
     resources = data["Resources"]
     for logical_id, body in resources.items():
+        if str(logical_id).startswith("Fn::ForEach::"):
+            continue  # a loop, checked by the LanguageExtensions expansion
         mark = mark_of(resources, logical_id)
         line = mark.line if mark else None
         if not isinstance(body, dict):
             raise InputError(display, line, f"resource {logical_id} must be a mapping")
-        if not isinstance(body.get("Type"), str):
+        rtype = body.get("Type")
+        if isinstance(rtype, Unknown):
+            continue  # e.g. `Type: !Rain::Module …`: tolerated, the resource is not analysed
+        if not isinstance(rtype, str):
             raise InputError(display, line, f"resource {logical_id} has no Type")
 
 

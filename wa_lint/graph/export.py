@@ -40,7 +40,7 @@ def graph_dict(graph: Graph) -> dict[str, Any]:
             "internal": res.internal if res else False,
         })
     edges = []
-    for kind in sorted(graph._by_kind):
+    for kind in graph.edge_kinds():
         for e in graph.edges(kind):
             edges.append({"from": e.src, "to": e.dst, "kind": e.kind, "via": e.via, "condition": e.condition,
                           **{k: v for k, v in e.attrs.items() if isinstance(v, (str, int, float, bool, type(None)))}})
@@ -55,7 +55,7 @@ def graph_dot(graph: Graph) -> str:
     lines = [f"  subgraph {_dot_id('cluster_' + graph.stack.name)} {{", f"    label={_dot_id(graph.stack.path)};"]
     for node, data in graph.nx.nodes(data=True):
         lines.append(f"    {_dot_id(node)} [label={_dot_id(node + chr(10) + str(data.get('type')))}];")
-    for kind in sorted(graph._by_kind):
+    for kind in graph.edge_kinds():
         if kind == "ref":
             continue
         for e in graph.edges(kind):

@@ -119,6 +119,10 @@ class Graph:
     def edges(self, kind: str) -> list[Edge]:
         return self._by_kind.get(kind, [])
 
+    def edge_kinds(self) -> list[str]:
+        """Kinds present in this graph, sorted."""
+        return sorted(self._by_kind)
+
     def out_edges(self, node: str, kind: str) -> list[Edge]:
         return self._out.get((node, kind), [])
 
@@ -162,9 +166,24 @@ class Graph:
             return None
         return None
 
+    def label(self, node: str) -> str:
+        """How a message names a node: the construct for CDK output, the SAM resource it came
+        from for generated resources, the service or ARN for external nodes."""
+        res = self.resource(node)
+        if res is None:
+            return node.removeprefix("external:")
+        if res.construct_path:
+            parts = res.construct_path.split("/")[1:]
+            if len(parts) > 1 and parts[-1] in ("Resource", "Default"):
+                parts = parts[:-1]
+            return "/".join(parts) or res.logical_id
+        if res.source_resource and res.source_resource != res.logical_id:
+            return f"{res.logical_id} (from SAM {res.source_resource})"
+        return res.logical_id
+
     def names(self, nodes: Iterable[str]) -> str:
         """Human list of node names for messages: ``A, B and C``."""
-        items = [n.removeprefix("external:") for n in dict.fromkeys(nodes)]
+        items = [self.label(n) for n in dict.fromkeys(nodes)]
         if len(items) <= 1:
             return "".join(items)
         return ", ".join(items[:-1]) + " and " + items[-1]
