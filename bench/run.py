@@ -108,7 +108,8 @@ def main() -> None:
         "",
         f"Measured {time.strftime('%Y-%m-%d')} by `bench/run.py` in one run on {platform.machine()}, "
         f"{os.cpu_count()} CPUs, Python {platform.python_version()}. wa-lint runs with `--jobs 1`. "
-        "Ratios are the other tool's time (or memory) divided by wa-lint's: above 1× means wa-lint is faster (or smaller).",
+        "Ratios are the other tool's time (or memory) divided by wa-lint's: "
+        "above 1× means wa-lint is faster (or smaller).",
         "",
         f"## One small template, cold start (`bench/small.yaml`, median of {args.repeat})",
         "",

@@ -12,7 +12,8 @@ def test_every_package_is_listed_in_pyproject() -> None:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
     listed = set(config["packages"])
     found = {p.parent.relative_to(ROOT).as_posix().replace("/", ".") for p in (ROOT / "wa_lint").rglob("__init__.py")}
-    found |= {"wa_lint." + p.parent.relative_to(ROOT).as_posix().replace("/", ".") for p in (ROOT / "rules").rglob("__init__.py")}
+    found |= {"wa_lint." + p.parent.relative_to(ROOT).as_posix().replace("/", ".")
+              for p in (ROOT / "rules").rglob("__init__.py")}
     assert found == listed
 
 

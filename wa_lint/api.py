@@ -8,14 +8,14 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from wa_lint.graph.model import Graph
 from wa_lint.model import Resource
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"
@@ -25,7 +25,7 @@ class Severity(str, Enum):
         return {"error": 3, "warning": 2, "info": 1}[self.value]
 
 
-class Pillar(str, Enum):
+class Pillar(StrEnum):
     RELIABILITY = "reliability"
     SECURITY = "security"
     PERFORMANCE = "performance"
@@ -33,7 +33,7 @@ class Pillar(str, Enum):
     OPERATIONS = "operational-excellence"
 
     @property
-    def title(self) -> str:
+    def label(self) -> str:
         return {
             "reliability": "Reliability",
             "security": "Security",

@@ -34,10 +34,12 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("paths", nargs="*", default=["."], help="files or directories (default: .)")
     report.add_argument("--format", choices=["text", "json"], default="text")
     report.add_argument("--output", "-o", help="write the report to this file")
-    report.add_argument("--select", action="append", help="only these rules (ids, names, prefixes; comma-separated)")
+    report.add_argument("--select", action="append",
+                        help="only these rules (ids, names, prefixes; comma-separated)")
     report.add_argument("--ignore", action="append", help="skip these rules")
     report.add_argument("--fail-on", choices=["error", "warning", "info", "never"], default="error")
-    report.add_argument("--jobs", "-j", type=int, default=None, help="parallel processes (default: CPUs for many files)")
+    report.add_argument("--jobs", "-j", type=int, default=None,
+                        help="parallel processes (default: all CPUs when there are many files)")
     report.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
 
     rules = sub.add_parser("rules", help="list the available rules")
@@ -136,7 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
-    except Exception as exc:  # noqa: BLE001 - never show a traceback unless asked
+    except Exception as exc:
         if getattr(args, "debug", False):
             raise
         print(f"wa-lint: internal error: {type(exc).__name__}: {exc} (rerun with --debug)", file=sys.stderr)

@@ -32,7 +32,7 @@ def rules_markdown_table(rules: list[RuleMeta]) -> str:
     rows = ["| id | name | pillar | severity | lens | what it checks |", "| --- | --- | --- | --- | --- | --- |"]
     for m in rules:
         default = "" if m.enabled else " (off by default)"
-        rows.append(f"| [{m.id}](docs/rules/{m.id}.md) | `{m.name}` | {m.pillar.title} | {m.severity.value}{default} "
+        rows.append(f"| [{m.id}](docs/rules/{m.id}.md) | `{m.name}` | {m.pillar.label} | {m.severity.value}{default} "
                     f"| {m.lens} | {m.summary} |")
     return "\n".join(rows) + "\n"
 
@@ -42,7 +42,7 @@ def explain(meta: RuleMeta) -> str:
     header = [
         f"# {meta.id} {meta.name}",
         "",
-        f"- Pillar: {meta.pillar.title}",
+        f"- Pillar: {meta.pillar.label}",
         f"- Severity: {meta.severity.value}{'' if meta.enabled else ' (off by default; enable with --select)'}",
         f"- Serverless Lens: {meta.lens}",
         "",

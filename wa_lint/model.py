@@ -42,7 +42,7 @@ class MarkedDict(dict):  # type: ignore[type-arg]
     mapping itself (its first key for block mappings), ``key_marks`` the position of each key.
     """
 
-    __slots__ = ("mark", "key_marks")
+    __slots__ = ("key_marks", "mark")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

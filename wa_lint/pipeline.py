@@ -88,7 +88,7 @@ def lint_source(source: Source, rules: list[RuleMeta]) -> FileResult:
         result.errors.append(str(exc))
     except RecursionError:
         result.errors.append(f"{source.display}: template nests too deeply to analyse")
-    except Exception as exc:  # noqa: BLE001 - a bug of ours must not stop the other files
+    except Exception as exc:
         result.internal_error = f"{source.display}: internal error: {type(exc).__name__}: {exc}"
         result.traceback = traceback.format_exc()
     result.findings.sort(key=Finding.sort_key)

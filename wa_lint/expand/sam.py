@@ -22,7 +22,7 @@ from typing import Any
 
 from wa_lint.model import InputError, Mark, Resource, mark_of, resources_from_template
 
-from .sam_link import graft, mark_sources, plain_copy, take_sources
+from .sam_link import graft, longest_prefix, mark_sources, plain_copy, take_sources
 from .sam_local import LocalPaths, swap_local_paths
 
 __all__ = ["SAM_TRANSFORM", "expand_sam", "is_sam"]
@@ -40,16 +40,29 @@ def is_sam(template: dict[str, Any]) -> bool:
     return transform == SAM_TRANSFORM
 
 
-def expand_sam(template: dict[str, Any], display_path: str, base_dir: Path) -> tuple[dict[str, Any], dict[str, Resource]]:
+def expand_sam(
+    template: dict[str, Any], display_path: str, base_dir: Path
+) -> tuple[dict[str, Any], dict[str, Resource]]:
     """Translate a SAM template to CloudFormation and return it with its annotated resources.
 
     ``template`` is not modified. Local paths are resolved against ``base_dir``. Raises
     :class:`InputError` (and nothing else) when the template cannot be translated.
     """
+    try:
+        return _expand(template, base_dir)
+    except InputError:
+        raise
+    except Exception as exc:
+        raise _input_error(exc, display_path, template) from (None if _translator_messages(exc) else exc)
+
+
+def _expand(template: dict[str, Any], base_dir: Path) -> tuple[dict[str, Any], dict[str, Resource]]:
+    from . import sam_translate  # lazily: the translator costs ~0.6 s to import
+
     work = plain_copy(template)
     local_paths = swap_local_paths(work, base_dir)
     mark_sources(work)
-    translated = plain_copy(_translate(work, display_path, template))
+    translated = plain_copy(sam_translate.translate(work))
     sources = take_sources(translated, template)
     translated = graft(translated, template)
     resources = resources_from_template(translated)
@@ -57,20 +70,14 @@ def expand_sam(template: dict[str, Any], display_path: str, base_dir: Path) -> t
     return translated, dict(sorted(resources.items(), key=lambda item: _order(item[1])))
 
 
-def _translate(work: dict[str, Any], display_path: str, original: dict[str, Any]) -> dict[str, Any]:
-    """Run the translator; turn every failure into an :class:`InputError`."""
-    try:
-        from . import sam_translate
-
-        return sam_translate.translate(work)
-    except InputError:
-        raise
-    except Exception as exc:
-        messages = _translator_messages(exc)
-        if messages is None:
-            detail = _one_line(str(exc)) or "no details"
-            raise InputError(display_path, None, f"SAM translation failed: {type(exc).__name__}: {detail}") from exc
-        raise InputError(display_path, _offending_line(messages, original), "; ".join(messages)) from None
+def _input_error(exc: Exception, display_path: str, original: dict[str, Any]) -> InputError:
+    """The translator's rejection in its own words, on the offending resource's line; anything else
+    (a translator bug, an input it did not anticipate) as a SAM translation failure."""
+    messages = _translator_messages(exc)
+    if messages is None:
+        detail = _one_line(str(exc)) or "no details"
+        return InputError(display_path, None, f"SAM translation failed: {type(exc).__name__}: {detail}")
+    return InputError(display_path, _offending_line(messages, original), "; ".join(messages))
 
 
 def _translator_messages(exc: Exception) -> list[str] | None:
@@ -91,16 +98,23 @@ def _one_line(text: str) -> str:
 
 
 def _offending_line(messages: list[str], original: dict[str, Any]) -> int | None:
-    """Line of the first resource of ``original`` named (as ``[Id]``) in the messages."""
+    """Line of the first resource of ``original`` the messages name (``[Id]``), else of ``Globals``
+    when a message is about it, else None.
+
+    A generated id (``[FnWork]``, an event's mapping) stands for the SAM resource it starts with.
+    """
     resources = original.get("Resources")
-    if not isinstance(resources, dict):
-        return None
+    resources = resources if isinstance(resources, dict) else {}
     for message in messages:
         for bracketed in _BRACKETED.findall(message):
             for word in _WORD.findall(bracketed):
-                mark = mark_of(resources, word) if word in resources else None
+                source = word if word in resources else longest_prefix(word, resources)
+                mark = mark_of(resources, source) if source is not None else None
                 if mark is not None:
                     return mark.line
+    if any("'Globals'" in message for message in messages):
+        mark = mark_of(original, "Globals") if "Globals" in original else None
+        return mark.line if mark is not None else None
     return None
 
 
@@ -127,14 +141,17 @@ def _inherited_metadata(own: dict[str, Any], sam_body: Any) -> dict[str, Any]:
 
     The translator copied it onto most generated resources already; implicit APIs and other
     resources generated outside the SAM resource's own translation inherit it here, so that a
-    suppression written on the SAM resource covers everything it stands for.
+    suppression written on the SAM resource covers everything it stands for. Metadata the
+    translator wrote itself (``aws:sam:connectors``) is kept alongside.
     """
     user = sam_body.get("Metadata") if isinstance(sam_body, dict) else None
     if not isinstance(user, dict) or not user:
         return own
-    return graft(own, user) if own else user
+    return graft({**user, **own}, user)
 
 
-def _order(resource: Resource) -> tuple[bool, int, int]:
-    """Source order: resources without a known line go last; ties keep the translator's order."""
-    return (resource.line == 0, resource.line, resource.column)
+def _order(resource: Resource) -> tuple[bool, int, int, bool]:
+    """Source order: resources without a known line go last, the resource that keeps its SAM
+    resource's logical id leads the ones generated with it, and ties keep the translator's order."""
+    renamed = resource.source_resource is not None and resource.source_resource != resource.logical_id
+    return (resource.line == 0, resource.line, resource.column, renamed)

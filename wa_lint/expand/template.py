@@ -12,7 +12,7 @@ from typing import Any
 from wa_lint.expand.language_extensions import expand_language_extensions, uses_language_extensions
 from wa_lint.expand.sam import expand_sam, is_sam
 from wa_lint.load import load_file
-from wa_lint.model import InputError, Kind, Unknown, Stack, mark_of, resources_from_template, section
+from wa_lint.model import InputError, Kind, Stack, Unknown, mark_of, resources_from_template, section
 
 MAX_NESTING = 8
 REMOTE_PREFIXES = ("http://", "https://", "s3://")

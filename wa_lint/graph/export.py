@@ -44,7 +44,8 @@ def graph_dict(graph: Graph) -> dict[str, Any]:
         for e in graph.edges(kind):
             edges.append({"from": e.src, "to": e.dst, "kind": e.kind, "via": e.via, "condition": e.condition,
                           **{k: v for k, v in e.attrs.items() if isinstance(v, (str, int, float, bool, type(None)))}})
-    return {"stack": graph.stack.name, "path": graph.stack.path, "kind": graph.stack.kind, "nodes": nodes, "edges": edges}
+    stack = graph.stack
+    return {"stack": stack.name, "path": stack.path, "kind": stack.kind, "nodes": nodes, "edges": edges}
 
 
 def _dot_id(name: str) -> str:

@@ -6,7 +6,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from wa_lint import __version__
 from wa_lint.api import Finding, RuleMeta, Severity
 from wa_lint.pipeline import FileResult
 

@@ -73,7 +73,7 @@ def pillar_lines(report: Report) -> list[Text]:
     lines = []
     for pillar in Pillar:
         c = counts.get(pillar.value, Counter())
-        text = Text(f"  {pillar.title:<25}")
+        text = Text(f"  {pillar.label:<25}")
         if not c:
             text.append("ok", style="green")
         for sev in Severity:
