@@ -86,8 +86,16 @@ class Finding:
         condition: str | None = None,
     ) -> Finding:
         """A finding on ``res`` at the line the user wrote (the SAM resource for generated ones)."""
+        name = res.source_resource or res.logical_id
+        seen = {name}
+        related_list = []
+        for r in related or ():
+            other = r.source_resource or r.logical_id
+            if other not in seen:  # a SAM event's generated rule is the function the user wrote
+                seen.add(other)
+                related_list.append(Related(other, r.line))
         return cls(
-            resource=res.source_resource or res.logical_id,
+            resource=name,
             resource_type=res.type,
             line=line if line is not None else res.line,
             column=res.column,
@@ -96,7 +104,7 @@ class Finding:
             construct_path=res.construct_path,
             source_resource=res.source_resource,
             condition=condition or res.condition,
-            related=[Related(r.source_resource or r.logical_id, r.line) for r in related or ()],
+            related=related_list,
             severity=severity,
         )
 

@@ -46,6 +46,7 @@ def explain(meta: RuleMeta) -> str:
         f"- Severity: {meta.severity.value}{'' if meta.enabled else ' (off by default; enable with --select)'}",
         f"- Serverless Lens: {meta.lens}",
         "",
+        "",
     ]
     return "\n".join(header) + meta.doc.strip() + "\n"
 

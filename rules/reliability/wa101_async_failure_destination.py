@@ -62,9 +62,10 @@ def lambda_async_no_failure_destination(graph: Graph) -> Iterator[Finding]:
         conditions = {e.condition for e in callers}
         condition = fn.condition or (conditions.pop() if len(conditions) == 1 else None)
         name = graph.label(fn.logical_id)
+        invokers = graph.names(sources, owner=fn.source_resource)
         yield Finding.at(
             fn,
-            f"{name} is invoked asynchronously by {graph.names(sources)} but has no dead-letter queue "
+            f"{name} is invoked asynchronously by {invokers} but has no dead-letter queue "
             "or on-failure destination: events that still fail after Lambda's two retries are lost",
             fix=SAM_FIX if fn.source_resource else CFN_FIX,
             related=related,

@@ -29,6 +29,14 @@ EDGE_KINDS = frozenset(
     }
 )
 MODES = frozenset({"sync", "async", "poll"})
+#: Resource types the SAM translator generates for a function's ``Events`` entries.
+SAM_EVENT_TYPES = frozenset(
+    {
+        "AWS::Events::Rule", "AWS::Scheduler::Schedule", "AWS::SNS::Subscription",
+        "AWS::Logs::SubscriptionFilter", "AWS::IoT::TopicRule", "AWS::Lambda::EventSourceMapping",
+        "AWS::Lambda::Permission",
+    }
+)
 
 
 @dataclass(slots=True)
@@ -110,7 +118,7 @@ class Graph:
         for node in (src, dst):
             if node not in self.nx:
                 self.nx.add_node(node, type="external", resource=None)
-        self.nx.add_edge(src, dst, key=kind, kind=kind, via=via, condition=condition, **attrs)
+        self.nx.add_edge(src, dst, key=f"{kind}:{via}", kind=kind, via=via, condition=condition, **attrs)
         self._out[(src, kind)].append(edge)
         self._in[(dst, kind)].append(edge)
         self._by_kind[kind].append(edge)
@@ -166,9 +174,10 @@ class Graph:
             return None
         return None
 
-    def label(self, node: str) -> str:
+    def label(self, node: str, owner: str | None = None) -> str:
         """How a message names a node: the construct for CDK output, the SAM resource it came
-        from for generated resources, the service or ARN for external nodes."""
+        from for generated resources, the service or ARN for external nodes. ``owner`` is the
+        SAM resource a message is about: its own events read "its Nightly event"."""
         res = self.resource(node)
         if res is None:
             return node.removeprefix("external:")
@@ -177,13 +186,17 @@ class Graph:
             if len(parts) > 1 and parts[-1] in ("Resource", "Default"):
                 parts = parts[:-1]
             return "/".join(parts) or res.logical_id
-        if res.source_resource and res.source_resource != res.logical_id:
-            return f"{res.logical_id} (from SAM {res.source_resource})"
+        source = res.source_resource
+        if source and source != res.logical_id:
+            suffix = res.logical_id.removeprefix(source)
+            if res.type in SAM_EVENT_TYPES and suffix and suffix != res.logical_id:
+                return f"its {suffix} event" if source == owner else f"the {suffix} event of {source}"
+            return f"{res.logical_id} (from SAM {source})"
         return res.logical_id
 
-    def names(self, nodes: Iterable[str]) -> str:
+    def names(self, nodes: Iterable[str], owner: str | None = None) -> str:
         """Human list of node names for messages: ``A, B and C``."""
-        items = [self.label(n) for n in dict.fromkeys(nodes)]
+        items = list(dict.fromkeys(self.label(n, owner) for n in nodes))
         if len(items) <= 1:
             return "".join(items)
         return ", ".join(items[:-1]) + " and " + items[-1]

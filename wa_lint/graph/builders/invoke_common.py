@@ -1,0 +1,237 @@
+"""Helpers shared by the ``invokes`` / ``on_failure`` builders (this module registers no step).
+
+They answer the questions every invocation source asks: which function(s) does this value name,
+under which ``Fn::If`` condition; which node stands for the source when it lives outside the
+template; what service does an ARN-ish value belong to. All of them tolerate any input shape.
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+from collections.abc import Iterator
+from typing import Any
+
+from wa_lint.graph.model import FUNCTION, STATE_MACHINE, Graph
+from wa_lint.model import Resource
+from wa_lint.values import SUB_VARIABLE, branches, intrinsic, referenced_resources, sub_parts
+
+ALIAS_TYPES = ("AWS::Lambda::Alias", "AWS::Lambda::Version")
+ARN_SERVICE = re.compile(r"^arn:[^:]*:([^:]+):")
+FUNCTION_NAME = re.compile(r":function:([^:/]+)(?::([^:/]+))?$")
+INVOKE_URI = re.compile(r"/functions/(.+)/invocations$")
+
+_names: weakref.WeakKeyDictionary[Graph, dict[str, str]] = weakref.WeakKeyDictionary()
+
+
+def both(a: str | None, b: str | None) -> str | None:
+    """Two conditions that must both hold, as ``A&B`` (``!A`` is the negation, as in
+    :func:`values.branches`); repeated terms are written once."""
+    terms = [t for c in (a, b) if c for t in c.split("&")]
+    return "&".join(dict.fromkeys(terms)) or None
+
+
+def impossible(condition: str | None) -> bool:
+    """Whether a combined condition requires a condition and its negation (nested ``Fn::If``
+    on the same condition, as the SAM translator writes for conditional functions)."""
+    terms = set(condition.split("&")) if condition else set()
+    return any(f"!{t}" in terms for t in terms)
+
+
+def walk(value: Any, path: tuple[str, ...], condition: str | None = None) -> Iterator[tuple[str | None, Any]]:
+    """Each alternative of the value at ``path`` below ``value``, expanding ``Fn::If`` at every
+    level; an absent key or ``AWS::NoValue`` yields None so callers can see "not always set"."""
+    for cond, item in branches(value):
+        cond = both(condition, cond)
+        if impossible(cond):
+            continue
+        if not path:
+            yield cond, item
+        elif isinstance(item, dict) and path[0] in item:
+            yield from walk(item[path[0]], path[1:], cond)
+        else:
+            yield cond, None
+
+
+def each(value: Any, condition: str | None = None) -> Iterator[tuple[str | None, dict[str, Any]]]:
+    """The mapping elements of a list property, with the condition each is present under."""
+    for cond, items in walk(value, (), condition):
+        if not isinstance(items, list):
+            continue
+        for item in items:
+            for cond2, element in branches(item):
+                cond2 = both(cond, cond2)
+                if isinstance(element, dict) and not impossible(cond2):
+                    yield cond2, element
+
+
+def text(graph: Graph, value: Any) -> str:
+    """An ARN-ish value as text: known parts literal, unknown parts as ``?``, so that service
+    names and ``:function:name`` can be read even when region or account are unknown."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    fn = intrinsic(value)
+    if fn is None:
+        return "?"
+    name, arg = fn
+    if name == "Ref" and isinstance(arg, str):
+        known = graph.resolver.ref(arg)
+        return known if isinstance(known, str) else "?"
+    if name == "Fn::Sub":
+        parts = sub_parts(arg)
+        if parts is None:
+            return "?"
+        template, variables = parts
+
+        def var(m: re.Match[str]) -> str:
+            key = m.group(1).strip()
+            if key in variables:
+                return text(graph, variables[key])
+            return "?" if "." in key else text(graph, {"Ref": key})
+
+        return SUB_VARIABLE.sub(var, template).replace("${!", "${")
+    if name == "Fn::Join" and isinstance(arg, list) and len(arg) == 2 and isinstance(arg[1], list):
+        sep = arg[0] if isinstance(arg[0], str) else ""
+        return sep.join(text(graph, item) for item in arg[1])
+    known = graph.resolver.scalar(value)
+    return known if isinstance(known, str) else "?"
+
+
+def service_of(graph: Graph, value: Any) -> str | None:
+    """The service part of an ARN-ish value (``sqs``, ``kinesis``…), when it can be read."""
+    m = ARN_SERVICE.match(text(graph, value))
+    return m.group(1) if m and m.group(1) != "?" else None
+
+
+def describe(graph: Graph, value: Any) -> str:
+    """A short stable name for an outside value: the literal, ``import:X``, ``param:X`` or ``unknown``."""
+    fn = intrinsic(value)
+    if fn is not None and fn[0] == "Fn::ImportValue":
+        name = graph.resolver.scalar(fn[1])
+        return f"import:{name}" if isinstance(name, str) else "import:unknown"
+    if fn is not None and fn[0] == "Ref" and isinstance(fn[1], str) and fn[1] in graph.stack.parameters:
+        known = graph.resolver.scalar(value)
+        return known if isinstance(known, str) else f"param:{fn[1]}"
+    found = text(graph, value)
+    return found if found and found != "?" else "unknown"
+
+
+def node_for(graph: Graph, value: Any, service: str, types: tuple[str, ...] = ()) -> str:
+    """The in-template resource ``value`` names (preferring ``types`` when it names several),
+    else an ``external:<service>:<what>`` node."""
+    found = graph.target(value)
+    if found is not None and (not types or graph.stack.resources[found].type in types):
+        return found
+    if types:
+        matching = [r for r in referenced_resources(value, graph.stack.resources)
+                    if graph.stack.resources[r].type in types]
+        if len(matching) == 1:
+            return matching[0]
+    if found is not None:
+        return found
+    return graph.external(f"{service}:{describe(graph, value)}")
+
+
+def _function_names(graph: Graph) -> dict[str, str]:
+    """Literal ``FunctionName`` → logical id, for ARNs written as text (``Fn::Sub`` with region)."""
+    names = _names.get(graph)
+    if names is None:
+        names = {}
+        for res in graph.of_type(FUNCTION, include_internal=True):
+            name = graph.resolver.scalar(res.prop("FunctionName"))
+            if isinstance(name, str) and name:
+                names[name] = res.logical_id
+        _names[graph] = names
+    return names
+
+
+def function_of(graph: Graph, value: Any) -> tuple[str, str | None] | None:
+    """``(function or state machine, qualifier)`` that one value invokes, or None.
+
+    The qualifier is ``$LATEST`` for the function itself, the alias name for an alias, None when
+    unknown (versions, unresolvable names); it is what ``EventInvokeConfig.Qualifier`` must match.
+    """
+    if value is None:
+        return None
+    direct = graph.target(value)
+    if direct is None and isinstance(value, dict):
+        # "…/functions/<fn arn>/invocations" and other texts naming several resources.
+        callees = [r for r in referenced_resources(value, graph.stack.resources)
+                   if graph.stack.resources[r].type in (FUNCTION, STATE_MACHINE, *ALIAS_TYPES)]
+        direct = callees[0] if len(callees) == 1 else None
+    if direct is not None:
+        node = graph.function_target({"Ref": direct})
+        if node is None:
+            return None
+        res = graph.stack.resources[direct]
+        if res.type == "AWS::Lambda::Alias":
+            name = graph.resolver.scalar(res.prop("Name"))
+            return node, name if isinstance(name, str) else None
+        return node, None if res.type == "AWS::Lambda::Version" else "$LATEST"
+    literal = text(graph, value)
+    m = INVOKE_URI.search(literal)
+    if m:
+        literal = m.group(1)
+    m = FUNCTION_NAME.search(literal)
+    name = m.group(1) if m else (literal if ":" not in literal and "?" not in literal else None)
+    if name and name in _function_names(graph):
+        qualifier = m.group(2) if m else None
+        return _function_names(graph)[name], qualifier or "$LATEST"
+    return None
+
+
+def functions_in(
+    graph: Graph, value: Any, condition: str | None = None
+) -> list[tuple[str, str | None, str | None]]:
+    """``(function, qualifier, condition)`` for each function a value may invoke under
+    ``Fn::If``; a function named in every alternative is unconditional (``condition`` only)."""
+    alternatives = list(walk(value, (), condition))
+    found: dict[tuple[str, str | None], list[str | None]] = {}
+    for cond, item in alternatives:
+        hit = function_of(graph, item)
+        if hit is not None:
+            found.setdefault(hit, []).append(cond)
+    result = []
+    for (fn, qualifier), conds in found.items():
+        always = len(conds) == len(alternatives)
+        for cond in [condition] if always else conds:
+            result.append((fn, qualifier, cond))
+    return result
+
+
+def add_invokes(
+    graph: Graph, src: str, value: Any, *, via: str, condition: str | None, mode: str, source: str,
+    **attrs: Any,
+) -> None:
+    """An ``invokes`` edge from ``src`` to each function ``value`` may name (never to itself)."""
+    for fn, qualifier, cond in functions_in(graph, value, condition):
+        if fn != src:
+            graph.add_edge(src, fn, "invokes", via=via, condition=cond, mode=mode, source=source,
+                           qualifier=qualifier, **attrs)
+
+
+def scalar(graph: Graph, value: Any) -> Any:
+    """A resolved plain scalar, or None when the template does not determine it."""
+    known = graph.resolver.scalar(value)
+    return known if isinstance(known, (str, int, float, bool)) else None
+
+
+def upper(graph: Graph, value: Any) -> str | None:
+    """A resolved string in upper case (enum values are case-insensitive here), else None."""
+    known = scalar(graph, value)
+    return known.upper() if isinstance(known, str) else None
+
+
+def at(res: Resource, *path: str) -> Iterator[tuple[str | None, Any]]:
+    """Each present alternative of a resource property, with its condition."""
+    for cond, value in walk(res.properties, path, res.condition):
+        if value is not None:
+            yield cond, value
+
+
+def items(res: Resource, *path: str) -> Iterator[tuple[str | None, dict[str, Any]]]:
+    """The mapping elements of a list property of a resource, with their conditions."""
+    for cond, value in at(res, *path):
+        yield from each(value, cond)

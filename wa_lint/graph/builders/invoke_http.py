@@ -1,0 +1,147 @@
+"""``invokes`` edges from request/response front doors: API Gateway (REST, HTTP, WebSocket),
+ALB, function URLs, CloudFront Lambda@Edge and AppSync.
+
+All synchronous: the caller gets the error, Lambda never retries, and a DLQ or ``OnFailure``
+destination on the function would never fire. Knowing these keeps WA101 from demanding one.
+The SAM translator writes API events into the API's OpenAPI ``Body``, so that is read too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from wa_lint.graph.builders import builder
+from wa_lint.graph.builders.invoke_common import add_invokes, at, both, each, impossible, items, node_for, upper
+from wa_lint.graph.model import Graph
+from wa_lint.values import branches, intrinsic
+
+REST_API = ("AWS::ApiGateway::RestApi",)
+HTTP_API = ("AWS::ApiGatewayV2::Api",)
+LAMBDA_TYPES = ("AWS", "AWS_PROXY", None)
+
+
+def _openapi(value: Any, cond: str | None, depth: int = 0) -> Iterator[tuple[str | None, str, Any]]:
+    """``(condition, "integration" | "authorizer", uri)`` for every Lambda integration or Lambda
+    authorizer of an OpenAPI body; the SAM translator wraps conditional paths in ``Fn::If``."""
+    if depth > 40:
+        return
+    fn = intrinsic(value)
+    if fn is not None:
+        if fn[0] == "Fn::If":
+            for c, alt in branches(value):
+                if not impossible(both(cond, c)):
+                    yield from _openapi(alt, both(cond, c), depth + 1)
+        return
+    if isinstance(value, list):
+        for item in value:
+            yield from _openapi(item, cond, depth + 1)
+        return
+    if not isinstance(value, dict):
+        return
+    for key, item in value.items():
+        if key == "x-amazon-apigateway-integration" and isinstance(item, dict):
+            kind = item.get("type")
+            if (not isinstance(kind, str) or kind.upper() in ("AWS", "AWS_PROXY")) and not item.get(
+                "integrationSubtype"
+            ):
+                yield cond, "integration", item.get("uri")
+        elif key == "x-amazon-apigateway-authorizer" and isinstance(item, dict):
+            yield cond, "authorizer", item.get("authorizerUri")
+        else:
+            yield from _openapi(item, cond, depth + 1)
+
+
+@builder(order=50)
+def rest_apis(graph: Graph) -> None:
+    """REST API methods, Lambda authorizers and OpenAPI bodies; the source is the RestApi."""
+    for method in graph.of_type("AWS::ApiGateway::Method", include_internal=True):
+        src = node_for(graph, method.prop("RestApiId"), "apigateway", REST_API)
+        for cond, integ in at(method, "Integration"):
+            if isinstance(integ, dict) and upper(graph, integ.get("Type")) in LAMBDA_TYPES:
+                add_invokes(graph, src, integ.get("Uri"), via=method.logical_id, condition=cond,
+                            mode="sync", source="apigateway")
+    for auth in graph.of_type("AWS::ApiGateway::Authorizer", include_internal=True):
+        src = node_for(graph, auth.prop("RestApiId"), "apigateway", REST_API)
+        for cond, uri in at(auth, "AuthorizerUri"):
+            add_invokes(graph, src, uri, via=auth.logical_id, condition=cond, mode="sync",
+                        source="apigateway", authorizer=True)
+    for api in graph.of_type(*REST_API, *HTTP_API, include_internal=True):
+        for cond, kind, uri in _openapi(api.prop("Body"), api.condition):
+            add_invokes(graph, api.logical_id, uri, via=api.logical_id, condition=cond, mode="sync",
+                        source="apigateway", **({"authorizer": True} if kind == "authorizer" else {}))
+
+
+@builder(order=50)
+def http_apis(graph: Graph) -> None:
+    """HTTP / WebSocket API integrations and authorizers (source: the Api), and quick-create
+    ``Target``. Service integrations (``IntegrationSubtype``) are not invocations."""
+    for integ in graph.of_type("AWS::ApiGatewayV2::Integration", include_internal=True):
+        if integ.prop("IntegrationSubtype") is not None:
+            continue
+        if upper(graph, integ.prop("IntegrationType")) not in LAMBDA_TYPES:
+            continue
+        src = node_for(graph, integ.prop("ApiId"), "apigateway", HTTP_API)
+        for cond, uri in at(integ, "IntegrationUri"):
+            add_invokes(graph, src, uri, via=integ.logical_id, condition=cond, mode="sync", source="apigateway")
+    for auth in graph.of_type("AWS::ApiGatewayV2::Authorizer", include_internal=True):
+        src = node_for(graph, auth.prop("ApiId"), "apigateway", HTTP_API)
+        for cond, uri in at(auth, "AuthorizerUri"):
+            add_invokes(graph, src, uri, via=auth.logical_id, condition=cond, mode="sync",
+                        source="apigateway", authorizer=True)
+    for api in graph.of_type(*HTTP_API, include_internal=True):
+        for cond, target in at(api, "Target"):
+            add_invokes(graph, api.logical_id, target, via=api.logical_id, condition=cond,
+                        mode="sync", source="apigateway")
+
+
+@builder(order=50)
+def load_balancers(graph: Graph) -> None:
+    """ALB target groups of type lambda."""
+    for group in graph.of_type("AWS::ElasticLoadBalancingV2::TargetGroup", include_internal=True):
+        # TargetType defaults to "instance"; an unresolvable value may still be lambda.
+        if group.prop("TargetType") is None or upper(graph, group.prop("TargetType")) not in ("LAMBDA", None):
+            continue
+        for cond, target in items(group, "Targets"):
+            add_invokes(graph, group.logical_id, target.get("Id"), via=group.logical_id,
+                        condition=cond, mode="sync", source="elasticloadbalancing")
+
+
+@builder(order=50)
+def function_urls(graph: Graph) -> None:
+    """Lambda function URLs."""
+    for url in graph.of_type("AWS::Lambda::Url", include_internal=True):
+        for cond, arn in at(url, "TargetFunctionArn"):
+            add_invokes(graph, url.logical_id, arn, via=url.logical_id, condition=cond,
+                        mode="sync", source="lambda-url")
+
+
+@builder(order=50)
+def cloudfront(graph: Graph) -> None:
+    """Lambda@Edge associations of a distribution's default and other cache behaviours."""
+    for dist in graph.of_type("AWS::CloudFront::Distribution", include_internal=True):
+        behaviours = list(at(dist, "DistributionConfig", "DefaultCacheBehavior"))
+        behaviours += list(items(dist, "DistributionConfig", "CacheBehaviors"))
+        for cond, behaviour in behaviours:
+            if not isinstance(behaviour, dict):
+                continue
+            for cond2, assoc in each(behaviour.get("LambdaFunctionAssociations"), cond):
+                add_invokes(graph, dist.logical_id, assoc.get("LambdaFunctionARN"), via=dist.logical_id,
+                            condition=cond2, mode="sync", source="cloudfront")
+
+
+@builder(order=50)
+def appsync(graph: Graph) -> None:
+    """AppSync Lambda data sources and Lambda authorizers (source: the GraphQL API)."""
+    for ds in graph.of_type("AWS::AppSync::DataSource", include_internal=True):
+        src = node_for(graph, ds.prop("ApiId"), "appsync", ("AWS::AppSync::GraphQLApi",))
+        for cond, arn in at(ds, "LambdaConfig", "LambdaFunctionArn"):
+            add_invokes(graph, src, arn, via=ds.logical_id, condition=cond, mode="sync", source="appsync")
+    for api in graph.of_type("AWS::AppSync::GraphQLApi", include_internal=True):
+        configs = list(at(api, "LambdaAuthorizerConfig"))
+        for cond, provider in items(api, "AdditionalAuthenticationProviders"):
+            configs.append((cond, provider.get("LambdaAuthorizerConfig")))
+        for cond, config in configs:
+            if isinstance(config, dict):
+                add_invokes(graph, api.logical_id, config.get("AuthorizerUri"), via=api.logical_id,
+                            condition=cond, mode="sync", source="appsync", authorizer=True)
