@@ -1,0 +1,1 @@
+"""Cost optimization: direct integrations instead of glue functions (Serverless Lens COST 1)."""

@@ -1,0 +1,1 @@
+"""Operational excellence (Serverless Lens OPS 1–2)."""

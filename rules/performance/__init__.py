@@ -1,0 +1,1 @@
+"""Performance efficiency (Serverless Lens PERF 1)."""

@@ -1,0 +1,1 @@
+"""Data files shipped with wa-lint (tables, not code)."""
