@@ -67,6 +67,7 @@ class Finding:
     condition: str | None = None
     related: list[Related] = field(default_factory=list)
     severity: Severity | None = None  # a rule may raise or lower its default per finding
+    masked: list[str] = field(default_factory=list)  # secrets no output may show (code frames)
     rule: str = ""
     name: str = ""
     pillar: str = ""
@@ -84,6 +85,7 @@ class Finding:
         severity: Severity | None = None,
         line: int | None = None,
         condition: str | None = None,
+        masked: list[str] | None = None,
     ) -> Finding:
         """A finding on ``res`` at the line the user wrote (the SAM resource for generated ones)."""
         name = res.source_resource or res.logical_id
@@ -106,6 +108,7 @@ class Finding:
             condition=condition or res.condition,
             related=related_list,
             severity=severity,
+            masked=list(masked or ()),
         )
 
     def sort_key(self) -> tuple[Any, ...]:

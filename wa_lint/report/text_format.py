@@ -29,13 +29,20 @@ def _lines(path: str) -> tuple[str, ...]:
         return ()
 
 
-def code_frame(path: str, line: int) -> Syntax | None:
+MASK = "********"
+
+
+def code_frame(path: str, line: int, masked: list[str] | None = None) -> Syntax | None:
+    """A few lines around ``line``; secret values named in ``masked`` never appear."""
     lines = _lines(path)
     if not line or line > len(lines) or len(lines[line - 1]) > 400:
         return None
     start, end = max(1, line - FRAME), min(len(lines), line + FRAME)
     lexer = "json" if path.endswith(".json") else "yaml"
     code = "\n".join(lines[start - 1 : end])
+    for secret in masked or ():
+        if secret:
+            code = code.replace(secret, MASK)
     return Syntax(code, lexer, line_numbers=True, start_line=start, highlight_lines={line},
                   theme="ansi_dark", word_wrap=False, background_color="default")
 
@@ -60,7 +67,7 @@ def finding_block(f: Finding) -> Group:
     head.append(_where(f))
     parts: list = [head, Padding(Text(f.message), (0, 0, 0, 8))]
     parts.append(Padding(Text(f"fix: {f.fix}", style="green"), (0, 0, 0, 8)))
-    frame = code_frame(f.path, f.line)
+    frame = code_frame(f.path, f.line, f.masked)
     if frame is not None:
         parts.append(Padding(frame, (0, 0, 0, 8)))
     return Group(*parts)

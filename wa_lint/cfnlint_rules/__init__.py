@@ -1,0 +1,1 @@
+"""wa-lint rules as a cfn-lint rules directory (``cfn-lint --append-rules``)."""

@@ -1,0 +1,1 @@
+"""IAM: effective permissions of execution roles, and IAM knowledge from data."""
