@@ -37,12 +37,13 @@ class Source:
 
 
 def display_path(path: Path, cwd: Path | None = None) -> str:
-    """``path`` relative to the working directory when it is below it, else as given."""
+    """``path`` relative to the working directory (``../x`` when it is beside it), so every
+    output names files the same way whichever route found them."""
     base = cwd or Path.cwd()
     try:
-        return path.resolve().relative_to(base.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+        return Path(os.path.relpath(path.absolute(), base.absolute())).as_posix()
+    except ValueError:  # another drive
+        return path.absolute().as_posix()
 
 
 def is_cdk_dir(path: Path) -> bool:

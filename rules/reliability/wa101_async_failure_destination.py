@@ -12,6 +12,15 @@ CFN_FIX = ("Add DeadLetterConfig.TargetArn (an SQS queue or SNS topic), or an AW
            "with DestinationConfig.OnFailure.Destination.")
 
 
+def _has_source_dlq(graph: Graph, *nodes: str | None) -> bool:
+    """Whether the invoker (rule, schedule, subscription) has its own delivery DLQ."""
+    return any(
+        e.get("mechanism") == "source_dead_letter"
+        for node in nodes if node
+        for e in graph.out_edges(node, "on_failure")
+    )
+
+
 @rule(
     id="WA101",
     name="lambda-async-no-failure-destination",
@@ -42,6 +51,10 @@ def lambda_async_no_failure_destination(graph: Graph) -> Iterator[Finding]:
     - Its invokers are unknown (a permission for an account or `*`).
     - A DLQ or on-failure destination exists, also when only one `Fn::If` branch sets it.
 
+    A `DeadLetterConfig` on an EventBridge target, a Scheduler target or an SNS subscription does
+    not satisfy this rule: it only keeps events the source could not *deliver*; once Lambda has
+    accepted the event, the function's own DLQ or destination is what keeps it.
+
     ## Fix
     ```yaml
     # SAM
@@ -63,10 +76,13 @@ def lambda_async_no_failure_destination(graph: Graph) -> Iterator[Finding]:
         condition = fn.condition or (conditions.pop() if len(conditions) == 1 else None)
         name = graph.label(fn.logical_id)
         invokers = graph.names(sources, owner=fn.source_resource)
+        note = ""
+        if any(_has_source_dlq(graph, e.src, e.via) for e in callers):
+            note = " (a source-side DLQ only catches events the source could not deliver, not function errors)"
         yield Finding.at(
             fn,
             f"{name} is invoked asynchronously by {invokers} but has no dead-letter queue "
-            "or on-failure destination: events that still fail after Lambda's two retries are lost",
+            "or on-failure destination: events that still fail after Lambda's two retries are lost" + note,
             fix=SAM_FIX if fn.source_resource else CFN_FIX,
             related=related,
             condition=condition,
