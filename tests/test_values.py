@@ -63,3 +63,8 @@ def test_branches_names_conditions_and_no_value() -> None:
     value = {"Fn::If": ["IsProd", {"TargetArn": "x"}, {"Ref": "AWS::NoValue"}]}
     assert list(branches(value)) == [("IsProd", {"TargetArn": "x"}), ("!IsProd", None)]
     assert list(branches("plain")) == [(None, "plain")]
+
+
+def test_nested_if_conditions_combine() -> None:
+    value = {"Fn::If": ["A", {"Fn::If": ["B", 1, 2]}, 3]}
+    assert list(branches(value)) == [("A&B", 1), ("A&!B", 2), ("!A", 3)]

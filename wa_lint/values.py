@@ -128,14 +128,21 @@ def branches(value: Any, condition: str | None = None) -> Iterator[tuple[str | N
     fn = intrinsic(value)
     if fn and fn[0] == "Fn::If" and isinstance(fn[1], list) and len(fn[1]) == 3:
         cond, yes, no = fn[1]
-        cond_name = cond if isinstance(cond, str) else None
-        yield from branches(yes, cond_name)
-        yield from branches(no, f"!{cond_name}" if cond_name else None)
+        name = cond if isinstance(cond, str) else None
+        yield from branches(yes, _both(condition, name))
+        yield from branches(no, _both(condition, f"!{name}" if name else None))
         return
     if fn and fn[0] == "Ref" and fn[1] == NO_VALUE:
         yield condition, None
         return
     yield condition, value
+
+
+def _both(outer: str | None, inner: str | None) -> str | None:
+    """Conditions of nested ``Fn::If`` branches combine: ``Outer&Inner``."""
+    if outer and inner:
+        return f"{outer}&{inner}"
+    return outer or inner
 
 
 class Resolver:
