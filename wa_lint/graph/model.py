@@ -159,8 +159,9 @@ class Graph:
         return target(value, self.stack.resources)
 
     def function_target(self, value: Any) -> str | None:
-        """The function a value invokes: a function itself, or the function behind an alias or
-        version (``FunctionName`` of ``AWS::Lambda::Alias``/``Version``)."""
+        """The function (or state machine) a value invokes: itself, or the one behind an alias or
+        version (``FunctionName`` of ``AWS::Lambda::Alias``/``Version``; a state machine alias's
+        routed version)."""
         seen: set[str] = set()
         node = self.target(value)
         while node is not None and node not in seen:
@@ -170,6 +171,16 @@ class Graph:
                 return node
             if res.type in ("AWS::Lambda::Alias", "AWS::Lambda::Version"):
                 node = self.target(res.prop("FunctionName"))
+                continue
+            if res.type == "AWS::StepFunctions::StateMachineVersion":
+                node = self.target(res.prop("StateMachineArn"))
+                continue
+            if res.type == "AWS::StepFunctions::StateMachineAlias":
+                routes = res.prop("RoutingConfiguration")
+                first = routes[0] if isinstance(routes, list) and routes else None
+                version = (first.get("StateMachineVersionArn") if isinstance(first, dict)
+                           else res.prop("DeploymentPreference", "StateMachineVersionArn"))
+                node = self.target(version)
                 continue
             return None
         return None
