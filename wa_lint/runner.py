@@ -27,7 +27,23 @@ def _lint_in_worker(source: Source) -> FileResult:
 def lint_all(sources: list[Source], rules: list[RuleMeta], jobs: int = 1) -> list[FileResult]:
     """Results in the order of ``sources`` whatever ``jobs`` is."""
     if jobs <= 1 or len(sources) <= 1:
-        return [lint_source(s, rules) for s in sources]
+        return drop_repeated_findings([lint_source(s, rules) for s in sources])
     workers = min(jobs, len(sources))
     with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=([m.id for m in rules],)) as pool:
-        return list(pool.map(_lint_in_worker, sources, chunksize=max(1, len(sources) // (workers * 8))))
+        results = list(pool.map(_lint_in_worker, sources, chunksize=max(1, len(sources) // (workers * 8))))
+    return drop_repeated_findings(results)
+
+
+def drop_repeated_findings(results: list[FileResult]) -> list[FileResult]:
+    """A nested template linted as its own file and again through its parent yields the same
+    findings twice; keep the first of each."""
+    seen: set[tuple[str, str, int, str, str]] = set()
+    for result in results:
+        unique = []
+        for f in result.findings:
+            key = (f.rule, f.path, f.line, f.resource, f.message)
+            if key not in seen:
+                seen.add(key)
+                unique.append(f)
+        result.findings = unique
+    return results
