@@ -16,7 +16,7 @@ report: $(STAMP)
 	$(BIN)/wa-lint report examples --fail-on never
 
 lint: $(STAMP)
-	$(BIN)/ruff check wa_lint rules tests bench
+	$(BIN)/ruff check wa_lint rules tests bench tools
 	$(BIN)/mypy
 
 test: lint

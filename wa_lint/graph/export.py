@@ -43,9 +43,20 @@ def graph_dict(graph: Graph) -> dict[str, Any]:
     for kind in graph.edge_kinds():
         for e in graph.edges(kind):
             edges.append({"from": e.src, "to": e.dst, "kind": e.kind, "via": e.via, "condition": e.condition,
-                          **{k: v for k, v in e.attrs.items() if isinstance(v, (str, int, float, bool, type(None)))}})
+                          **{k: v for k, v in e.attrs.items() if _jsonable(v)}})
     stack = graph.stack
     return {"stack": stack.name, "path": stack.path, "kind": stack.kind, "nodes": nodes, "edges": edges}
+
+
+def _jsonable(value: Any) -> bool:
+    """Edge attributes the JSON export shows: scalars, and lists/dicts of them (IAM statements)."""
+    if isinstance(value, (str, int, float, bool, type(None))):
+        return True
+    if isinstance(value, (list, tuple)):
+        return all(_jsonable(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _jsonable(v) for k, v in value.items())
+    return False
 
 
 def _dot_id(name: str) -> str:

@@ -1,0 +1,106 @@
+"""WA202: a Lambda execution role may change any resource of a kind, not the ones it uses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from wa_lint.api import Finding, Graph, Pillar, Severity, rule
+from wa_lint.iam import data
+from wa_lint.iam.query import (
+    condition_of,
+    denied_patterns,
+    granted_actions,
+    is_action_wildcard,
+    located,
+    not_denied,
+    reach_text,
+    scoping_keys,
+    short_list,
+    unscoped_resources,
+    where,
+    written_statements,
+)
+
+#: Named by the rule catalog as needing ``*`` by design. The rest of the by-design set comes from
+#: data: what AWS's own Lambda runtime policies grant on ``*`` (logs, network interfaces, X-Ray).
+NEEDS_STAR = frozenset({"cloudwatch:putmetricdata"})
+
+
+def _offending(actions: list[data.Action]) -> list[data.Action]:
+    by_design = data.by_design_star() | NEEDS_STAR
+    return [a for a in actions if a.level in data.MUTATING and a.resource_level and a.full.lower() not in by_design]
+
+
+def _describe(st_actions: tuple[str, ...], offending: list[data.Action]) -> str:
+    """The patterns as written that grant the offending actions, with what they expand to."""
+    names = sorted(a.full for a in offending)
+    written = [p for p in st_actions if not is_action_wildcard(p) and any(data.matches(p, n) for n in names)]
+    if written and {w.lower() for w in written} != {n.lower() for n in names}:
+        examples = sorted(names, key=lambda n: (len(n), n))[:3]
+        return f"{', '.join(written)} ({len(names)} actions that change resources, e.g. {', '.join(examples)})"
+    return short_list(names, 8)
+
+
+@rule(
+    id="WA202",
+    name="lambda-role-wildcard-resource",
+    pillar=Pillar.SECURITY,
+    severity=Severity.WARNING,
+    lens="SEC 2",
+)
+def lambda_role_wildcard_resource(graph: Graph) -> Iterator[Finding]:
+    """A function's execution role may write to every resource of a kind instead of the ones it uses.
+
+    ## Why
+    `dynamodb:PutItem` on `Resource: "*"` lets the function overwrite any table in the account,
+    not just its own; a bug or an injected payload then reaches data that belongs to other
+    applications. Naming the resource (`!GetAtt OrdersTable.Arn`) costs nothing.
+
+    ## When it fires
+    An `Allow` statement reaching a function's role grants a write, permissions-management or
+    tagging action (access levels from the IAM data set, so `s3:Put*` is expanded) that supports
+    resource-level permissions, on every resource of its kind: `Resource: "*"`, an ARN whose
+    resource part is only wildcards (`arn:aws:s3:::*`, `arn:${AWS::Partition}:dynamodb:…:table/*`,
+    as `S3CrudPolicy: {BucketName: "*"}` produces), or `NotResource`.
+
+    ## When it stays silent
+    - The actions need `*` by design: `xray:PutTraceSegments`, the `ec2:CreateNetworkInterface`
+      family for VPC functions, `logs:CreateLogGroup`, `s3-object-lambda:WriteGetObjectResponse`
+      (what AWS's own Lambda execution-role policies grant on `*`, read from the managed-policy
+      data set), `cloudwatch:PutMetricData`, and every action that supports no resource ARN.
+    - Read-only and list actions (`s3:GetObject` on `*` is broad, but it is not a write).
+    - A `Condition` scopes the statement to resources: `aws:ResourceTag/…`,
+      `aws:ResourceAccount`, `aws:ResourceOrgID`, or a service key (`dynamodb:LeadingKeys`,
+      `ec2:Vpc`, …).
+    - An unconditional `Deny` on `*` in the same role takes the actions away.
+    - The resource names something (`${Bucket.Arn}/*`, `table/Orders/index/*`, a prefix).
+    - Wildcard actions WA201 already reports (`*`, `s3:*`, `NotAction`): fixing that fixes both.
+    - AWS managed policies (WA203) and unknown actions.
+
+    ## Fix
+    ```yaml
+    Policies:
+      - S3CrudPolicy:
+          BucketName: !Ref UploadBucket     # not "*"
+    ```
+    """
+    for reach in written_statements(graph):
+        st = reach.statement
+        wide = unscoped_resources(st)
+        if not wide or scoping_keys(st):
+            continue
+        offending = _offending(granted_actions(st, skip_wildcards=True))
+        if offending:
+            offending = not_denied(offending, denied_patterns(graph, reach.roles))
+        if not offending:
+            continue
+        what = _describe(st.actions, offending)
+        yield Finding.at(
+            located(graph, st, reach),
+            f"{where(graph, st)} allows {what} on {', '.join(wide)} to {reach_text(graph, reach)}",
+            fix="Name the resources the function writes to (e.g. !GetAtt Table.Arn, !Sub '${Bucket.Arn}/*') "
+                "instead of *.",
+            line=st.line or None,
+            related=[*reach.functions],
+            condition=condition_of(st, reach),
+        )

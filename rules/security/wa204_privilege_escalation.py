@@ -1,0 +1,108 @@
+"""WA204: a Lambda execution role can give itself, or another principal, more permissions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from wa_lint.api import Finding, Graph, Pillar, Severity, rule
+from wa_lint.iam import data
+from wa_lint.iam.query import (
+    condition_of,
+    denied_patterns,
+    granted_actions,
+    located,
+    not_denied,
+    reach_text,
+    scoping_keys,
+    short_list,
+    unscoped_resources,
+    where,
+    written_statements,
+)
+
+#: The escalation paths of the rule catalog: passing any role, writing or attaching policies,
+#: minting credentials for users, rewriting trust, replacing code of any function, assuming any role.
+ESCALATION = frozenset(
+    a.lower()
+    for a in (
+        "iam:PassRole",
+        "iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion",
+        "iam:AttachRolePolicy", "iam:AttachUserPolicy", "iam:AttachGroupPolicy",
+        "iam:PutRolePolicy", "iam:PutUserPolicy", "iam:PutGroupPolicy",
+        "iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile",
+        "iam:UpdateAssumeRolePolicy",
+        "lambda:UpdateFunctionCode", "lambda:CreateFunction",
+        "sts:AssumeRole",
+    )
+)
+
+
+def _escalating(st_actions: list[data.Action]) -> list[data.Action]:
+    return [a for a in st_actions if a.full.lower() in ESCALATION]
+
+
+@rule(
+    id="WA204",
+    name="lambda-role-privilege-escalation",
+    pillar=Pillar.SECURITY,
+    severity=Severity.ERROR,
+    lens="SEC 2",
+)
+def lambda_role_privilege_escalation(graph: Graph) -> Iterator[Finding]:
+    """A function's role can escalate: pass any role, rewrite policies, or replace any function's code.
+
+    ## Why
+    These actions turn a function's limited role into any permission in the account: passing an
+    administrator role to a new function, attaching `AdministratorAccess` to itself, creating an
+    access key for a user, rewriting a role's trust policy, or swapping another function's code
+    (and so borrowing its role). A code-injection bug in the function becomes an account takeover.
+
+    ## When it fires
+    An `Allow` statement reaching a function's role grants, on every resource of its kind
+    (`*`, `arn:aws:iam::*:role/*`, `NotResource`), one of: `iam:PassRole`;
+    `iam:CreatePolicyVersion`, `iam:SetDefaultPolicyVersion`, `iam:Attach{Role,User,Group}Policy`,
+    `iam:Put{Role,User,Group}Policy`; `iam:CreateAccessKey`, `iam:CreateLoginProfile`,
+    `iam:UpdateLoginProfile`; `iam:UpdateAssumeRolePolicy`; `lambda:UpdateFunctionCode`,
+    `lambda:CreateFunction`; `sts:AssumeRole`. Wildcards are expanded with the IAM data set, so
+    `iam:*`, `iam:Put*`, `*` and `NotAction` count.
+
+    ## When it stays silent
+    - The resource is a specific ARN (`!GetAtt WorkerRole.Arn`, a function's ARN).
+    - A `Condition` scopes it (`iam:PassedToService: lambda.amazonaws.com`, `aws:ResourceTag/…`).
+    - An unconditional `Deny` on `*` in the same role takes the actions away.
+    - AWS managed policies (WA203).
+
+    ## Fix
+    ```yaml
+    - Effect: Allow
+      Action: iam:PassRole
+      Resource: !GetAtt WorkerRole.Arn
+      Condition: {StringEquals: {iam:PassedToService: lambda.amazonaws.com}}
+    ```
+    """
+    for reach in written_statements(graph):
+        st = reach.statement
+        wide = unscoped_resources(st)
+        if not wide or scoping_keys(st):
+            continue
+        found = _escalating(granted_actions(st))
+        if found:
+            found = not_denied(found, denied_patterns(graph, reach.roles))
+        if not found:
+            continue
+        names = sorted(a.full for a in found)
+        if st.not_actions is not None:
+            via = f" (through {st.actions_text()})"
+        else:
+            patterns = [p for p in st.actions if data.is_glob(p) and any(data.matches(p, n) for n in names)]
+            via = f" (through {', '.join(patterns)})" if patterns else ""
+        yield Finding.at(
+            located(graph, st, reach),
+            f"{where(graph, st)} lets {reach_text(graph, reach)} escalate its privileges: it allows "
+            f"{short_list(names, 8)}{via} on {', '.join(wide)}",
+            fix="Name the specific roles or functions (e.g. iam:PassRole on !GetAtt WorkerRole.Arn with an "
+                "iam:PassedToService condition) or drop the action.",
+            line=st.line or None,
+            related=[*reach.functions],
+            condition=condition_of(st, reach),
+        )

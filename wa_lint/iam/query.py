@@ -1,0 +1,161 @@
+"""Questions the WA2xx rules ask about execution roles, and how their messages name things."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from wa_lint.graph.model import Graph
+from wa_lint.iam import data
+from wa_lint.iam.effective import functions_of, permissions
+from wa_lint.iam.statements import Statement, unscoped
+from wa_lint.model import Resource
+
+#: Global condition keys that narrow *which resources* a request may touch. Service-specific
+#: keys (``iam:PassedToService``, ``dynamodb:LeadingKeys``, ``s3:prefix``, ``ec2:Vpc``…) narrow it
+#: too; other global keys (``aws:SecureTransport``, ``aws:SourceIp``, time) do not.
+SCOPING_GLOBAL_KEYS = ("aws:resourcetag/", "aws:resourceaccount", "aws:resourceorgid", "aws:resourceorgpaths")
+
+
+@dataclass(slots=True)
+class Reach:
+    """One statement and the functions (through which roles) it reaches."""
+
+    statement: Statement
+    roles: list[str] = field(default_factory=list)
+    functions: list[Resource] = field(default_factory=list)
+
+
+def function_statements(graph: Graph) -> list[Reach]:
+    """Every statement that reaches at least one function, once, with all the functions it reaches."""
+    by_key: dict[str, Reach] = {}
+    for role_id, perms in permissions(graph).items():
+        fns = functions_of(graph, role_id)
+        if not fns:
+            continue
+        for st in perms.statements:
+            reach = by_key.setdefault(st.key, Reach(st))
+            if role_id not in reach.roles:
+                reach.roles.append(role_id)
+                reach.functions.extend(f for f in fns if f not in reach.functions)
+    return list(by_key.values())
+
+
+def written_statements(graph: Graph) -> list[Reach]:
+    """Allow statements the user wrote (AWS managed policies are WA203's business) that reach functions."""
+    return [r for r in function_statements(graph) if r.statement.allows and not r.statement.managed]
+
+
+def is_action_wildcard(pattern: str) -> bool:
+    """``*``, ``*:*`` or a whole service (``s3:*``): what WA201 reports."""
+    return pattern in ("*", "*:*") or (pattern.endswith(":*") and pattern.count(":") == 1)
+
+
+def scoping_keys(st: Statement) -> list[str]:
+    """Condition keys of ``st`` that narrow the resources it applies to."""
+    keys = []
+    for key in st.condition_keys():
+        low = key.lower()
+        if low.startswith(SCOPING_GLOBAL_KEYS) or not low.startswith("aws:"):
+            keys.append(key)
+    return keys
+
+
+def unscoped_resources(st: Statement) -> list[str]:
+    """The resources of ``st`` that mean "every resource" (NotResource counts as such)."""
+    if st.not_resources is not None:
+        return ["NotResource " + ", ".join(st.not_resources)]
+    return [r for r in st.resources if unscoped(r)]
+
+
+def granted_actions(st: Statement, skip_wildcards: bool = False) -> list[data.Action]:
+    """The known actions an Allow statement grants (``NotAction``: every known action it does not
+    exclude). ``skip_wildcards``: leave out what WA201 reports (``*``, ``s3:*``, ``NotAction``)."""
+    if st.not_actions is not None:
+        if skip_wildcards:
+            return []
+        if st.partial:
+            return []
+        excluded = st.not_actions
+        return [a for a in data.expand("*") if not any(data.matches(p, a.full) for p in excluded)]
+    seen: dict[str, data.Action] = {}
+    for pattern in st.actions:
+        if skip_wildcards and is_action_wildcard(pattern):
+            continue
+        for action in data.expand(pattern):
+            seen.setdefault(action.full, action)
+    return list(seen.values())
+
+
+def denied_patterns(graph: Graph, roles: Iterable[str]) -> dict[str, list[str]]:
+    """Per role, the action patterns an unconditional ``Deny`` on ``*`` takes away."""
+    perms = permissions(graph)
+    out: dict[str, list[str]] = {}
+    for role in roles:
+        out[role] = [
+            p
+            for st in perms[role].statements
+            if st.effect == "Deny" and st.not_actions is None and not st.conditions and "*" in st.resources
+            and st.condition is None
+            for p in st.actions
+        ]
+    return out
+
+
+def not_denied(actions: list[data.Action], denied: dict[str, list[str]]) -> list[data.Action]:
+    """Actions still granted in at least one of the roles after their unconditional denies."""
+    return [a for a in actions if any(not any(data.matches(p, a.full) for p in pats) for pats in denied.values())]
+
+
+# -- messages -----------------------------------------------------------------------------------
+
+
+def where(graph: Graph, st: Statement) -> str:
+    """Where a statement is written, in the user's terms."""
+    if st.sam_template is not None:
+        return f"the SAM policy template {st.sam_template} (Policies entry {st.sam_entry})"
+    if st.sam_entry is not None:
+        return f"statement {st.index + 1} of the inline policy in SAM Policies entry {st.sam_entry}"
+    if st.managed:
+        return f"the AWS managed policy {st.policy}"
+    name = graph.label(st.policy)
+    res = graph.resource(st.policy)
+    line = f", line {st.line}" if res is not None and res.source_resource is None and st.line else ""
+    if st.policy_kind == "inline":
+        named = f' "{st.policy_name}"' if st.policy_name else ""
+        return f"inline policy{named} of {name} (statement {st.index + 1}{line})"
+    return f"{name} (statement {st.index + 1}{line})"
+
+
+def reach_text(graph: Graph, reach: Reach) -> str:
+    """``ProcessFn (role ProcessFnRole)`` / ``A and B (roles RA and RB)``."""
+    fns = graph.names(f.logical_id for f in reach.functions)
+    noun = "role" if len(reach.roles) == 1 else "roles"
+    return f"{fns} ({noun} {role_names(graph, reach.roles)})"
+
+
+def role_names(graph: Graph, roles: list[str]) -> str:
+    """Roles as users know them: the construct path for CDK, the logical id otherwise (a SAM
+    function's generated role is ``<Function>Role``)."""
+    names = [graph.label(r) if (res := graph.resource(r)) is not None and res.construct_path else r for r in roles]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def located(graph: Graph, st: Statement, reach: Reach) -> Resource:
+    """The resource a finding about ``st`` goes on: the policy resource that holds it, else the role."""
+    res = graph.resource(st.policy) or graph.resource(reach.roles[0])
+    return res if res is not None else reach.functions[0]
+
+
+def short_list(items: list[str], limit: int = 6) -> str:
+    """``a, b, c`` or ``a, b, c and 12 more``."""
+    if len(items) <= limit:
+        return ", ".join(items)
+    return ", ".join(items[:limit]) + f" and {len(items) - limit} more"
+
+
+def condition_of(st: Statement, reach: Reach) -> str | None:
+    if st.condition:
+        return st.condition
+    conds = {f.condition for f in reach.functions}
+    return conds.pop() if len(conds) == 1 else None
