@@ -619,7 +619,7 @@ def test_state_machine_cdk_join_definition() -> None:
              {"Fn::GetAtt": ["SubmitLambda8054545E", "Arn"]}, '","Payload.$":"$"}}}}']
     g = build({"SubmitLambda8054545E": FN, "CronStateMachine7E50955B": {
         "Type": "AWS::StepFunctions::StateMachine", "Properties": {"DefinitionString": cdk_join(*parts)}}})
-    assert invokes(g) == {("CronStateMachine7E50955B", "SubmitLambda8054545E", "async", "CronStateMachine7E50955B")}
+    assert invokes(g) == {("CronStateMachine7E50955B", "SubmitLambda8054545E", "sync", "CronStateMachine7E50955B")}
 
 
 # -- Failure and success destinations -------------------------------------------------------------

@@ -13,12 +13,18 @@ from wa_lint.graph.builders.invoke_common import function_of
 from wa_lint.graph.model import Graph
 from wa_lint.graph.statemachine import (
     Definition,
+    cached_definition,
+    handles_errors,
     lambda_call,
     lambda_calls,
+    parse_json_text,
     read_definition,
+    state_line,
     states,
     task_states,
+    unhandled_tasks,
 )
+from wa_lint.load import load_text
 from wa_lint.model import Resource, Stack, resources_from_template
 
 FN = {"Type": "AWS::Lambda::Function", "Properties": {"Runtime": "python3.12", "Handler": "a.h"}}
@@ -132,7 +138,7 @@ def test_definition_string_cdk_join_with_getatt() -> None:
     assert definition is not None
     # the known partition is inlined, the functions are placeholders
     assert definition["States"]["Submit"]["Resource"] == "arn:aws:states:::lambda:invoke"
-    assert calls(template) == [("Submit", "Fn", "sync"), ("Check", "Other", "async")]
+    assert calls(template) == [("Submit", "Fn", "sync"), ("Check", "Other", "sync")]
 
 
 def test_intrinsic_outside_json_string_is_quoted() -> None:
@@ -249,3 +255,83 @@ def test_lambda_call_forms(state: dict[str, Any], expected: tuple[str, str, str]
     call = lambda_call(definition, "S", definition["States"]["S"], g)
     got = (g.function_target(call.function), call.mode, call.resource) if call else None
     assert got == expected
+
+
+# -- Error handling (WA109) and JSON text (redrive policies) --------------------------------------
+def _task(**extra: Any) -> dict[str, Any]:
+    return {"Type": "Task", "Resource": "arn:aws:states:::sns:publish", "End": True, **extra}
+
+
+def test_unhandled_tasks_respect_enclosing_parallel_and_map() -> None:
+    definition = {
+        "StartAt": "Bare",
+        "States": {
+            "Bare": _task(),
+            "Retried": _task(Retry=[{"ErrorEquals": ["States.ALL"]}]),
+            "EmptyRetry": _task(Retry=[]),
+            "CaughtOnly": _task(Retry=[], Catch=[{"ErrorEquals": ["States.ALL"], "Next": "Bare"}]),
+            "Unknown": _task(Retry="__WAL0__"),
+            "Guarded": {"Type": "Parallel", "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Bare"}],
+                        "Branches": [{"StartAt": "InGuarded", "States": {"InGuarded": _task()}}]},
+            "Open": {"Type": "Parallel", "Branches": [{"StartAt": "InOpen", "States": {
+                "InOpen": _task(),
+                "InnerMap": {"Type": "Map", "Retry": [{"ErrorEquals": ["States.ALL"]}],
+                             "ItemProcessor": {"StartAt": "InMap", "States": {"InMap": _task()}}}}}]},
+        },
+    }
+    assert [name for name, _ in unhandled_tasks(definition)] == ["Bare", "EmptyRetry", "InOpen"]
+    assert handles_errors({"Catch": [{}]}) and not handles_errors({"Retry": [], "Catch": None})
+
+
+def test_state_line_of_inline_definition() -> None:
+    text = (
+        "Resources:\n"
+        "  SM:\n"
+        "    Type: AWS::StepFunctions::StateMachine\n"
+        "    Properties:\n"
+        "      Definition:\n"
+        "        StartAt: P\n"
+        "        States:\n"
+        "          P:\n"
+        "            Type: Parallel\n"
+        "            End: true\n"
+        "            Branches:\n"
+        "              - StartAt: Deep\n"
+        "                States:\n"
+        "                  Deep: {Type: Task, Resource: x, End: true}\n"
+    )
+    resources = resources_from_template(load_text(text, "t.yaml"))
+    assert state_line(resources["SM"], "Deep") == 14
+    assert state_line(resources["SM"], "P") == 8
+    assert state_line(resources["SM"], "Missing") is None
+    resources["SM"].source_resource = "SM"  # SAM output: the user's line is the SAM resource's
+    assert state_line(resources["SM"], "Deep") is None
+
+
+def test_cached_definition_reads_once() -> None:
+    template = machine({"Definition": SIMPLE})
+    g = graph_of(template)
+    sm = g.stack.resources["SM"]
+    assert cached_definition(g, sm) is cached_definition(g, sm)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ('{"a": 1}', {"a": 1}),
+        ({"Fn::Sub": '{"a": "${Fn.Arn}"}'}, {"a": {"Fn::GetAtt": ["Fn", "Arn"]}}),
+        ({"Fn::Join": ["", ['{"a": "x-', {"Ref": "Fn"}, '"}']]}, {"a": {"Fn::Join": ["", ["x-", {"Ref": "Fn"}]]}}),
+        ({"Fn::ToJsonString": {"a": {"Ref": "Fn"}}}, {"a": {"Ref": "Fn"}}),
+        ("[1]", None),
+        ("{broken", None),
+        ({"Fn::ImportValue": "x"}, None),
+        (7, None),
+    ],
+)
+def test_parse_json_text(value: Any, expected: dict[str, Any] | None) -> None:
+    doc = parse_json_text(value)
+    if expected is None:
+        assert doc is None
+        return
+    assert doc is not None
+    assert {k: doc.value(v) for k, v in doc.items()} == expected

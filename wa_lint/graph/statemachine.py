@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import json
 import re
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from wa_lint.model import Resource
+from wa_lint.model import Resource, mark_of
 from wa_lint.values import SUB_VARIABLE, Resolver, intrinsic, sub_parts
 
 if TYPE_CHECKING:
@@ -230,6 +231,34 @@ def read_definition(res: Resource, graph: Graph | None = None) -> Definition | N
         return None
 
 
+_cache: weakref.WeakKeyDictionary[Graph, dict[str, Definition | None]] = weakref.WeakKeyDictionary()
+
+
+def cached_definition(graph: Graph, res: Resource) -> Definition | None:
+    """:func:`read_definition` once per graph and state machine (builders and rules share it)."""
+    table = _cache.setdefault(graph, {})
+    if res.logical_id not in table:
+        table[res.logical_id] = read_definition(res, graph)
+    return table[res.logical_id]
+
+
+def parse_json_text(value: Any, resolver: Resolver | None = None) -> Definition | None:
+    """A JSON object a template writes as text (a string, ``Fn::Sub``, ``Fn::Join``) or as
+    ``Fn::ToJsonString``, with intrinsics as placeholders (e.g. an SQS ``RedrivePolicy``); None
+    when it cannot be read. Never raises."""
+    try:
+        placeholders: list[Any] = []
+        fn = intrinsic(value)
+        if fn is not None and fn[0] == "Fn::ToJsonString":
+            data = _tokenize(fn[1], placeholders)
+        else:
+            text = _string_text(value, placeholders, resolver, {})
+            data = json.loads(text) if text is not None else None
+    except Exception:  # malformed text or odd nesting: unknown
+        return None
+    return Definition(data, placeholders) if isinstance(data, dict) else None
+
+
 def _read(res: Resource, resolver: Resolver | None) -> Definition | None:
     placeholders: list[Any] = []
     subs = res.properties.get("DefinitionSubstitutions")
@@ -255,25 +284,80 @@ def _read(res: Resource, resolver: Resolver | None) -> Definition | None:
     return Definition(data, placeholders)
 
 
+def _children(state: dict[str, Any]) -> list[Any]:
+    """The state machines nested in a Parallel (``Branches``) or Map (``Iterator``,
+    ``ItemProcessor``) state."""
+    found: list[Any] = []
+    branches = state.get("Branches")
+    if isinstance(branches, list):
+        found.extend(branches)
+    for key in ("Iterator", "ItemProcessor"):
+        if isinstance(state.get(key), dict):
+            found.append(state[key])
+    return found
+
+
 def states(definition: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
     """Every ``(name, state)`` of a definition, descending into Parallel branches and Map
     iterators / item processors."""
-    pending: list[Any] = [definition]
+    for name, state, _handled in _walk_states(definition):
+        yield name, state
+
+
+def _walk_states(definition: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], bool]]:
+    """``(name, state, handled)`` breadth first; ``handled`` says whether the state or an
+    enclosing Parallel / Map state retries or catches errors."""
+    pending: list[tuple[Any, bool]] = [(definition, False)]
     while pending:
-        machine = pending.pop(0)
+        machine, covered = pending.pop(0)
         table = machine.get("States") if isinstance(machine, dict) else None
         if not isinstance(table, dict):
             continue
         for name, state in table.items():
             if not isinstance(state, dict):
                 continue
-            yield str(name), state
-            branches = state.get("Branches")
-            if isinstance(branches, list):
-                pending.extend(branches)
-            for key in ("Iterator", "ItemProcessor"):
-                if isinstance(state.get(key), dict):
-                    pending.append(state[key])
+            handled = covered or handles_errors(state)
+            yield str(name), state, handled
+            pending.extend((child, handled) for child in _children(state))
+
+
+def handles_errors(state: dict[str, Any]) -> bool:
+    """Whether a state has a ``Retry`` or ``Catch``: a non-empty list, or a value the template
+    does not determine (a placeholder), which may well be one."""
+    for key in ("Retry", "Catch"):
+        value = state.get(key)
+        if value is None or (isinstance(value, list) and not value):
+            continue
+        return True
+    return False
+
+
+def unhandled_tasks(definition: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every Task state whose errors nothing retries or catches: neither the state itself nor an
+    enclosing Parallel or Map state (whose ``Retry``/``Catch`` apply to errors of its branches)."""
+    for name, state, handled in _walk_states(definition):
+        if state.get("Type") == "Task" and not handled:
+            yield name, state
+
+
+def state_line(res: Resource, name: str) -> int | None:
+    """The line where state ``name`` is written in an inline ``Definition``, when the loader
+    marked it (not for SAM output, whose lines are the SAM resource's)."""
+    if res.source_resource is not None:
+        return None
+    pending: list[Any] = [res.properties.get("Definition")]
+    while pending:
+        machine = pending.pop(0)
+        table = machine.get("States") if isinstance(machine, dict) else None
+        if not isinstance(table, dict):
+            continue
+        if name in table:
+            mark = mark_of(table, name)
+            return mark.line if mark is not None else None
+        for state in table.values():
+            if isinstance(state, dict):
+                pending.extend(_children(state))
+    return None
 
 
 def task_states(definition: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -325,7 +409,10 @@ def lambda_call(
             return None
         token = bool(m and m.group(1))
         invocation = _resolved(definition, args.get("InvocationType"), graph)
-        mode = "async" if token or invocation == "Event" else "sync"
+        # Only an explicit InvocationType Event is asynchronous. With .waitForTaskToken the
+        # invocation type is still whatever Parameters say (RequestResponse by default): a
+        # function error fails the Task, where Retry/Catch handle it.
+        mode = "async" if invocation == "Event" else "sync"
         kind = "waitForTaskToken" if token else ("invoke" if m else "aws-sdk")
         return LambdaCall(name, definition.value(function), mode, kind)
     if FUNCTION_ARN.search(resource):

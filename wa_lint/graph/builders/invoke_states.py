@@ -2,7 +2,7 @@
 
 Step Functions invokes role-based, so no ``AWS::Lambda::Permission`` names it: the definition is
 the only evidence. A Task waits for the function (sync) unless it asks for ``InvocationType:
-Event`` or uses ``.waitForTaskToken`` (async: then the function's own failure handling matters).
+Event`` (async: then the function's own failure handling matters).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from wa_lint.graph.builders import builder
 from wa_lint.graph.builders.invoke_common import functions_in
 from wa_lint.graph.model import STATE_MACHINE, Graph
-from wa_lint.graph.statemachine import lambda_calls, read_definition
+from wa_lint.graph.statemachine import cached_definition, lambda_calls
 
 
 @builder(order=50)
@@ -18,7 +18,7 @@ def state_machine_tasks(graph: Graph) -> None:
     """One edge per (state machine, function); ``state`` is the first Task naming it, ``states``
     all of them, and the mode is async when any of them invokes asynchronously."""
     for sm in graph.of_type(STATE_MACHINE, include_internal=True):
-        definition = read_definition(sm, graph)
+        definition = cached_definition(graph, sm)
         if definition is None:
             continue
         calls: dict[str, dict[str, list[str | None]]] = {}
