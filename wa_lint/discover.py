@@ -37,13 +37,15 @@ class Source:
 
 
 def display_path(path: Path, cwd: Path | None = None) -> str:
-    """``path`` relative to the working directory (``../x`` when it is beside it), so every
-    output names files the same way whichever route found them."""
-    base = cwd or Path.cwd()
+    """How outputs name a file: as the user wrote it when relative (``../stacks/a.yaml``),
+    relative to the working directory when an absolute path lies below it, else absolute."""
+    if not path.is_absolute():
+        return Path(os.path.normpath(path)).as_posix()
+    base = (cwd or Path.cwd()).absolute()
     try:
-        return Path(os.path.relpath(path.absolute(), base.absolute())).as_posix()
-    except ValueError:  # another drive
-        return path.absolute().as_posix()
+        return Path(os.path.normpath(path)).relative_to(base).as_posix()
+    except ValueError:
+        return Path(os.path.normpath(path)).as_posix()
 
 
 def is_cdk_dir(path: Path) -> bool:

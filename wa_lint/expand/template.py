@@ -6,6 +6,7 @@ transform, then nested stacks with local template paths (each expanded the same 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -82,16 +83,19 @@ def stack_from_data(data: dict[str, Any], path: Path, display: str, name: str) -
     )
 
 
-def nested_template_path(stack: Stack, logical_id: str) -> Path | None:
-    """The local file a nested stack resource points at, or None when it is remote or unknown."""
+def nested_template_path(stack: Stack, logical_id: str) -> tuple[Path, str] | None:
+    """The local file a nested stack resource points at and how to name it (beside the parent,
+    as the user wrote it), or None when it is remote or unknown."""
     res = stack.resources[logical_id]
     local = res.local_paths.get("Location") or res.local_paths.get("TemplateURL")
-    if local is not None:
-        return local
-    url = res.prop("TemplateURL")
-    if not isinstance(url, str) or url.startswith(REMOTE_PREFIXES) or not url.strip():
-        return None
-    return (stack.base_dir / url).resolve()
+    if local is None:
+        url = res.prop("TemplateURL")
+        if not isinstance(url, str) or url.startswith(REMOTE_PREFIXES) or not url.strip():
+            return None
+        local = (stack.base_dir / url).resolve()
+    relative = os.path.relpath(local, stack.base_dir.resolve())
+    display = os.path.normpath(os.path.join(os.path.dirname(stack.path), relative))
+    return local, Path(display).as_posix()
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -124,14 +128,13 @@ def load_template_stacks(
 def _load_nested(
     parent: Stack, root: Path, stacks: list[Stack], errors: list[InputError], depth: int, seen: set[Path]
 ) -> None:
-    from wa_lint.discover import display_path
-
     for res in list(parent.resources.values()):
         if res.type != "AWS::CloudFormation::Stack":
             continue
-        child_path = nested_template_path(parent, res.logical_id)
-        if child_path is None:
+        found = nested_template_path(parent, res.logical_id)
+        if found is None:
             continue
+        child_path, display = found
         if not _inside(child_path, root):
             errors.append(InputError(parent.path, res.line, f"nested stack {res.logical_id}: template "
                                      f"{child_path} is outside the linted directory; not loaded"))
@@ -140,7 +143,6 @@ def _load_nested(
             errors.append(InputError(parent.path, res.line, f"nested stack {res.logical_id}: "
                                      "circular or too deep nesting; not loaded"))
             continue
-        display = display_path(child_path)
         try:
             data, _ = load_file(child_path, display)
             problem = template_problem(data)

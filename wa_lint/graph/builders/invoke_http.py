@@ -21,9 +21,25 @@ HTTP_API = ("AWS::ApiGatewayV2::Api",)
 LAMBDA_TYPES = ("AWS", "AWS_PROXY", None)
 
 
-def _openapi(value: Any, cond: str | None, depth: int = 0) -> Iterator[tuple[str | None, str, Any]]:
-    """``(condition, "integration" | "authorizer", uri)`` for every Lambda integration or Lambda
-    authorizer of an OpenAPI body; the SAM translator wraps conditional paths in ``Fn::If``."""
+INVOCATION_TYPE_HEADER = "integration.request.header.x-amz-invocation-type"
+
+
+def invocation_mode(params: Any) -> str:
+    """A REST integration that maps ``X-Amz-Invocation-Type: 'Event'`` invokes asynchronously:
+    API Gateway answers at once and Lambda queues the event."""
+    if isinstance(params, dict):
+        for key, value in params.items():
+            if str(key).lower() == INVOCATION_TYPE_HEADER and isinstance(value, str):
+                if value.strip().strip("'\"").lower() == "event":
+                    return "async"
+    return "sync"
+
+
+def _openapi(
+    value: Any, cond: str | None, depth: int = 0
+) -> Iterator[tuple[str | None, str, Any, str]]:
+    """``(condition, "integration" | "authorizer", uri, mode)`` for every Lambda integration or
+    Lambda authorizer of an OpenAPI body; the SAM translator wraps conditional paths in ``Fn::If``."""
     if depth > 40:
         return
     fn = intrinsic(value)
@@ -45,9 +61,9 @@ def _openapi(value: Any, cond: str | None, depth: int = 0) -> Iterator[tuple[str
             if (not isinstance(kind, str) or kind.upper() in ("AWS", "AWS_PROXY")) and not item.get(
                 "integrationSubtype"
             ):
-                yield cond, "integration", item.get("uri")
+                yield cond, "integration", item.get("uri"), invocation_mode(item.get("requestParameters"))
         elif key == "x-amazon-apigateway-authorizer" and isinstance(item, dict):
-            yield cond, "authorizer", item.get("authorizerUri")
+            yield cond, "authorizer", item.get("authorizerUri"), "sync"
         else:
             yield from _openapi(item, cond, depth + 1)
 
@@ -60,15 +76,15 @@ def rest_apis(graph: Graph) -> None:
         for cond, integ in at(method, "Integration"):
             if isinstance(integ, dict) and upper(graph, integ.get("Type")) in LAMBDA_TYPES:
                 add_invokes(graph, src, integ.get("Uri"), via=method.logical_id, condition=cond,
-                            mode="sync", source="apigateway")
+                            mode=invocation_mode(integ.get("RequestParameters")), source="apigateway")
     for auth in graph.of_type("AWS::ApiGateway::Authorizer", include_internal=True):
         src = node_for(graph, auth.prop("RestApiId"), "apigateway", REST_API)
         for cond, uri in at(auth, "AuthorizerUri"):
             add_invokes(graph, src, uri, via=auth.logical_id, condition=cond, mode="sync",
                         source="apigateway", authorizer=True)
     for api in graph.of_type(*REST_API, *HTTP_API, include_internal=True):
-        for cond, kind, uri in _openapi(api.prop("Body"), api.condition):
-            add_invokes(graph, api.logical_id, uri, via=api.logical_id, condition=cond, mode="sync",
+        for cond, kind, uri, mode in _openapi(api.prop("Body"), api.condition):
+            add_invokes(graph, api.logical_id, uri, via=api.logical_id, condition=cond, mode=mode,
                         source="apigateway", **({"authorizer": True} if kind == "authorizer" else {}))
 
 
