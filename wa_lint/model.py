@@ -85,13 +85,15 @@ class InputError(Exception):
         return f"{where}: {self.message}"
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Resource:
     """One resource as CloudFormation will see it, with where the user wrote it.
 
     For resources the SAM translator generated, ``line``/``column`` are those of the SAM resource
     the user wrote (``source_resource``); for CDK output, ``construct_path`` names the construct.
     ``internal`` marks CDK framework singletons the user cannot change.
+    Resources compare by identity: each is one node of one stack, and comparing property trees
+    would make every membership test cost as much as the template.
     ``local_paths`` maps a property name (``CodeUri``, ``DefinitionUri``, ``Code``, …) to the local
     file or directory it points to, so rules can read handler code and definitions.
     """

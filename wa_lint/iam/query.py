@@ -29,15 +29,24 @@ class Reach:
 def function_statements(graph: Graph) -> list[Reach]:
     """Every statement that reaches at least one function, once, with all the functions it reaches."""
     by_key: dict[str, Reach] = {}
+    seen: dict[str, tuple[set[str], set[str]]] = {}
     for role_id, perms in permissions(graph).items():
         fns = functions_of(graph, role_id)
         if not fns:
             continue
         for st in perms.statements:
-            reach = by_key.setdefault(st.key, Reach(st))
-            if role_id not in reach.roles:
+            reach = by_key.get(st.key)
+            if reach is None:
+                reach = by_key[st.key] = Reach(st)
+                seen[st.key] = (set(), set())
+            roles, functions = seen[st.key]
+            if role_id not in roles:  # sets: an AWS managed statement reaches every role
+                roles.add(role_id)
                 reach.roles.append(role_id)
-                reach.functions.extend(f for f in fns if f not in reach.functions)
+                for f in fns:
+                    if f.logical_id not in functions:
+                        functions.add(f.logical_id)
+                        reach.functions.append(f)
     return list(by_key.values())
 
 
