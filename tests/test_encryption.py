@@ -201,7 +201,7 @@ def test_policies_are_attached_by_reference_literal_and_written_name() -> None:
     ("SECRETS_EXTENSION_HTTP_PORT", False), ("BYPASS", False), ("TOKENIZER", False), ("AWS_ACCESS_KEY_ID", False),
 ])
 def test_secret_names(name: str, secret: bool) -> None:
-    from rules.security.wa213_secret_in_environment import secret_name
+    from wa_lint.secrets import secret_name
 
     assert secret_name(name) is secret
 
