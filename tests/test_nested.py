@@ -28,3 +28,10 @@ def test_walking_the_directory_lints_the_child_once() -> None:
     results = [r for r in lint(NESTED) if not r.skipped]
     findings = [(f.path, f.line) for r in results for f in r.findings if f.rule == "WA101"]
     assert findings == [(f"{NESTED}/children/workers.yaml", 9)]
+
+
+def test_preprocessor_resources_are_tolerated() -> None:
+    """Rain modules (`Type: !Rain::Module` in YAML, {"Rain::Module": …} in JSON) are not errors."""
+    [result] = lint("fixtures/loader/rain-module.json")
+    assert result.error is None
+    assert result.resources == 1

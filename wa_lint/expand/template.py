@@ -53,8 +53,9 @@ def check_resources(data: dict[str, Any], display: str) -> None:
         if not isinstance(body, dict):
             raise InputError(display, line, f"resource {logical_id} must be a mapping")
         rtype = body.get("Type")
-        if isinstance(rtype, Unknown):
-            continue  # e.g. `Type: !Rain::Module …`: tolerated, the resource is not analysed
+        if isinstance(rtype, (Unknown, dict)):
+            continue  # `Type: !Rain::Module …` (YAML) or {"Rain::Module": …} (JSON): a pre-processor's
+            # resource, tolerated and not analysed
         if not isinstance(rtype, str):
             raise InputError(display, line, f"resource {logical_id} has no Type")
 
