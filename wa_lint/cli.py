@@ -1,4 +1,4 @@
-"""The ``wa-lint`` command: ``report``, ``rules``, ``explain`` and ``graph``.
+"""The ``wa-lint`` command: ``report``, ``rules``, ``explain``, ``graph`` and ``cfn-lint-rules-dir``.
 
 argparse keeps start-up cheap (pre-commit runs us on every commit); heavy modules are imported
 by the subcommand that needs them.
@@ -7,19 +7,34 @@ by the subcommand that needs them.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wa_lint import __version__
 
+if TYPE_CHECKING:
+    from wa_lint.api import RuleMeta
+    from wa_lint.config import Config
+    from wa_lint.discover import Source
+
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 PARALLEL_THRESHOLD = 8  # sources; below this a process pool costs more than it saves
+FORMATS = ("text", "json", "sarif", "junit", "github", "markdown", "html")  # = wa_lint.report.FORMATS
 
 
 def _csv(values: list[str] | None) -> list[str]:
     return [v.strip() for raw in values or [] for v in raw.split(",") if v.strip()]
+
+
+def _save_spec(value: str) -> tuple[str, str]:
+    fmt, sep, path = value.partition(":")
+    if not sep or fmt not in FORMATS or not path:
+        raise argparse.ArgumentTypeError(f"expected FORMAT:PATH with FORMAT one of {', '.join(FORMATS)}")
+    return fmt, path
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,12 +47,27 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = sub.add_parser("report", help="lint templates and report findings")
     report.add_argument("paths", nargs="*", default=["."], help="files or directories (default: .)")
-    report.add_argument("--format", choices=["text", "json"], default="text")
+    report.add_argument("--format", choices=FORMATS, default="text")
     report.add_argument("--output", "-o", help="write the report to this file")
+    report.add_argument("--save", action="append", type=_save_spec, default=[], metavar="FORMAT:PATH",
+                        help="also write the report in FORMAT to PATH (repeatable), e.g. sarif:wa-lint.sarif")
     report.add_argument("--select", action="append",
-                        help="only these rules (ids, names, prefixes; comma-separated)")
-    report.add_argument("--ignore", action="append", help="skip these rules")
-    report.add_argument("--fail-on", choices=["error", "warning", "info", "never"], default="error")
+                        help="only these rules (ids, names, prefixes; comma-separated); replaces the config's")
+    report.add_argument("--ignore", action="append", help="skip these rules (added to the config's)")
+    report.add_argument("--fail-on", choices=["error", "warning", "info", "never"], default=None,
+                        help="exit 1 when a finding is at least this severe (default: config, else error)")
+    report.add_argument("--config", help="configuration file (default: nearest .wa-lint.yaml or "
+                                         "pyproject.toml with [tool.wa-lint], from the working directory up)")
+    report.add_argument("--no-config", action="store_true", help="ignore configuration files")
+    report.add_argument("--show-suppressed", action="store_true",
+                        help="list suppressed and baselined findings with their reasons")
+    report.add_argument("--baseline", metavar="FILE", help="report only findings not in this baseline file")
+    report.add_argument("--write-baseline", metavar="FILE", help="write the current findings as a baseline")
+    report.add_argument("--force-exclude", action="store_true",
+                        help="apply the config's exclude globs to files named on the command line too")
+    report.add_argument("--skip-non-templates", action="store_true",
+                        help="skip named files that are not templates instead of failing (for pre-commit)")
+    report.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no summary; findings only")
     report.add_argument("--jobs", "-j", type=int, default=None,
                         help="parallel processes (default: all CPUs when there are many files)")
     report.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
@@ -52,11 +82,14 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument("paths", nargs="*", default=["."])
     graph.add_argument("--format", choices=["json", "dot"], default="json")
     graph.add_argument("--output", "-o")
+
+    sub.add_parser("cfn-lint-rules-dir", help="print the directory to pass to `cfn-lint --append-rules`")
     return parser
 
 
 def _write(text: str, output: str | None) -> None:
     if output:
+        Path(output).parent.mkdir(parents=True, exist_ok=True)
         Path(output).write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
@@ -68,20 +101,90 @@ def _jobs(requested: int | None, n_sources: int) -> int:
     return (os.cpu_count() or 1) if n_sources >= PARALLEL_THRESHOLD else 1
 
 
-def cmd_report(args: argparse.Namespace) -> int:
+def _all_rules() -> list[RuleMeta]:
+    """Every installed rule plus the suppression checks (WA001, WA002)."""
+    from wa_lint.plugins import load_rules
+    from wa_lint.suppress import META_RULES
+
+    return sorted([*load_rules(), *META_RULES], key=lambda m: m.id)
+
+
+def _mentions_resources(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            return b"Resources" in fh.read(1 << 20)
+    except OSError:
+        return True  # let the loader report it
+
+
+def _sources(args: argparse.Namespace, config: Config) -> tuple[list[Source], list[str]]:
+    """Discovered sources minus excluded ones; named non-templates skipped when asked."""
     from wa_lint.discover import discover
-    from wa_lint.plugins import PluginError, load_rules, select_rules
-    from wa_lint.report import Report, render
+
+    sources, missing = discover(args.paths)
+    excludes = config.excludes()
+    kept = []
+    for source in sources:
+        if (args.force_exclude or not source.explicit) and excludes.match(source.path):
+            continue
+        if args.skip_non_templates and source.explicit and source.kind == "template":
+            if not _mentions_resources(source.path):
+                continue
+            source = dataclasses.replace(source, explicit=False)
+        kept.append(source)
+    return kept, missing
+
+
+def _baseline_file(args: argparse.Namespace, config: Config) -> Path | None:
+    if args.baseline:
+        return Path(args.baseline)
+    configured = config.baseline_path()
+    if configured is not None and not args.write_baseline:
+        return configured
+    return None
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from wa_lint.baseline import BaselineError, apply_baseline, write_baseline
+    from wa_lint.config import ConfigError, load_config
+    from wa_lint.plugins import PluginError, select_rules
+    from wa_lint.progress import ProgressBar
+    from wa_lint.report import GRAPH_FORMATS, Report, render
     from wa_lint.runner import lint_all
+    from wa_lint.suppress import META_IDS, FilterStage, rule_aliases
 
     try:
-        rules = select_rules(load_rules(), _csv(args.select), _csv(args.ignore))
-    except PluginError as exc:
+        config = load_config(args.config, isolated=args.no_config)
+        every = _all_rules()
+        config.check_rules(every)
+        select = _csv(args.select) or config.select
+        selected = select_rules(every, select, [*config.ignore, *_csv(args.ignore)])
+        policy = config.policy(every)
+    except (ConfigError, PluginError) as exc:
         print(f"wa-lint: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    sources, missing = discover(args.paths)
-    results = lint_all(sources, rules, jobs=_jobs(args.jobs, len(sources)))
-    report = Report(results, rules, usage_errors=missing)
+    run = [m for m in selected if m.id not in META_IDS]
+    formats = {args.format, *(fmt for fmt, _ in args.save)}
+    stage = FilterStage(aliases=rule_aliases(every), meta_enabled=frozenset(m.id for m in selected) & META_IDS,
+                        policy=policy, keep_graphs=bool(formats & GRAPH_FORMATS))
+    sources, missing = _sources(args, config)
+    progress = ProgressBar(len(sources), enabled=not args.quiet)
+    try:
+        results = lint_all(sources, run, jobs=_jobs(args.jobs, len(sources)), stage=stage, progress=progress)
+    finally:
+        progress.close()
+    report = Report(results, selected, usage_errors=missing, show_suppressed=args.show_suppressed)
+    try:
+        if args.write_baseline:
+            count = write_baseline(Path(args.write_baseline), report.findings)
+            if not args.quiet:
+                print(f"wa-lint: wrote {count} finding(s) to the baseline {args.write_baseline}", file=sys.stderr)
+        baseline = _baseline_file(args, config)
+        if baseline is not None and not args.write_baseline:
+            report.baseline = apply_baseline(results, baseline)
+    except BaselineError as exc:
+        print(f"wa-lint: {exc}", file=sys.stderr)
+        return EXIT_ERROR
     for error in report.errors:
         print(f"wa-lint: {error}", file=sys.stderr)
     if args.debug:
@@ -89,25 +192,27 @@ def cmd_report(args: argparse.Namespace) -> int:
             if r.traceback:
                 print(r.traceback, file=sys.stderr)
     color = None if not args.output else False
-    _write(render(report, args.format, color=color), args.output)
-    return report.exit_code(args.fail_on)
+    _write(render(report, args.format, color=color, quiet=args.quiet), args.output)
+    for fmt, path in args.save:
+        _write(render(report, fmt, color=False), path)
+    if args.write_baseline:
+        return EXIT_ERROR if report.errors else EXIT_OK
+    return report.exit_code(args.fail_on or config.fail_on or "error")
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
     from wa_lint.docs import rules_json, rules_markdown_table, rules_text
-    from wa_lint.plugins import load_rules
 
-    rules = load_rules()
     render = {"json": rules_json, "markdown": rules_markdown_table, "text": rules_text}[args.format]
-    sys.stdout.write(render(rules))
+    sys.stdout.write(render(_all_rules()))
     return EXIT_OK
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
     from wa_lint.docs import explain
-    from wa_lint.plugins import find_rule, load_rules
+    from wa_lint.plugins import find_rule
 
-    meta = find_rule(load_rules(), args.rule)
+    meta = find_rule(_all_rules(), args.rule)
     if meta is None:
         print(f"wa-lint: unknown rule {args.rule!r} (see `wa-lint rules`)", file=sys.stderr)
         return EXIT_ERROR
@@ -127,7 +232,18 @@ def cmd_graph(args: argparse.Namespace) -> int:
     return EXIT_ERROR if missing or errors else EXIT_OK
 
 
-COMMANDS = {"report": cmd_report, "rules": cmd_rules, "explain": cmd_explain, "graph": cmd_graph}
+def cfn_lint_rules_dir() -> Path:
+    """The directory holding the cfn-lint plugin (no cfn-lint import needed to find it)."""
+    return Path(__file__).resolve().parent / "cfnlint_rules"
+
+
+def cmd_cfn_lint_rules_dir(args: argparse.Namespace) -> int:
+    print(cfn_lint_rules_dir())
+    return EXIT_OK
+
+
+COMMANDS = {"report": cmd_report, "rules": cmd_rules, "explain": cmd_explain, "graph": cmd_graph,
+            "cfn-lint-rules-dir": cmd_cfn_lint_rules_dir}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

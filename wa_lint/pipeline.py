@@ -1,4 +1,5 @@
-"""One source in, one :class:`FileResult` out: load, expand, build the graph, run the rules.
+"""One source in, one :class:`FileResult` out: load, expand, build the graph, run the rules,
+then (when given) the filter stage, which sees each stack with its graph and findings.
 
 Everything that can go wrong with one file stays in that file's result, so the other files are
 still linted: bad input becomes ``error``; a bug of ours becomes ``internal_error`` with the
@@ -9,10 +10,15 @@ from __future__ import annotations
 
 import traceback
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
 
 from wa_lint.api import Finding, RuleMeta
 from wa_lint.discover import Source
 from wa_lint.model import InputError, Stack
+
+if TYPE_CHECKING:
+    from wa_lint.graph.model import Graph
+    from wa_lint.suppress import Suppressed
 
 
 @dataclass(slots=True)
@@ -28,6 +34,8 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     resources: int = 0
     skipped: bool = False
+    suppressed: list[Suppressed] = field(default_factory=list)  # taken out by the filter stage
+    graphs: list[dict[str, Any]] = field(default_factory=list)  # drawing summaries, when asked
 
     @property
     def error(self) -> str | None:
@@ -49,14 +57,27 @@ def load_stacks(source: Source) -> tuple[list[Stack], list[InputError]]:
     return load_template_stacks(source.path, source.display, source.root, explicit=source.explicit)
 
 
-def run_rules(stack: Stack, rules: list[RuleMeta]) -> list[Finding]:
-    """Build the stack's graph once and run every rule on it; stamp rule and file on findings."""
-    from wa_lint.graph.builders import build_graph
+class StackStage(Protocol):
+    """The filter stage (``wa_lint.suppress.FilterStage``): given a stack, its graph and the rules'
+    findings, return the findings to report; it may record what it took out on ``result``."""
 
-    graph = build_graph(stack)
+    def __call__(self, stack: Stack, graph: Graph, findings: list[Finding], result: FileResult) -> list[Finding]: ...
+
+
+def run_rules(stack: Stack, rules: list[RuleMeta], graph: Graph | None = None) -> list[Finding]:
+    """Build the stack's graph once and run every rule on it; stamp rule and file on findings."""
+    if graph is None:
+        from wa_lint.graph.builders import build_graph
+
+        graph = build_graph(stack)
+    from wa_lint.secrets import stack_secrets
+
+    secrets = stack_secrets(graph)  # masked in every finding, whichever rules run
     findings: list[Finding] = []
     for meta in rules:
         for finding in meta.check(graph):
+            if secrets:
+                finding.masked = list(dict.fromkeys([*finding.masked, *secrets]))
             finding.rule = meta.id
             finding.name = meta.name
             finding.pillar = meta.pillar.value
@@ -69,8 +90,9 @@ def run_rules(stack: Stack, rules: list[RuleMeta]) -> list[Finding]:
     return findings
 
 
-def lint_source(source: Source, rules: list[RuleMeta]) -> FileResult:
-    """Lint one source; never raises."""
+def lint_source(source: Source, rules: list[RuleMeta], stage: StackStage | None = None) -> FileResult:
+    """Lint one source; never raises. ``stage`` (the filter stage) sees each stack's findings
+    before they are kept; without it every finding the rules produce is kept."""
     result = FileResult(path=source.display, kind="cdk" if source.kind == "cdk" else None)
     try:
         stacks, errors = load_stacks(source)
@@ -83,7 +105,13 @@ def lint_source(source: Source, rules: list[RuleMeta]) -> FileResult:
         for stack in stacks:
             result.stacks.append(stack.name)
             result.resources += len(stack.resources)
-            result.findings.extend(run_rules(stack, rules))
+            if stage is None:
+                result.findings.extend(run_rules(stack, rules))
+            else:
+                from wa_lint.graph.builders import build_graph
+
+                graph = build_graph(stack)
+                result.findings.extend(stage(stack, graph, run_rules(stack, rules, graph), result))
     except InputError as exc:
         result.errors.append(str(exc))
     except RecursionError:
@@ -92,4 +120,5 @@ def lint_source(source: Source, rules: list[RuleMeta]) -> FileResult:
         result.internal_error = f"{source.display}: internal error: {type(exc).__name__}: {exc}"
         result.traceback = traceback.format_exc()
     result.findings.sort(key=Finding.sort_key)
+    result.suppressed.sort(key=lambda s: s.finding.sort_key())
     return result

@@ -1,4 +1,8 @@
-"""The JSON report: a stable, documented shape (``docs/json-output.md``); version bumps on change."""
+"""The JSON report: a stable, documented shape (``docs/json-output.md``); version bumps on change.
+
+Fields are only ever added. ``finding_dict`` is also the shape of the fixture snapshots, so the
+report-only fields (``fingerprint``, ``suppression``) are added by :func:`report_dict`.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from typing import Any
 from wa_lint import __version__
 from wa_lint.api import Finding
 from wa_lint.report import Report
+from wa_lint.report.source import safe_fix, safe_message
 
 JSON_VERSION = 1
 
@@ -27,22 +32,36 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "source_resource": f.source_resource,
         "condition": f.condition,
         "stack": f.stack,
-        "message": f.message,
-        "fix": f.fix,
+        "message": safe_message(f),
+        "fix": safe_fix(f),
         "related": [{"resource": r.resource, "path": r.path, "line": r.line} for r in f.related],
     }
 
 
 def report_dict(report: Report) -> dict[str, Any]:
-    return {
+    doc: dict[str, Any] = {
         "version": JSON_VERSION,
         "tool": {"name": "wa-lint", "version": __version__},
         "files": [
             {"path": r.path, "kind": r.kind, "stacks": r.stacks, "error": r.error} for r in report.files
         ],
-        "findings": [finding_dict(f) for f in report.findings],
+        "findings": [{**finding_dict(f), "fingerprint": report.fingerprint(f)} for f in report.findings],
         "summary": report.summary(),
     }
+    if report.show_suppressed:
+        doc["suppressed"] = [
+            {**finding_dict(s.finding), "fingerprint": report.fingerprint(s.finding),
+             "suppression": {"kind": s.kind, "reason": s.reason}}
+            for s in report.suppressed
+        ]
+    if report.baseline is not None:
+        doc["baseline"] = {"path": report.baseline.path, "baselined": report.baseline.baselined}
+        doc["fixed"] = [
+            {"rule": e.rule, "path": e.path, "stack": e.stack, "resource": e.resource, "message": e.message,
+             "fingerprint": e.fingerprint}
+            for e in report.fixed
+        ]
+    return doc
 
 
 def render_json(report: Report) -> str:

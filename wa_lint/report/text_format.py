@@ -1,12 +1,13 @@
 """The terminal report, composed from rich renderables: findings grouped by file, each with a
-short code frame, then one summary line per pillar. Colour only when writing to a terminal."""
+short code frame, then one summary line per pillar. Colour only when writing to a terminal,
+and never when ``NO_COLOR`` is set (https://no-color.org)."""
 
 from __future__ import annotations
 
 import io
+import os
 import sys
 from collections import Counter
-from functools import lru_cache
 
 from rich.console import Console, Group
 from rich.padding import Padding
@@ -15,35 +16,27 @@ from rich.text import Text
 
 from wa_lint.api import Finding, Pillar, Severity
 from wa_lint.report import Report
+from wa_lint.report.source import MASK, frame, masked, safe_fix, safe_message
+
+__all__ = ["MASK", "code_frame", "finding_block", "render_text"]
 
 STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 FRAME = 1  # lines of context either side of the finding's line
 
 
-@lru_cache(maxsize=64)
-def _lines(path: str) -> tuple[str, ...]:
-    try:
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            return tuple(fh.read().splitlines())
-    except OSError:
-        return ()
+def no_color_requested() -> bool:
+    """``NO_COLOR`` set to anything non-empty turns colour off, whatever the terminal."""
+    return bool(os.environ.get("NO_COLOR"))
 
 
-MASK = "********"
-
-
-def code_frame(path: str, line: int, masked: list[str] | None = None) -> Syntax | None:
-    """A few lines around ``line``; secret values named in ``masked`` never appear."""
-    lines = _lines(path)
-    if not line or line > len(lines) or len(lines[line - 1]) > 400:
+def code_frame(path: str, line: int, secrets: list[str] | None = None) -> Syntax | None:
+    """A few lines around ``line``; secret values named in ``secrets`` never appear."""
+    rows = frame(path, line, secrets, FRAME)
+    if not rows:
         return None
-    start, end = max(1, line - FRAME), min(len(lines), line + FRAME)
     lexer = "json" if path.endswith(".json") else "yaml"
-    code = "\n".join(lines[start - 1 : end])
-    for secret in masked or ():
-        if secret:
-            code = code.replace(secret, MASK)
-    return Syntax(code, lexer, line_numbers=True, start_line=start, highlight_lines={line},
+    code = "\n".join(text for _, text in rows)
+    return Syntax(code, lexer, line_numbers=True, start_line=rows[0][0], highlight_lines={line},
                   theme="ansi_dark", word_wrap=False, background_color="default")
 
 
@@ -65,8 +58,8 @@ def finding_block(f: Finding) -> Group:
     head.append(f"{severity.value.upper():<7}", style=STYLE[severity])
     head.append(f" {f.rule} ", style="bold")
     head.append(_where(f))
-    parts: list = [head, Padding(Text(f.message), (0, 0, 0, 8))]
-    parts.append(Padding(Text(f"fix: {f.fix}", style="green"), (0, 0, 0, 8)))
+    parts: list = [head, Padding(Text(safe_message(f)), (0, 0, 0, 8))]
+    parts.append(Padding(Text(f"fix: {safe_fix(f)}", style="green"), (0, 0, 0, 8)))
     frame = code_frame(f.path, f.line, f.masked)
     if frame is not None:
         parts.append(Padding(frame, (0, 0, 0, 8)))
@@ -74,12 +67,10 @@ def finding_block(f: Finding) -> Group:
 
 
 def pillar_lines(report: Report) -> list[Text]:
-    counts: dict[str, Counter[str]] = {}
-    for f in report.findings:
-        counts.setdefault(f.pillar, Counter())[f.severity.value if f.severity else ""] += 1
+    counts = report.by_pillar()
     lines = []
     for pillar in Pillar:
-        c = counts.get(pillar.value, Counter())
+        c = counts.get(pillar, Counter())
         text = Text(f"  {pillar.label:<25}")
         if not c:
             text.append("ok", style="green")
@@ -90,11 +81,38 @@ def pillar_lines(report: Report) -> list[Text]:
     return lines
 
 
-def render_text(report: Report, *, color: bool | None = None, width: int | None = None) -> str:
+def _suppressed_lines(report: Report) -> list[Text]:
+    lines = [Text("Suppressed", style="bold")]
+    for s in report.suppressed:
+        f = s.finding
+        text = Text(f"  {f.rule} ", style="bold")
+        text.append(f"{f.path}:{f.line} {f.resource}", style="dim")
+        text.append(f"  [{s.kind}] {masked(s.reason, f.masked) or 'no reason given'}")
+        lines.append(text)
+    return lines
+
+
+def _totals(report: Report) -> str:
+    summary = report.summary()
+    sev = summary["by_severity"]
+    line = (f"{summary['findings']} finding(s) ({sev['error']} error, {sev['warning']} warning, {sev['info']} info) "
+            f"in {summary['files']} file(s), {summary['resources']} resources; {summary['errors']} file error(s)")
+    extra = []
+    if summary["suppressed"]:
+        extra.append(f"{summary['suppressed']} suppressed")
+    if report.baseline is not None:
+        extra.append(f"{summary['baselined']} in baseline, {summary['fixed']} fixed since")
+    return line + ("; " + ", ".join(extra) if extra else "")
+
+
+def render_text(report: Report, *, color: bool | None = None, width: int | None = None, quiet: bool = False) -> str:
+    """Findings by file, then (unless ``quiet``) suppressed findings when asked, fixed baseline
+    entries and the summary."""
     out = io.StringIO()
     is_tty = sys.stdout.isatty() if color is None else color
-    console = Console(file=out, force_terminal=is_tty, no_color=not is_tty, width=width or (None if is_tty else 100),
-                      highlight=False, soft_wrap=False)
+    use_color = is_tty and not no_color_requested()
+    console = Console(file=out, force_terminal=use_color, no_color=not use_color,
+                      width=width or (None if is_tty else 100), highlight=False, soft_wrap=False)
     by_file: dict[str, list[Finding]] = {}
     for f in report.findings:
         by_file.setdefault(f.path, []).append(f)
@@ -103,13 +121,20 @@ def render_text(report: Report, *, color: bool | None = None, width: int | None 
         for f in findings:
             console.print(finding_block(f))
         console.print()
-    summary = report.summary()
+    if quiet:
+        return out.getvalue()
+    if report.show_suppressed and report.suppressed:
+        for line in _suppressed_lines(report):
+            console.print(line)
+        console.print()
+    if report.fixed:
+        console.print(Text(f"Fixed since the baseline ({len(report.fixed)}); "
+                           "rerun with --write-baseline to drop them", style="bold green"))
+        for e in report.fixed:
+            console.print(Text(f"  {e.rule} {e.path} {e.resource}: {e.message}", style="green"))
+        console.print()
     console.print(Text("Summary by pillar", style="bold"))
     for line in pillar_lines(report):
         console.print(line)
-    sev = summary["by_severity"]
-    console.print(
-        f"{summary['findings']} finding(s) ({sev['error']} error, {sev['warning']} warning, {sev['info']} info) "
-        f"in {summary['files']} file(s), {summary['resources']} resources; {summary['errors']} file error(s)"
-    )
+    console.print(_totals(report), soft_wrap=True)
     return out.getvalue()

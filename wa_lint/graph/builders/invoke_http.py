@@ -29,9 +29,9 @@ def invocation_mode(params: Any) -> str:
     API Gateway answers at once and Lambda queues the event."""
     if isinstance(params, dict):
         for key, value in params.items():
-            if str(key).lower() == INVOCATION_TYPE_HEADER and isinstance(value, str):
-                if value.strip().strip("'\"").lower() == "event":
-                    return "async"
+            if (str(key).lower() == INVOCATION_TYPE_HEADER and isinstance(value, str)
+                    and value.strip().strip("'\"").lower() == "event"):
+                return "async"
     return "sync"
 
 

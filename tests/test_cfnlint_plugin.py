@@ -1,0 +1,103 @@
+"""The cfn-lint plugin, through the real cfn-lint CLI: ``cfn-lint --append-rules <dir>`` reports
+wa-lint's findings as ``E9101``-style matches on CloudFormation and SAM templates (cfn-lint no
+longer translates SAM; the plugin runs wa-lint's own loader), with cfn-lint's and wa-lint's
+suppressions honoured."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from wa_lint.api import Pillar, RuleMeta, Severity
+from wa_lint.cli import cfn_lint_rules_dir, main
+
+CFN = ROOT / "fixtures/WA101/bad/s3-notification.yaml"
+SAM = ROOT / "fixtures/WA101/bad/sam-sns-event.yaml"
+
+
+def cfn_lint() -> str:
+    found = shutil.which("cfn-lint", path=str(Path(sys.executable).parent)) or shutil.which("cfn-lint")
+    if not found:
+        pytest.skip("cfn-lint is not installed")
+    return found
+
+
+def test_rules_dir_command(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["cfn-lint-rules-dir"]) == 0
+    path = Path(capsys.readouterr().out.strip())
+    assert path == cfn_lint_rules_dir() and (path / "wa_lint_rules.py").is_file()
+
+
+def test_id_mapping() -> None:
+    from wa_lint.cfnlint_rules._support import cfn_lint_id
+
+    def meta(rule_id: str, severity: Severity) -> RuleMeta:
+        return RuleMeta(rule_id, "x", Pillar.COST, severity, "", "", lambda g: iter(()))
+
+    assert cfn_lint_id(meta("WA101", Severity.ERROR)) == "E9101"
+    assert cfn_lint_id(meta("WA212", Severity.WARNING)) == "W9212"
+    assert cfn_lint_id(meta("WA501", Severity.INFO)) == "I9501"
+    assert cfn_lint_id(meta("ACME1", Severity.INFO)) is None
+
+
+@pytest.fixture(scope="module")
+def matches(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict]]:
+    """One cfn-lint run over a CloudFormation template, a SAM template, and copies suppressed the
+    cfn-lint way and the wa-lint way; matches of wa-lint rules, by file name."""
+    work = tmp_path_factory.mktemp("cfn-lint")
+    shutil.copy(CFN, work / "cfn.yaml")
+    shutil.copy(SAM, work / "sam.yaml")
+    text = CFN.read_text()
+    (work / "cfn-lint-ignored.yaml").write_text(text.replace(
+        "  ProcessUpload:\n", "  ProcessUpload:\n    Metadata:\n      cfn-lint:\n        config:\n"
+                              "          ignore_checks: [E9101]\n"))
+    (work / "wa-lint-ignored.yaml").write_text(text.replace(
+        "  ProcessUpload:\n", "  ProcessUpload:\n    Metadata:\n      wa-lint:\n        ignore:\n"
+                              "          - {id: WA101, reason: replayed from S3}\n"))
+    (work / ".wa-lint.yaml").write_text("select: [WA101, WA001, WA002]\n")
+    files = ["cfn.yaml", "sam.yaml", "cfn-lint-ignored.yaml", "wa-lint-ignored.yaml"]
+    proc = subprocess.run([cfn_lint(), "--append-rules", str(cfn_lint_rules_dir()), "--format", "json",
+                           "--include-checks", "I", "--", *files],
+                          cwd=work, capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode in (0, 2, 4, 6, 8, 10, 12, 14), proc.stderr
+    found: dict[str, list[dict]] = {f: [] for f in files}
+    for match in json.loads(proc.stdout):
+        if match["Rule"]["Id"][1:2] == "9":
+            found[match["Filename"]].append(match)
+    return found
+
+
+def test_cloudformation_template(matches: dict[str, list[dict]]) -> None:
+    (match,) = matches["cfn.yaml"]
+    assert match["Rule"]["Id"] == "E9101" and match["Level"] == "Error"
+    assert match["Rule"]["ShortDescription"] == "WA101 lambda-async-no-failure-destination"
+    assert match["Rule"]["Source"].endswith("/docs/rules/WA101.md")
+    assert match["Location"]["Start"] == {"LineNumber": 19, "ColumnNumber": 3}
+    assert match["Location"]["Path"] == ["Resources", "ProcessUpload"]
+    assert "invoked asynchronously by UploadsBucket" in match["Message"] and "(fix: " in match["Message"]
+
+
+def test_sam_template_keeps_full_coverage(matches: dict[str, list[dict]]) -> None:
+    (match,) = matches["sam.yaml"]
+    assert match["Rule"]["Id"] == "E9101"
+    assert match["Location"]["Start"]["LineNumber"] == 11
+    assert match["Location"]["Path"] == ["Resources", "NotifyCustomer"]
+
+
+def test_suppressions_of_both_tools(matches: dict[str, list[dict]]) -> None:
+    assert matches["cfn-lint-ignored.yaml"] == []
+    assert matches["wa-lint-ignored.yaml"] == []
+
+
+def test_rules_are_listed(tmp_path: Path) -> None:
+    proc = subprocess.run([cfn_lint(), "--append-rules", str(cfn_lint_rules_dir()), "--list-rules"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "E9101" in proc.stdout and "E9001" not in proc.stdout
+    assert "I9001" in proc.stdout and "W9002" in proc.stdout  # the suppression checks

@@ -1,0 +1,366 @@
+"""Every output format, rendered from the same Report: SARIF against the official schema, JUnit
+parsed, GitHub workflow commands, Markdown, the JSON additions, text, and secret masking."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from tests.conftest import ROOT
+from wa_lint.api import Finding, Pillar, Related, RuleMeta, Severity
+from wa_lint.cli import FORMATS as CLI_FORMATS
+from wa_lint.cli import main
+from wa_lint.pipeline import FileResult
+from wa_lint.report import FORMATS, Report, render
+from wa_lint.suppress import Suppressed
+
+SCHEMA = json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+CFN = "fixtures/WA101/bad/s3-notification.yaml"
+SAM = "fixtures/WA101/bad/sam-sns-event.yaml"
+CDK = "fixtures/WA101/bad/cdk-sns-app"
+GOOD = "fixtures/WA101/good/api-only.yaml"
+SECRET = "hunter2-Sup3rSecret"
+TEMPLATE = f"""\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Orders:
+    Type: AWS::SNS::Topic
+  Handler:
+    Type: AWS::Lambda::Function
+    Properties:
+      Environment:
+        Variables:
+          DB_PASSWORD: {SECRET}
+"""
+
+
+def _no_check(graph: Any) -> Any:
+    return iter(())
+
+
+SECURITY_RULE = RuleMeta("WA299", "plaintext-secret", Pillar.SECURITY, Severity.ERROR, "SEC 1",
+                         "A secret is written in plain text.\n\n## Why\nAnyone who reads the template reads it.",
+                         _no_check, pack="tests")
+RELIABILITY_RULE = RuleMeta("WA199", "topic-without-dlq", Pillar.RELIABILITY, Severity.WARNING, "REL 1",
+                            "A topic drops what it cannot deliver.", _no_check, pack="tests")
+
+
+def synthetic_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **kwargs: Any) -> Report:
+    """A report over a real file in ``tmp_path`` (the working directory) with hand-made findings:
+    one carries a secret in ``masked`` (and, carelessly, in its message) and awkward characters."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "app.yaml").write_text(TEMPLATE, encoding="utf-8")
+    secret = Finding("Handler", "AWS::Lambda::Function", 10, 11,
+                     f"Handler keeps DB_PASSWORD={SECRET} in plain text | 100% visible, a:b\nsecond line",
+                     f"Move {SECRET} to Secrets Manager.", masked=[SECRET], rule="WA299", name="plaintext-secret",
+                     pillar="security", severity=Severity.ERROR, path="app.yaml", stack="app",
+                     related=[Related("Orders", 3, "app.yaml")])
+    topic = Finding("Orders", "AWS::SNS::Topic", 3, 3, "Orders has no dead-letter queue <b>", "Add one & test.",
+                    rule="WA199", name="topic-without-dlq", pillar="reliability", severity=Severity.WARNING,
+                    path="app.yaml", stack="app", construct_path="App/Orders/Resource")
+    hidden = Finding("Orders", "AWS::SNS::Topic", 3, 3, "Orders is suppressed", "n/a", rule="WA199",
+                     name="topic-without-dlq", pillar="reliability", severity=Severity.WARNING,
+                     path="app.yaml", stack="app")
+    graph = {"stack": "app", "path": "app.yaml", "kind": "cloudformation", "resources": 2, "omitted": 0,
+             "nodes": [{"id": "Orders", "label": "Orders", "type": "AWS::SNS::Topic", "line": 3},
+                       {"id": "Handler", "label": "Handler", "type": "AWS::Lambda::Function", "line": 5}],
+             "edges": [{"from": "Orders", "to": "Handler", "kind": "invokes", "mode": "async"}]}
+    result = FileResult(path="app.yaml", kind="cloudformation", stacks=["app"], findings=[topic, secret],
+                        resources=2, suppressed=[Suppressed(hidden, "inline", "replayed nightly")], graphs=[graph])
+    result.findings.sort(key=Finding.sort_key)
+    return Report([result], [RELIABILITY_RULE, SECURITY_RULE], **kwargs)
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def cli_output(capsys: pytest.CaptureFixture[str], fmt: str, *paths: str, extra: tuple[str, ...] = ()) -> str:
+    code, out, err = run(capsys, "report", *paths, "--format", fmt, "--select", "WA101", "--no-config",
+                         "--fail-on", "never", *extra)
+    assert code == 0, err
+    return out
+
+
+def test_cli_and_report_agree_on_formats() -> None:
+    assert CLI_FORMATS == FORMATS
+
+
+# -- SARIF ------------------------------------------------------------------------------------
+def validate_sarif(text: str) -> dict[str, Any]:
+    doc = json.loads(text)
+    jsonschema.Draft4Validator.check_schema(SCHEMA)
+    errors = sorted(jsonschema.Draft4Validator(SCHEMA).iter_errors(doc), key=lambda e: list(e.path))
+    assert not errors, [f"{list(e.path)}: {e.message}" for e in errors[:5]]
+    return doc
+
+
+def test_sarif_validates_and_has_what_code_scanning_needs(capsys: pytest.CaptureFixture[str]) -> None:
+    doc = validate_sarif(cli_output(capsys, "sarif", CFN, SAM, CDK, GOOD))
+    run_ = doc["runs"][0]
+    driver = run_["tool"]["driver"]
+    assert driver["name"] == "wa-lint" and driver["rules"]
+    rule = next(r for r in driver["rules"] if r["id"] == "WA101")
+    assert rule["shortDescription"]["text"] and rule["fullDescription"]["text"]
+    assert rule["helpUri"].endswith("/docs/rules/WA101.md")
+    assert rule["help"]["markdown"].startswith("# WA101 lambda-async-no-failure-destination")
+    assert "reliability" in rule["properties"]["tags"]
+    assert "security-severity" not in rule["properties"]
+    results = run_["results"]
+    assert {r["ruleId"] for r in results} == {"WA101"}
+    expected = sum(len(json.loads((ROOT / f"{p}.expected.json".replace(".yaml.", ".")).read_text()))
+                   for p in (CFN, SAM, CDK))
+    assert len(results) == expected
+    for r in results:
+        assert driver["rules"][r["ruleIndex"]]["id"] == r["ruleId"]
+        location = r["locations"][0]["physicalLocation"]
+        uri = location["artifactLocation"]["uri"]
+        assert not uri.startswith(("/", "file:")) and location["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
+        assert (ROOT / uri).is_file()
+        assert location["region"]["startLine"] >= 1
+        assert r["partialFingerprints"]["waLintFinding/v1"]
+        assert r["level"] == "error"
+    cfn = next(r for r in results if r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == CFN)
+    assert cfn["locations"][0]["physicalLocation"]["region"]["snippet"]["text"].strip() == "ProcessUpload:"
+    assert cfn["locations"][0]["logicalLocations"][0]["name"] == "ProcessUpload"
+    assert cfn["relatedLocations"][0]["message"]["text"] == "UploadsBucket"
+    assert run_["invocations"][0]["executionSuccessful"] is True
+
+
+def test_sarif_security_rule_suppressions_and_baseline_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from wa_lint.baseline import BaselineOutcome
+
+    report = synthetic_report(tmp_path, monkeypatch, show_suppressed=True,
+                              baseline=BaselineOutcome("base.json", 0, []))
+    doc = validate_sarif(render(report, "sarif"))
+    rules = {r["id"]: r for r in doc["runs"][0]["tool"]["driver"]["rules"]}
+    assert rules["WA299"]["properties"]["security-severity"] == "8.0"
+    assert "security" in rules["WA299"]["properties"]["tags"]
+    assert rules["WA299"]["fullDescription"]["text"] == "Anyone who reads the template reads it."
+    results = doc["runs"][0]["results"]
+    suppressed = [r for r in results if "suppressions" in r]
+    assert [s["suppressions"][0] for s in suppressed] == [
+        {"kind": "inSource", "status": "accepted", "justification": "replayed nightly"}]
+    assert {r["baselineState"] for r in results} == {"new"}
+    construct = next(r for r in results if r["ruleId"] == "WA199" and "suppressions" not in r)
+    assert construct["properties"]["constructPath"] == "App/Orders/Resource"
+
+
+def test_sarif_reports_file_errors_as_notifications(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("Resources:\n  A:\n    Type: AWS::SNS::Topic\n  A:\n    Type: AWS::SQS::Queue\n")
+    code, out, _ = run(capsys, "report", str(broken), "--format", "sarif", "--select", "WA101", "--no-config")
+    assert code == 2
+    doc = validate_sarif(out)
+    invocation = doc["runs"][0]["invocations"][0]
+    assert invocation["executionSuccessful"] is False
+    assert "duplicate key" in invocation["toolExecutionNotifications"][0]["message"]["text"]
+
+
+def test_fingerprints_survive_line_shifts_and_reordering(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = (ROOT / CFN).read_text()
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "t.yaml").write_text(original)
+    before = json.loads(run(capsys, "report", "t.yaml", "--format", "sarif", "--select", "WA101")[1])
+    (tmp_path / "t.yaml").write_text("# a comment\n# and another\n\n" + original)
+    after = json.loads(run(capsys, "report", "t.yaml", "--format", "sarif", "--select", "WA101")[1])
+    fp = [r["partialFingerprints"] for r in before["runs"][0]["results"]]
+    assert fp and fp == [r["partialFingerprints"] for r in after["runs"][0]["results"]]
+    lines = [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in after["runs"][0]["results"]]
+    assert lines == [r["locations"][0]["physicalLocation"]["region"]["startLine"] + 3
+                     for r in before["runs"][0]["results"]]
+
+
+# -- JUnit ------------------------------------------------------------------------------------
+def test_junit_suites_failures_and_passing_cases(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("Resources: [\n")
+    code, out, _ = run(capsys, "report", CFN, GOOD, str(broken), "--format", "junit", "--select", "WA101,WA001",
+                       "--no-config")
+    assert code == 2
+    root = ET.fromstring(out)
+    assert root.tag == "testsuites"
+    suites = {s.get("name"): s for s in root.findall("testsuite")}
+    assert len(suites) == 3 and {CFN, GOOD} < set(suites)
+    broken_name = next(name for name in suites if name.endswith("broken.yaml"))
+    bad = suites[CFN]
+    failures = bad.findall("testcase/failure")
+    assert len(failures) == 1 and failures[0].get("type") == "error"
+    assert "ProcessUpload" in failures[0].get("message", "") and "fix:" in (failures[0].text or "")
+    passing = [c for c in bad.findall("testcase") if len(c) == 0]
+    assert [c.get("name") for c in passing] == ["WA001 suppression-without-reason"]
+    assert (bad.get("tests"), bad.get("failures"), bad.get("errors")) == ("2", "1", "0")
+    assert [c.get("name") for c in suites[GOOD].findall("testcase")] == [
+        "WA001 suppression-without-reason", "WA101 lambda-async-no-failure-destination"]
+    assert suites[broken_name].find("testcase/error") is not None
+    assert root.get("failures") == "1" and root.get("errors") == "1" and root.get("tests") == "5"
+
+
+def test_junit_masks_secrets_and_lists_suppressed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    report = synthetic_report(tmp_path, monkeypatch, show_suppressed=True)
+    text = render(report, "junit")
+    root = ET.fromstring(text)
+    assert SECRET not in text
+    assert root.find("testsuite/testcase/skipped").get("message") == "suppressed (inline): replayed nightly"
+    failure = next(f for f in root.iter("failure") if "Handler" in (f.text or ""))
+    assert "DB_PASSWORD: ********" in (failure.text or "")
+
+
+# -- GitHub workflow commands -----------------------------------------------------------------
+def test_github_annotations(capsys: pytest.CaptureFixture[str]) -> None:
+    out = cli_output(capsys, "github", SAM, CFN)
+    lines = out.splitlines()
+    assert lines[0] == (
+        f"::error file={SAM},line=11,col=3,title=WA101 lambda-async-no-failure-destination%3A NotifyCustomer::"
+        "NotifyCustomer is invoked asynchronously by OrderEvents but has no dead-letter queue or on-failure "
+        "destination: events that still fail after Lambda's two retries are lost%0Afix: Add DeadLetterQueue "
+        "({Type: SQS, TargetArn: ...}) or EventInvokeConfig.DestinationConfig.OnFailure to the function.")
+    assert lines[1].startswith(f"::error file={CFN},line=19,col=3,")
+    assert lines[-1].startswith("wa-lint: 2 finding(s)")
+
+
+def test_github_escaping_and_levels(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = render(synthetic_report(tmp_path, monkeypatch), "github")
+    assert SECRET not in out
+    secret_line = next(line for line in out.splitlines() if "WA299" in line)
+    assert secret_line.startswith("::error file=app.yaml,line=10,col=11,title=WA299 plaintext-secret%3A Handler::")
+    assert "| 100%25 visible, a:b%0Asecond line%0Afix: Move ******** to Secrets Manager." in secret_line
+    warning = next(line for line in out.splitlines() if "WA199" in line)
+    assert warning.startswith("::warning ")
+    assert "title=WA199 topic-without-dlq%3A Orders (App/Orders/Resource)" in warning
+
+
+# -- Markdown ---------------------------------------------------------------------------------
+def test_markdown_scorecard_findings_and_mermaid(capsys: pytest.CaptureFixture[str]) -> None:
+    out = cli_output(capsys, "markdown", CFN, GOOD)
+    assert out.startswith("## wa-lint")
+    assert "| Reliability | 1 | 0 | 0 | ❌ |" in out and "| Security | 0 | 0 | 0 | ✅ |" in out
+    assert "[WA101](https://github.com/wa-lint/wa-lint/blob/main/docs/rules/WA101.md)" in out
+    assert f"`{CFN}:19`" in out
+    mermaid = out.split("```mermaid\n", 1)[1].split("```", 1)[0]
+    assert mermaid.startswith("flowchart LR")
+    ids = dict(re.findall(r"^\s+(n\d+)[\[({]+\"(\w+)", mermaid, re.M))
+    flagged = re.search(r"class (\S+) error;", mermaid)
+    assert flagged and [ids[n] for n in flagged.group(1).split(",")] == ["ProcessUpload"]
+    upload, process = (k for name in ("UploadsBucket", "ProcessUpload") for k, v in ids.items() if v == name)
+    assert f"{upload} -->|invokes async| {process}" in mermaid
+
+
+def test_markdown_escapes_cells_and_links_in_actions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GITHUB_SERVER_URL", "https://github.com")
+    monkeypatch.setenv("GITHUB_REPOSITORY", "acme/app")
+    monkeypatch.setenv("GITHUB_SHA", "abc123")
+    out = render(synthetic_report(tmp_path, monkeypatch, show_suppressed=True), "markdown")
+    assert SECRET not in out
+    assert "plain text \\| 100% visible, a:b<br>second line" in out
+    assert "no dead-letter queue &lt;b&gt;" in out
+    assert "[`app.yaml:10`](https://github.com/acme/app/blob/abc123/app.yaml#L10)" in out
+    assert "Suppressed findings (1)" in out and "replayed nightly" in out
+
+
+def test_markdown_stays_within_a_pull_request_comment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    report = synthetic_report(tmp_path, monkeypatch)
+    template = report.results[0].findings[0]
+    report.results[0].findings = [
+        Finding(f"Topic{i}", "AWS::SNS::Topic", 3, 3, "x" * 200, "y" * 100, rule="WA199", name=template.name,
+                pillar="reliability", severity=Severity.WARNING, path="app.yaml", stack="app") for i in range(600)]
+    out = render(report, "markdown")
+    assert len(out) < 65_536
+    assert re.search(r"_… and \d+ more: see the SARIF", out)
+
+
+# -- JSON additions and text ------------------------------------------------------------------
+def test_json_adds_fingerprints_suppressed_and_keeps_the_documented_fields(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = json.loads(render(synthetic_report(tmp_path, monkeypatch, show_suppressed=True), "json"))
+    assert SECRET not in json.dumps(data)
+    assert all(len(f["fingerprint"]) >= 32 for f in data["findings"])
+    assert data["suppressed"][0]["suppression"] == {"kind": "inline", "reason": "replayed nightly"}
+    assert data["summary"]["suppressed"] == 1 and data["summary"]["baselined"] == 0
+    assert "fixed" not in data  # only with a baseline
+
+
+def test_text_quiet_and_no_color(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wa_lint.discover import discover
+    from wa_lint.plugins import load_rules
+    from wa_lint.report.text_format import render_text
+    from wa_lint.runner import lint_all
+
+    rules = [m for m in load_rules() if m.id == "WA101"]
+    report = Report(lint_all(discover([CFN])[0], rules), rules)
+    colored = render_text(report, color=True)
+    assert "\x1b[" in colored
+    monkeypatch.setenv("NO_COLOR", "1")
+    plain = render_text(report, color=True)
+    assert "\x1b[" not in plain and "WA101" in plain
+    quiet = render_text(report, color=False, quiet=True)
+    assert "WA101" in quiet and "Summary by pillar" not in quiet
+    assert run(capsys, "report", CFN, "--select", "WA101", "--quiet")[1].count("Summary") == 0
+
+
+def test_text_masks_secrets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = render(synthetic_report(tmp_path, monkeypatch, show_suppressed=True), "text", color=False)
+    assert SECRET not in out
+    assert "DB_PASSWORD: ********" in out
+    assert "[inline] replayed nightly" in out
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_no_format_shows_a_masked_secret(fmt: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    report = synthetic_report(tmp_path, monkeypatch, show_suppressed=True)
+    assert SECRET in (tmp_path / "app.yaml").read_text()
+    assert SECRET not in render(report, fmt, color=False)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_format_renders_an_empty_report(fmt: str) -> None:
+    text = render(Report([], []), fmt, color=False)
+    assert text.endswith("\n")
+
+
+def test_save_writes_extra_formats_in_one_run(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, _ = run(capsys, "report", CFN, "--select", "WA101", "--format", "github",
+                       "--save", f"sarif:{tmp_path}/r.sarif", "--save", f"markdown:{tmp_path}/s.md")
+    assert code == 1 and out.startswith("::error")
+    validate_sarif((tmp_path / "r.sarif").read_text())
+    assert (tmp_path / "s.md").read_text().startswith("## wa-lint")
+    with pytest.raises(SystemExit) as exc:
+        main(["report", CFN, "--save", "pdf:x"])
+    assert exc.value.code == 2
+    assert "expected FORMAT:PATH" in capsys.readouterr().err
+
+
+def test_progress_bar_only_on_a_terminal() -> None:
+    import io
+
+    from wa_lint.progress import ProgressBar
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    tty = Tty()
+    bar = ProgressBar(20, tty)
+    for i in range(1, 21):
+        bar(i, 20)
+    bar.close()
+    assert "20/20 files" in tty.getvalue() and tty.getvalue().endswith("\r\x1b[2K")
+    pipe = io.StringIO()
+    for stream, total, enabled in ((pipe, 20, True), (Tty(), 3, True), (Tty(), 20, False)):
+        bar = ProgressBar(total, stream, enabled=enabled)
+        bar(1, total)
+        bar.close()
+        assert stream.getvalue() == ""

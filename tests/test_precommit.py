@@ -1,0 +1,116 @@
+"""The pre-commit hook, run by the real pre-commit: ``pre-commit try-repo`` installs wa-lint from a
+commit of this working tree (copied into a temporary git repository) and lints exactly the files
+it is given: a bad template fails, a good one and non-template YAML pass.
+
+The install needs the package index pip is configured with and takes about half a minute; the
+two runs go side by side.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import ROOT
+
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "wa-lint tests", "GIT_AUTHOR_EMAIL": "tests@example.invalid",
+    "GIT_COMMITTER_NAME": "wa-lint tests", "GIT_COMMITTER_EMAIL": "tests@example.invalid",
+    "GIT_AUTHOR_DATE": "2025-01-01T00:00:00Z", "GIT_COMMITTER_DATE": "2025-01-01T00:00:00Z",
+    "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
+}
+
+
+def test_hook_definition() -> None:
+    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert hook["id"] == "wa-lint" and hook["language"] == "python"
+    assert hook["entry"].split()[:2] == ["wa-lint", "report"]
+    assert "--skip-non-templates" in hook["entry"] and "--force-exclude" in hook["entry"]
+    assert hook["pass_filenames"] is True and hook["require_serial"] is True
+    import re
+
+    files = re.compile(hook["files"])
+    for name in ("template.yaml", "a/b.yml", "cdk.out/S.template.json", "x.template"):
+        assert files.search(name), name
+    assert not files.search("handler.py")
+
+
+def git(cwd: Path, *args: str) -> str:
+    proc = subprocess.run(["git", *args], cwd=cwd, env={**os.environ, **GIT_ENV}, capture_output=True, text=True,
+                          check=True)
+    return proc.stdout
+
+
+def project_files() -> list[str]:
+    """This working tree as git would commit it (tracked and untracked, minus ignored files)."""
+    if shutil.which("git") and (ROOT / ".git").exists():
+        out = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT, capture_output=True,
+                             check=True).stdout.decode()
+        return [f for f in out.split("\0") if f and (ROOT / f).is_file()]
+    skip = {".venv", ".git", "build", "dist", "__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache"}
+    return [p.relative_to(ROOT).as_posix() for p in ROOT.rglob("*")
+            if p.is_file() and not skip & set(p.relative_to(ROOT).parts) and not p.name.endswith(".egg-info")]
+
+
+@pytest.fixture(scope="module")
+def repos(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    pytest.importorskip("pre_commit", reason="pre-commit is not installed (it is in the test extra)")
+    if not shutil.which("git"):
+        pytest.skip("git is not installed")
+    base = tmp_path_factory.mktemp("pre-commit")
+    project = base / "wa-lint"
+    for rel in project_files():
+        target = project / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / rel, target)
+    git(project, "init", "-q")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "wa-lint under test")
+    user = base / "user"
+    (user / ".github" / "workflows").mkdir(parents=True)
+    shutil.copy(ROOT / "fixtures/WA101/bad/s3-notification.yaml", user / "bad.yaml")
+    shutil.copy(ROOT / "fixtures/WA101/good/api-only.yaml", user / "good.yaml")
+    (user / ".github" / "workflows" / "ci.yml").write_text("on: push\njobs: {test: {runs-on: ubuntu-latest}}\n")
+    (user / ".wa-lint.yaml").write_text("select: [WA101]\n")
+    git(user, "init", "-q")
+    git(user, "add", "-A")
+    return project, user, base / "cache"
+
+
+def try_repo(repos: tuple[Path, Path, Path], *files: str) -> subprocess.Popen[str]:
+    project, user, cache = repos
+    env = {**os.environ, **GIT_ENV, "PRE_COMMIT_HOME": str(cache / files[0].replace("/", "_")),
+           "PRE_COMMIT_COLOR": "never", "PIP_NO_COMPILE": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    env.pop("VIRTUAL_ENV", None)
+    return subprocess.Popen([sys.executable, "-m", "pre_commit", "try-repo", str(project), "wa-lint", "--files",
+                             *files], cwd=user, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+@pytest.fixture(scope="module")
+def runs(repos: tuple[Path, Path, Path]) -> dict[str, tuple[int, str]]:
+    """Both try-repo runs, started together: try-repo installs into a fresh store every time, so
+    running them side by side halves the wait."""
+    procs = {"bad": try_repo(repos, "bad.yaml"), "good": try_repo(repos, "good.yaml", ".github/workflows/ci.yml")}
+    done = {}
+    for name, proc in procs.items():
+        out, _ = proc.communicate(timeout=900)
+        done[name] = (proc.returncode, out)
+    return done
+
+
+def test_hook_fails_on_a_bad_template(runs: dict[str, tuple[int, str]]) -> None:
+    code, output = runs["bad"]
+    assert code == 1, output
+    assert "Failed" in output and "WA101" in output and "bad.yaml:19" in output
+
+
+def test_hook_passes_on_a_good_template_and_other_yaml(runs: dict[str, tuple[int, str]]) -> None:
+    code, output = runs["good"]
+    assert code == 0, output
+    assert "Passed" in output

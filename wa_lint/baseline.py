@@ -1,0 +1,162 @@
+"""Baselines: adopt wa-lint on an existing code base by reporting only new findings.
+
+``--write-baseline FILE`` records today's findings; ``--baseline FILE`` then hides those and
+reports the ones that are gone as fixed. A finding is identified by a fingerprint of its rule,
+file, stack, resource (the logical id the user wrote) and message key (the message with numbers
+blanked), never by its line, so edits elsewhere in the template and reordering do not make an
+old finding look new. Identical keys are numbered, so two equal findings need two entries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from wa_lint.api import Finding
+
+BASELINE_VERSION = 1
+_NUMBER = re.compile(r"\d+")
+MASK = "********"
+
+
+class BaselineError(Exception):
+    """A baseline file that cannot be read or has the wrong shape."""
+
+
+def masked(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every secret value replaced by a mask."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, MASK)
+    return text
+
+
+def message_key(message: str) -> str:
+    """The message without the numbers in it (timeouts, sizes, counts change; the problem does not)."""
+    return _NUMBER.sub("#", " ".join(message.split()))
+
+
+def fingerprints(findings: list[Finding], path_of: Callable[[str], str] | None = None) -> list[str]:
+    """One fingerprint per finding, in order. ``path_of`` maps a finding's path to the form it
+    is keyed by (relative to the baseline file); default: as reported."""
+    seen: Counter[str] = Counter()
+    out: list[str] = []
+    for f in findings:
+        path = path_of(f.path) if path_of else f.path
+        key = "\x1f".join((f.rule, path, f.stack, f.resource, message_key(f.message)))
+        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+        n = seen[digest]
+        seen[digest] += 1
+        out.append(digest if n == 0 else f"{digest}-{n}")
+    return out
+
+
+def relative_to(base: Path) -> Callable[[str], str]:
+    """A ``path_of`` for :func:`fingerprints`: report paths relative to ``base`` (posix)."""
+    cwd = Path.cwd()
+    resolved = base.resolve()
+
+    def convert(path: str) -> str:
+        p = Path(path)
+        absolute = (p if p.is_absolute() else cwd / p).resolve()
+        try:
+            return absolute.relative_to(resolved).as_posix()
+        except ValueError:
+            return absolute.as_posix()
+
+    return convert
+
+
+@dataclass(frozen=True, slots=True)
+class BaselineEntry:
+    fingerprint: str
+    rule: str
+    path: str
+    stack: str
+    resource: str
+    message: str
+
+
+def entries(findings: list[Finding], base: Path) -> list[BaselineEntry]:
+    path_of = relative_to(base)
+    return [
+        BaselineEntry(fp, f.rule, path_of(f.path), f.stack, f.resource, masked(f.message, f.masked))
+        for f, fp in zip(findings, fingerprints(findings, path_of))
+    ]
+
+
+def write_baseline(path: Path, findings: list[Finding]) -> int:
+    """Write ``findings`` as the baseline at ``path``; returns how many were written."""
+    rows = sorted(entries(findings, path.parent), key=lambda e: (e.path, e.stack, e.rule, e.resource, e.fingerprint))
+    doc = {"version": BASELINE_VERSION, "tool": "wa-lint", "findings": [asdict(e) for e in rows]}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return len(rows)
+
+
+def read_baseline(path: Path) -> list[BaselineEntry]:
+    try:
+        doc: Any = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BaselineError(f"{path}: baseline file not found (create it with --write-baseline)") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BaselineError(f"{path}: cannot read baseline: {exc}") from None
+    if not isinstance(doc, dict) or doc.get("version") != BASELINE_VERSION or not isinstance(doc.get("findings"), list):
+        raise BaselineError(f"{path}: not a wa-lint baseline (version {BASELINE_VERSION})")
+    out = []
+    for row in doc["findings"]:
+        try:
+            out.append(BaselineEntry(**{k: str(row[k]) for k in BaselineEntry.__dataclass_fields__}))
+        except (KeyError, TypeError):
+            raise BaselineError(f"{path}: malformed baseline entry {row!r}") from None
+    return out
+
+
+@dataclass(slots=True)
+class BaselineOutcome:
+    """What applying a baseline did: how many findings it hid and which entries are fixed."""
+
+    path: str
+    baselined: int
+    fixed: list[BaselineEntry]
+
+
+def apply_baseline(results: list[Any], path: Path) -> BaselineOutcome:
+    """Move findings present in the baseline at ``path`` from each result's findings to its
+    ``suppressed`` list; entries of files linted without error that matched nothing are fixed.
+    Entries for files not linted in this run (e.g. pre-commit passed a subset) are left alone."""
+    from wa_lint.suppress import Suppressed
+
+    known = read_baseline(path)
+    wanted = Counter(e.fingerprint for e in known)
+    path_of = relative_to(path.parent)
+    linted: set[str] = set()
+    assemblies: list[str] = []  # a CDK result covers every template below its directory
+    matched: Counter[str] = Counter()
+    hidden = 0
+    for result in results:
+        if getattr(result, "skipped", False):
+            continue
+        if result.error is None:
+            linted.update(path_of(p) for p in {f.path for f in result.findings} | {result.path})
+            linted.update(path_of(s.finding.path) for s in result.suppressed)
+            if result.kind == "cdk":
+                assemblies.append(path_of(result.path).rstrip("/") + "/")
+        kept = []
+        for f, fp in zip(result.findings, fingerprints(result.findings, path_of)):
+            if matched[fp] < wanted[fp]:
+                matched[fp] += 1
+                hidden += 1
+                result.suppressed.append(Suppressed(f, "baseline", f"in baseline {path.as_posix()}"))
+            else:
+                kept.append(f)
+        result.findings = kept
+    fixed = [e for e in known if matched[e.fingerprint] == 0
+             and (e.path in linted or any(e.path.startswith(a) for a in assemblies))]
+    return BaselineOutcome(path.as_posix(), hidden, fixed)

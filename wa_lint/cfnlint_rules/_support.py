@@ -1,0 +1,147 @@
+"""How wa-lint runs inside cfn-lint.
+
+Every wa-lint rule becomes a cfn-lint rule: ``WA101`` (error) → ``E9101``, a warning rule →
+``W9…``, an info rule → ``I9…``; rules that are off by default are cfn-lint "experimental"
+rules (``--include-experimental``). cfn-lint has linted SAM templates untranslated since 1.54,
+so the rules do not read cfn-lint's view of the template: the first rule asked about a file
+lints it with wa-lint's own loader (SAM translator, nested stacks, CDK metadata), once, and
+every rule then reports its share. Matches point at ``Resources/<logical id>`` with the exact
+line, so cfn-lint's own ``Metadata: cfn-lint: config: ignore_checks`` works; wa-lint's inline
+suppressions and configuration file apply too.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import tempfile
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+
+from cfnlint.rules import CloudFormationLintRule, RuleMatch
+
+from wa_lint.api import Finding, RuleMeta, Severity
+
+LOG = logging.getLogger("wa_lint.cfnlint")
+LETTER = {Severity.ERROR: "E", Severity.WARNING: "W", Severity.INFO: "I"}
+_ID = re.compile(r"^WA(\d{3})$")
+_CACHE: OrderedDict[tuple[str, float, int], dict[str, list[Finding]]] = OrderedDict()
+_CACHE_SIZE = 8
+
+
+def cfn_lint_id(meta: RuleMeta) -> str | None:
+    """``WA101`` with severity error → ``E9101``; None for ids outside the ``WA`` + 3 digits scheme."""
+    m = _ID.match(meta.id)
+    return f"{LETTER[meta.severity]}9{m.group(1)}" if m else None
+
+
+def _rules() -> tuple[list[RuleMeta], Any]:
+    """The rules to run and the filter stage, from the wa-lint configuration found from the
+    working directory (a broken configuration is logged and ignored: cfn-lint must still run)."""
+    from wa_lint.config import Config, ConfigError, load_config
+    from wa_lint.plugins import load_rules, select_rules
+    from wa_lint.suppress import META_IDS, META_RULES, FilterStage, rule_aliases
+
+    every = sorted([*load_rules(), *META_RULES], key=lambda m: m.id)
+    try:
+        config = load_config()
+        config.check_rules(every)
+    except ConfigError as exc:
+        LOG.warning("wa-lint: ignoring configuration: %s", exc)
+        config = Config()
+    selected = select_rules(every, ["ALL"] if config.select is None else config.select, config.ignore)
+    stage = FilterStage(aliases=rule_aliases(every), meta_enabled=frozenset(m.id for m in selected) & META_IDS,
+                        policy=config.policy(every))
+    return [m for m in selected if m.id not in META_IDS], stage
+
+
+def _lint(path: Path, display: str) -> dict[str, list[Finding]]:
+    from wa_lint.discover import Source
+    from wa_lint.pipeline import lint_source
+
+    rules, stage = _rules()
+    result = lint_source(Source(path, display, "template", True, path.parent), rules, stage)
+    if result.internal_error:
+        LOG.warning("wa-lint: %s", result.internal_error)
+    by_rule: dict[str, list[Finding]] = {}
+    for f in result.findings:
+        if f.path == display:  # findings in nested templates belong to those files
+            by_rule.setdefault(f.rule, []).append(f)
+    return by_rule
+
+
+def findings_for(cfn: Any) -> dict[str, list[Finding]]:
+    """wa-lint's findings for the template cfn-lint is linting, by wa-lint rule id (cached)."""
+    filename = getattr(cfn, "filename", None)
+    if filename and filename != "-" and os.path.isfile(filename):
+        path = Path(filename)
+        key = (str(path.resolve()), path.stat().st_mtime, 0)
+        if key not in _CACHE:
+            _remember(key, _lint(path, filename))
+        return _CACHE[key]
+    template = getattr(cfn, "template", None)  # read from stdin: lint cfn-lint's parsed copy
+    key = ("<stdin>", 0.0, id(template))
+    if key not in _CACHE:
+        with tempfile.TemporaryDirectory() as tmp:
+            copy = Path(tmp) / "template.json"
+            copy.write_text(json.dumps(template, default=str), encoding="utf-8")
+            found = _lint(copy, str(copy))
+        _remember(key, found)
+    return _CACHE[key]
+
+
+def _remember(key: tuple[str, float, int], value: dict[str, list[Finding]]) -> None:
+    _CACHE[key] = value
+    while len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+
+
+class WaLintRule(CloudFormationLintRule):
+    """Base of the generated classes; kept out of the plugin module so cfn-lint does not load it."""
+
+    wa_id = ""
+
+    def match(self, cfn: Any) -> list[RuleMatch]:
+        from wa_lint.report.source import safe_fix, safe_message
+
+        matches = []
+        for f in findings_for(cfn).get(self.wa_id, []):
+            match = RuleMatch(["Resources", f.resource], f"{safe_message(f)} (fix: {safe_fix(f)})")
+            if f.line:
+                column = max(f.column - 1, 0)
+                match.location = (f.line - 1, column, f.line - 1, column + len(f.resource))
+            matches.append(match)
+        return matches
+
+
+def _class_name(meta: RuleMeta) -> str:
+    return "".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", meta.name) if part) + meta.id
+
+
+def rule_classes() -> dict[str, type[CloudFormationLintRule]]:
+    """One class per wa-lint rule with an id in the ``WA`` + 3 digits scheme, by class name."""
+    from wa_lint.plugins import load_rules
+    from wa_lint.report import help_uri
+    from wa_lint.suppress import META_RULES
+
+    classes: dict[str, type[CloudFormationLintRule]] = {}
+    for meta in [*load_rules(), *META_RULES]:
+        rule_id = cfn_lint_id(meta)
+        if rule_id is None:
+            continue
+        attrs = {
+            "id": rule_id,
+            "wa_id": meta.id,
+            "shortdesc": f"{meta.id} {meta.name}",
+            "description": meta.summary,
+            "source_url": help_uri(meta) or "",
+            "tags": ["wa-lint", "well-architected", meta.pillar.value],
+            "experimental": not meta.enabled,
+            "__module__": __name__,
+            "__doc__": meta.summary,
+        }
+        classes[_class_name(meta)] = type(_class_name(meta), (WaLintRule,), attrs)
+    return classes

@@ -1,0 +1,54 @@
+"""GitHub Actions workflow commands: each finding becomes an annotation on its line.
+
+``::error file=…,line=…,col=…,title=WA101 …::message`` (``warning``/``notice`` by severity).
+Values are escaped as the runner expects: ``%``, CR and LF everywhere, plus ``:`` and ``,`` in
+properties. File errors are annotations too; a closing plain line gives the totals.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from wa_lint.api import Finding, Severity
+from wa_lint.report import Report
+from wa_lint.report.source import safe_fix, safe_message
+
+COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(value: str) -> str:
+    return escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(name: str, message: str, **props: str | int | None) -> str:
+    fields = ",".join(f"{k}={escape_property(str(v))}" for k, v in props.items() if v not in (None, "", 0))
+    return f"::{name}{' ' + fields if fields else ''}::{escape_data(message)}"
+
+
+def annotation(f: Finding) -> str:
+    severity = f.severity or Severity.WARNING
+    message = f"{safe_message(f)}\nfix: {safe_fix(f)}"
+    where = f" ({f.construct_path})" if f.construct_path else ""
+    return command(COMMAND[severity], message, file=f.path, line=f.line, col=f.column,
+                   title=f"{f.rule} {f.name}: {f.resource}{where}")
+
+
+def render_github(report: Report) -> str:
+    lines = [annotation(f) for f in report.findings]
+    for error in report.errors:
+        head = error.split(":", 1)[0]
+        path = head if ":" in error and Path(head).is_file() else None
+        lines.append(command("error", error, file=path, title="wa-lint could not read the file"))
+    for entry in report.fixed:
+        lines.append(command("notice", f"{entry.rule} on {entry.resource} is fixed: {entry.message}",
+                             file=entry.path, title=f"{entry.rule} fixed since the baseline"))
+    summary = report.summary()
+    sev = summary["by_severity"]
+    lines.append(f"wa-lint: {summary['findings']} finding(s) ({sev['error']} error, {sev['warning']} warning, "
+                 f"{sev['info']} info) in {summary['files']} file(s); {summary['suppressed']} suppressed"
+                 + (f", {summary['baselined']} in baseline, {summary['fixed']} fixed" if report.baseline else ""))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,99 @@
+"""JUnit XML for CI dashboards (Jenkins, GitLab, Azure DevOps, test-report actions).
+
+One ``testsuite`` per file; in it one failing ``testcase`` per finding and one passing
+``testcase`` per rule that found nothing in that file, so a dashboard shows progress as
+findings get fixed. A file that could not be read is one ``testcase`` with an ``error``;
+suppressed findings are ``skipped`` cases when ``--show-suppressed`` is given.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+from wa_lint.api import Finding
+from wa_lint.pipeline import FileResult
+from wa_lint.report import Report
+from wa_lint.report.source import frame, safe_fix, safe_message
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _x(text: str) -> str:
+    """Text XML 1.0 can carry: control characters and lone surrogates become U+FFFD."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def _case_name(f: Finding) -> str:
+    return _x(f"{f.rule} {f.name} {f.resource}".strip())
+
+
+def _details(f: Finding) -> str:
+    lines = [f"{f.path}:{f.line} {f.resource} ({f.resource_type})"]
+    if f.construct_path:
+        lines.append(f"construct: {f.construct_path}")
+    lines += [safe_message(f), f"fix: {safe_fix(f)}"]
+    rows = frame(f.path, f.line, f.masked, context=1)
+    if rows:
+        lines.append("")
+        lines += [f"{n:>5} | {text}" for n, text in rows]
+    return "\n".join(lines)
+
+
+def _suite(report: Report, result: FileResult) -> ET.Element:
+    suite = ET.Element("testsuite", name=_x(result.path))
+    tests = failures = errors = skipped = 0
+    if result.error:
+        case = ET.SubElement(suite, "testcase", classname=_x(result.path), name="load template", time="0")
+        err = ET.SubElement(case, "error", message=_x(result.error), type="input-error")
+        err.text = _x(result.error)
+        tests, errors = 1, 1
+    flagged: set[str] = set()
+    for f in result.findings:
+        flagged.add(f.rule)
+        case = ET.SubElement(suite, "testcase", classname=_x(result.path), name=_case_name(f), time="0")
+        severity = f.severity.value if f.severity else "warning"
+        fail = ET.SubElement(case, "failure", message=_x(safe_message(f)), type=severity)
+        fail.text = _x(_details(f))
+        tests += 1
+        failures += 1
+    if report.show_suppressed:
+        for s in result.suppressed:
+            flagged.add(s.finding.rule)
+            case = ET.SubElement(suite, "testcase", classname=_x(result.path), name=_case_name(s.finding), time="0")
+            ET.SubElement(case, "skipped", message=_x(f"suppressed ({s.kind}): {s.reason or 'no reason given'}"))
+            tests += 1
+            skipped += 1
+    if not result.error:
+        for meta in report.rules:
+            if meta.id not in flagged:
+                ET.SubElement(suite, "testcase", classname=_x(result.path), name=f"{meta.id} {meta.name}", time="0")
+                tests += 1
+    suite.set("tests", str(tests))
+    suite.set("failures", str(failures))
+    suite.set("errors", str(errors))
+    suite.set("skipped", str(skipped))
+    suite.set("time", "0")
+    return suite
+
+
+def render_junit(report: Report) -> str:
+    root = ET.Element("testsuites", name="wa-lint")
+    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    for result in report.files:
+        suite = _suite(report, result)
+        root.append(suite)
+        for key in totals:
+            totals[key] += int(suite.get(key, "0"))
+    for message in report.usage_errors:
+        suite = ET.SubElement(root, "testsuite", name="wa-lint", tests="1", failures="0", errors="1",
+                              skipped="0", time="0")
+        case = ET.SubElement(suite, "testcase", classname="wa-lint", name="usage", time="0")
+        ET.SubElement(case, "error", message=_x(message), type="usage-error").text = _x(message)
+        totals["tests"] += 1
+        totals["errors"] += 1
+    for key, value in totals.items():
+        root.set(key, str(value))
+    root.set("time", "0")
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

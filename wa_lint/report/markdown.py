@@ -1,0 +1,212 @@
+"""A Markdown report for a pull-request comment or ``$GITHUB_STEP_SUMMARY``.
+
+A per-pillar scorecard, the findings as a table, and a Mermaid drawing of each stack that has
+findings with the flagged resources coloured by severity. GitHub caps comments at 65,536
+characters and summaries at 1 MiB, so the findings table and the drawings are cut well below
+that with a note saying how much was left out. In a GitHub Actions run, locations link to the
+file at the commit being checked.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+from collections import Counter
+from typing import Any
+
+from wa_lint import __version__
+from wa_lint.api import Finding, Severity
+from wa_lint.report import Report, help_uri
+from wa_lint.report.diagram import KIND_LABEL, short_type
+from wa_lint.report.source import masked, safe_fix, safe_message
+
+MAX_ROWS = 150
+MAX_DIAGRAMS = 5
+MAX_CHARS = 60_000
+TABLE_CHARS = 45_000  # the findings table's share of MAX_CHARS
+ICON = {Severity.ERROR: "🔴", Severity.WARNING: "🟠", Severity.INFO: "🔵"}
+RANK = {"error": 3, "warning": 2, "info": 1}
+
+
+def cell(text: str) -> str:
+    """Text safe inside a table cell: HTML escaped, pipes escaped, newlines as <br>."""
+    return html.escape(text, quote=False).replace("|", "\\|").replace("\n", "<br>")
+
+
+def _blob_url(path: str, line: int) -> str | None:
+    server, repo, sha = (os.environ.get(k) for k in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_SHA"))
+    if not (server and repo and sha) or path.startswith("/"):
+        return None
+    return f"{server}/{repo}/blob/{sha}/{path}" + (f"#L{line}" if line else "")
+
+
+def _location(path: str, line: int) -> str:
+    text = f"`{path}:{line}`" if line else f"`{path}`"
+    url = _blob_url(path, line)
+    return f"[{text}]({url})" if url else text
+
+
+def _rule_link(report: Report, f: Finding) -> str:
+    url = help_uri(report.rule(f.rule))
+    return f"[{f.rule}]({url})" if url else f.rule
+
+
+def scorecard(report: Report) -> list[str]:
+    rows = ["| Pillar | Errors | Warnings | Info | |", "| --- | ---: | ---: | ---: | :---: |"]
+    for pillar, counts in report.by_pillar().items():
+        status = "❌" if counts["error"] else "⚠️" if counts["warning"] else "ℹ️" if counts["info"] else "✅"
+        rows.append(f"| {pillar.label} | {counts['error']} | {counts['warning']} | {counts['info']} | {status} |")
+    return rows
+
+
+def headline(report: Report) -> str:
+    s = report.summary()
+    sev = s["by_severity"]
+    parts = [f"**{s['findings']} finding{'s' if s['findings'] != 1 else ''}** "
+             f"({sev['error']} error, {sev['warning']} warning, {sev['info']} info) "
+             f"in {s['files']} file{'s' if s['files'] != 1 else ''}, {s['resources']} resources"]
+    if s["suppressed"]:
+        parts.append(f"{s['suppressed']} suppressed")
+    if report.baseline is not None:
+        parts.append(f"{s['baselined']} in the baseline, {s['fixed']} fixed")
+    if s["errors"]:
+        parts.append(f"⚠️ {s['errors']} file error{'s' if s['errors'] != 1 else ''}")
+    return " · ".join(parts)
+
+
+def findings_table(report: Report, findings: list[Finding]) -> list[str]:
+    rows = ["| | Rule | Resource | Location | Finding |", "| --- | --- | --- | --- | --- |"]
+    size = shown = 0
+    for f in findings[:MAX_ROWS]:
+        severity = f.severity or Severity.WARNING
+        resource = f"`{cell(f.resource)}`" + (f"<br><sub>{cell(f.construct_path)}</sub>" if f.construct_path else "")
+        row = (f"| {ICON[severity]} {severity.value} | {_rule_link(report, f)} | {resource} "
+               f"| {_location(f.path, f.line)} | {cell(safe_message(f))}<br>**Fix:** {cell(safe_fix(f))} |")
+        size += len(row) + 1
+        if size > TABLE_CHARS:
+            break
+        rows.append(row)
+        shown += 1
+    if len(findings) > shown:
+        rows.append(f"\n_… and {len(findings) - shown} more: see the SARIF, JSON or HTML report._")
+    return rows
+
+
+_ID = re.compile(r"[^A-Za-z0-9_]")
+
+
+def _mermaid_text(text: str) -> str:
+    """Mermaid entity codes (``#lt;``), so names cannot break the label or inject markup."""
+    for char, code in (("&", "#amp;"), ("<", "#lt;"), (">", "#gt;"), ('"', "#quot;"), ("|", "#124;")):
+        text = text.replace(char, code)
+    return text
+
+
+def _shape(node: dict[str, Any], label: str) -> str:
+    rtype = node["type"]
+    if rtype == "external":
+        return '{{"' + label + '"}}'
+    if rtype in ("AWS::Lambda::Function", "AWS::Serverless::Function"):
+        return f'(["{label}"])'
+    if rtype.startswith("AWS::StepFunctions::") or rtype == "AWS::Serverless::StateMachine":
+        return f'[["{label}"]]'
+    if rtype.startswith(("AWS::DynamoDB::", "AWS::RDS::", "AWS::S3::Bucket")):
+        return f'[("{label}")]'
+    return f'["{label}"]'
+
+
+def mermaid(graph: dict[str, Any], severities: dict[str, str]) -> str:
+    """A Mermaid flowchart of one stack summary; flagged nodes get their worst severity's class."""
+    ids = {n["id"]: f"n{i}" for i, n in enumerate(graph["nodes"])}
+    lines = ["flowchart LR"]
+    for node in graph["nodes"]:
+        label = _mermaid_text(str(node["label"]))
+        if node["type"] != "external":
+            label += "<br/><small>" + _mermaid_text(short_type(str(node["type"]))) + "</small>"
+        lines.append(f"  {ids[node['id']]}{_shape(node, label)}")
+    for e in graph["edges"]:
+        text = KIND_LABEL.get(e["kind"], e["kind"]) + (f" {e['mode']}" if e.get("mode") else "")
+        arrow = "-->" if e["kind"] in ("invokes", "integrates", "connects", "fronts") else "-.->"
+        lines.append(f"  {ids[e['from']]} {arrow}|{_mermaid_text(text)}| {ids[e['to']]}")
+    lines += [
+        "  classDef error fill:#ffebe9,stroke:#cf222e,stroke-width:3px,color:#1f2328;",
+        "  classDef warning fill:#fff8c5,stroke:#9a6700,stroke-width:3px,color:#1f2328;",
+        "  classDef info fill:#ddf4ff,stroke:#0969da,stroke-width:2px,color:#1f2328;",
+    ]
+    for level in ("error", "warning", "info"):
+        members = [ids[n] for n, sev in severities.items() if sev == level and n in ids]
+        if members:
+            lines.append(f"  class {','.join(members)} {level};")
+    return "\n".join(lines)
+
+
+def stack_key(path: str, stack: str) -> str:
+    """Stacks are named by file stem, which repeats across directories: key them by path too."""
+    return f"{path}#{stack}"
+
+
+def worst_by_resource(findings: list[Finding]) -> dict[tuple[str, str], str]:
+    """(stack key, resource) → worst severity among its findings."""
+    worst: dict[tuple[str, str], str] = {}
+    for f in findings:
+        level = (f.severity or Severity.WARNING).value
+        key = (stack_key(f.path, f.stack), f.resource)
+        if RANK[level] > RANK.get(worst.get(key, ""), 0):
+            worst[key] = level
+    return worst
+
+
+def diagrams(report: Report) -> list[str]:
+    findings = report.findings
+    per_stack = Counter(stack_key(f.path, f.stack) for f in findings)
+    worst = worst_by_resource(findings)
+    graphs = [g for g in report.graphs if g["nodes"]]
+    graphs.sort(key=lambda g: -per_stack.get(stack_key(g["path"], g["stack"]), 0))
+    chosen = [g for g in graphs if per_stack.get(stack_key(g["path"], g["stack"]))] or graphs[:1]
+    out: list[str] = []
+    for g in chosen[:MAX_DIAGRAMS]:
+        key = stack_key(g["path"], g["stack"])
+        severities = {res: level for (stack, res), level in worst.items() if stack == key}
+        flagged = sum(1 for n in g["nodes"] if n["id"] in severities)
+        note = f", {g['omitted']} more not drawn" if g["omitted"] else ""
+        out += [f"<details{' open' if len(out) == 0 else ''}><summary><code>{html.escape(g['path'])}</code> "
+                f"({html.escape(g['stack'])}): {len(g['nodes'])} resources drawn, {flagged} flagged{note}"
+                "</summary>", "", "```mermaid", mermaid(g, severities), "```", "", "</details>", ""]
+    if len(chosen) > MAX_DIAGRAMS:
+        out.append(f"_{len(chosen) - MAX_DIAGRAMS} more stacks with findings are not drawn here; "
+                   "the HTML report draws them all._")
+    return out
+
+
+def render_markdown(report: Report) -> str:
+    parts = ["## wa-lint: Well-Architected Serverless Lens", "", headline(report), "", *scorecard(report), ""]
+    findings = report.findings
+    if findings:
+        parts += ["### Findings", "", *findings_table(report, findings), ""]
+    else:
+        parts += ["No findings. 🎉", ""]
+    if report.errors:
+        parts += ["### Files that could not be linted", ""]
+        parts += [f"- {cell(e)}" for e in report.errors[:50]] + [""]
+    if report.show_suppressed and report.suppressed:
+        parts += [f"<details><summary>Suppressed findings ({len(report.suppressed)})</summary>", "",
+                  "| Rule | Resource | Location | How | Reason |", "| --- | --- | --- | --- | --- |"]
+        for s in report.suppressed[:MAX_ROWS]:
+            f = s.finding
+            parts.append(f"| {_rule_link(report, f)} | `{cell(f.resource)}` | {_location(f.path, f.line)} "
+                         f"| {s.kind} | {cell(masked(s.reason, f.masked)) or '_no reason given_'} |")
+        parts += ["", "</details>", ""]
+    if report.fixed:
+        parts += [f"### Fixed since the baseline ({len(report.fixed)})", ""]
+        parts += [f"- ✅ {e.rule} on `{cell(e.resource)}` in `{cell(e.path)}`: {cell(e.message)}"
+                  for e in report.fixed[:MAX_ROWS]] + [""]
+    body = "\n".join(parts)
+    drawing = diagrams(report)
+    if drawing:
+        section = "\n".join(["### Architecture", "", *drawing])
+        if len(body) + len(section) < MAX_CHARS:
+            body += "\n" + section
+        else:
+            body += "\n_The architecture drawing is left out to keep this comment within GitHub's size limit._\n"
+    return body.rstrip() + f"\n\n<sub>wa-lint {__version__}</sub>\n"

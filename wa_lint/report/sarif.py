@@ -1,0 +1,192 @@
+"""SARIF 2.1.0 for GitHub code scanning (and any other SARIF viewer).
+
+Rules carry their documentation (short and full description, ``help.markdown`` = the rule's
+page, ``helpUri``), pillar tags and, for security rules, ``security-severity`` so GitHub ranks
+them. Results point at the file relative to ``%SRCROOT%`` (the working directory), name the
+resource as a logical location, and carry a ``partialFingerprints`` entry built from rule,
+file, stack, resource and message key, so an alert survives lines moving around it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from wa_lint import __version__
+from wa_lint.api import Finding, Pillar, RuleMeta, Severity
+from wa_lint.report import Report, help_uri
+from wa_lint.report.source import frame, line_text, safe_fix, safe_message
+
+SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+INFORMATION_URI = "https://github.com/wa-lint/wa-lint"
+FINGERPRINT_KEY = "waLintFinding/v1"
+LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+PROBLEM_SEVERITY = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "recommendation"}
+#: GitHub's bands: >= 9 critical, 7-8.9 high, 4-6.9 medium, 0.1-3.9 low
+SECURITY_SEVERITY = {Severity.ERROR: "8.0", Severity.WARNING: "5.5", Severity.INFO: "2.0"}
+MAX_DESCRIPTION = 1000
+
+
+def _pascal(name: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[-_\s]+", name) if part)
+
+
+def _full_description(meta: RuleMeta) -> str:
+    """The rule's "Why" section (or its first paragraph) as plain text."""
+    doc = meta.doc.strip()
+    why = re.search(r"^## Why\s*\n(.*?)(?=^## |\Z)", doc, re.S | re.M)
+    body = why.group(1) if why else doc.split("\n\n", 1)[-1] if "\n\n" in doc else doc
+    text = " ".join(body.split())
+    text = re.sub(r"`([^`]*)`", r"\1", text)
+    return text[: MAX_DESCRIPTION - 1] + "…" if len(text) > MAX_DESCRIPTION else text or meta.summary
+
+
+def rule_descriptor(meta: RuleMeta) -> dict[str, Any]:
+    from wa_lint.docs import explain
+
+    tags = ["well-architected", "serverless", meta.pillar.value]
+    properties: dict[str, Any] = {
+        "tags": tags,
+        "precision": "high",
+        "problem.severity": PROBLEM_SEVERITY[meta.severity],
+        "pillar": meta.pillar.value,
+        "lens": meta.lens,
+    }
+    if meta.pillar is Pillar.SECURITY:  # the pillar tag is already "security"
+
+        properties["security-severity"] = SECURITY_SEVERITY[meta.severity]
+    url = help_uri(meta)
+    descriptor: dict[str, Any] = {
+        "id": meta.id,
+        "name": _pascal(meta.name),
+        "shortDescription": {"text": meta.summary},
+        "fullDescription": {"text": _full_description(meta)},
+        "help": {"text": f"{meta.summary}" + (f" See {url}" if url else ""), "markdown": explain(meta)},
+        "defaultConfiguration": {"level": LEVEL[meta.severity], "enabled": meta.enabled},
+        "properties": properties,
+    }
+    if url:
+        descriptor["helpUri"] = url
+    return descriptor
+
+
+def artifact_location(path: str) -> dict[str, Any]:
+    """Relative paths are relative to ``%SRCROOT%``; others become ``file:`` URIs."""
+    p = Path(path)
+    if p.is_absolute() or p.parts[:1] == ("..",):  # outside %SRCROOT%: an absolute file URI
+        return {"uri": p.resolve().as_uri()}
+    return {"uri": quote(p.as_posix(), safe="/"), "uriBaseId": "%SRCROOT%"}
+
+
+def _region(f: Finding) -> dict[str, Any] | None:
+    if not f.line or f.line < 1:
+        return None
+    region: dict[str, Any] = {"startLine": f.line}
+    if f.column and f.column >= 1:
+        region["startColumn"] = f.column
+    snippet = line_text(f.path, f.line, f.masked)
+    if snippet is not None:
+        region["snippet"] = {"text": snippet}
+    return region
+
+
+def _physical(f: Finding) -> dict[str, Any]:
+    physical: dict[str, Any] = {"artifactLocation": artifact_location(f.path)}
+    region = _region(f)
+    if region is not None:
+        physical["region"] = region
+        rows = frame(f.path, f.line, f.masked, context=2)
+        if rows:
+            physical["contextRegion"] = {
+                "startLine": rows[0][0], "endLine": rows[-1][0],
+                "snippet": {"text": "\n".join(text for _, text in rows) + "\n"},
+            }
+    return physical
+
+
+def _message(f: Finding) -> str:
+    message = safe_message(f).rstrip()
+    fix = safe_fix(f).strip()
+    if not fix:
+        return message
+    return f"{message}{'' if message.endswith('.') else '.'} Fix: {fix}"
+
+
+def result(f: Finding, report: Report, index: dict[str, int]) -> dict[str, Any]:
+    severity = f.severity or Severity.WARNING
+    out: dict[str, Any] = {
+        "ruleId": f.rule,
+        "level": LEVEL[severity],
+        "message": {"text": _message(f)},
+        "locations": [{
+            "physicalLocation": _physical(f),
+            "logicalLocations": [{"name": f.resource, "fullyQualifiedName": f"{f.stack}/{f.resource}",
+                                  "kind": "resource"}],
+        }],
+        "partialFingerprints": {FINGERPRINT_KEY: report.fingerprint(f)},
+        "properties": {
+            "pillar": f.pillar, "severity": severity.value, "resource": f.resource,
+            "resourceType": f.resource_type, "stack": f.stack, "fix": safe_fix(f),
+            **({"constructPath": f.construct_path} if f.construct_path else {}),
+            **({"sourceResource": f.source_resource} if f.source_resource else {}),
+            **({"condition": f.condition} if f.condition else {}),
+        },
+    }
+    if f.rule in index:
+        out["ruleIndex"] = index[f.rule]
+    related = []
+    for n, rel in enumerate(f.related, start=1):
+        loc: dict[str, Any] = {"artifactLocation": artifact_location(rel.path or f.path)}
+        if rel.line and rel.line >= 1:
+            loc["region"] = {"startLine": rel.line}
+        related.append({"id": n, "physicalLocation": loc, "message": {"text": rel.resource}})
+    if related:
+        out["relatedLocations"] = related
+    if report.baseline is not None:
+        out["baselineState"] = "new"
+    return out
+
+
+def sarif_dict(report: Report) -> dict[str, Any]:
+    rules = list(report.rules)
+    known = {m.id for m in rules}
+    for f in report.findings + [s.finding for s in report.suppressed]:
+        if f.rule not in known:  # a rule outside the report's list: describe it minimally
+            known.add(f.rule)
+            pillar = Pillar(f.pillar) if f.pillar in {p.value for p in Pillar} else Pillar.OPERATIONS
+            rules.append(RuleMeta(f.rule, f.name or f.rule, pillar, f.severity or Severity.WARNING, lens="",
+                                  doc=f.name or f.rule, check=lambda g: iter(())))
+    index = {m.id: i for i, m in enumerate(rules)}
+    results = [result(f, report, index) for f in report.findings]
+    if report.show_suppressed:
+        for s in report.suppressed:
+            r = result(s.finding, report, index)
+            r["suppressions"] = [{"kind": "inSource" if s.kind == "inline" else "external",
+                                  "status": "accepted", "justification": s.reason or "no reason given"}]
+            if s.kind == "baseline":
+                r["baselineState"] = "unchanged"
+            results.append(r)
+    notifications = [{"level": "error", "message": {"text": e}} for e in report.errors]
+    run: dict[str, Any] = {
+        "tool": {"driver": {
+            "name": "wa-lint",
+            "fullName": "wa-lint: AWS Well-Architected Serverless Lens linter",
+            "version": __version__,
+            "semanticVersion": __version__,
+            "informationUri": INFORMATION_URI,
+            "rules": [rule_descriptor(m) for m in rules],
+        }},
+        "invocations": [{"executionSuccessful": not report.errors,
+                         **({"toolExecutionNotifications": notifications} if notifications else {})}],
+        "originalUriBaseIds": {"%SRCROOT%": {"uri": Path.cwd().as_uri().rstrip("/") + "/"}},
+        "columnKind": "unicodeCodePoints",
+        "results": results,
+    }
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+
+def render_sarif(report: Report) -> str:
+    return json.dumps(sarif_dict(report), indent=2, ensure_ascii=False) + "\n"
