@@ -25,9 +25,14 @@ test: lint
 docs: $(STAMP)
 	$(BIN)/python -m wa_lint.gen_docs
 
-bench: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[bench]'
-	$(BIN)/python bench/run.py
+# The other tools live in their own environment so that their pins cannot change wa-lint's.
+.venv-bench/.installed:
+	$(PYTHON) -m venv .venv-bench
+	.venv-bench/bin/python -m pip install --quiet cfn-lint cfn-lint-serverless checkov
+	touch .venv-bench/.installed
+
+bench: $(STAMP) .venv-bench/.installed
+	$(BIN)/python bench/run.py --tools-bin .venv-bench/bin
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-bench build *.egg-info .pytest_cache .mypy_cache .ruff_cache

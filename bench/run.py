@@ -1,8 +1,10 @@
-"""Side-by-side benchmark: wa-lint against cfn-lint (and, when installed, cfn-lint with the
-serverless-rules plugin and checkov) on the shared corpus and on one small template, cold.
+"""Side-by-side benchmark: wa-lint against cfn-lint, cfn-lint with the serverless-rules plugin
+(cfn-lint-serverless) and checkov, in one run on one machine.
 
-Run with ``make bench`` (or ``python bench/run.py``); writes ``bench/RESULTS.md``. Figures are
-ratios measured in one run on one machine, so the machine's speed cancels out.
+``make bench`` installs the other tools into their own virtual environment (``.venv-bench``, so
+their pins cannot disturb wa-lint's) and runs this script, which writes ``bench/RESULTS.md``.
+Every command runs in a fresh process; figures are compared as ratios, so the machine's speed
+cancels out. wa-lint runs with ``--jobs 1`` (one process), as the targets require.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import shutil
 import statistics
 import subprocess
 import sys
@@ -20,9 +21,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
-SMALL = ROOT / "bench" / "small.yaml"
-BIN = Path(sys.executable).parent
+SMALL_CFN = ROOT / "bench" / "small.yaml"
+SMALL_SAM = ROOT / "bench" / "small-sam.yaml"
 TEMPLATE_SUFFIXES = {".yaml", ".yml", ".json", ".template"}
+NOT_TEMPLATES = {"package.json", "package-lock.json", "tsconfig.json", "cdk.json", "cdk.context.json"}
 
 MEASURE = (
     "import resource, subprocess, sys, time;"
@@ -48,90 +50,118 @@ def measure(cmd: list[str], repeat: int = 1) -> Timing:
     return Timing(statistics.median(r.seconds for r in runs), max(r.peak_kib for r in runs))
 
 
-def corpus_inputs() -> tuple[list[str], list[str]]:
-    """(wa-lint arguments, the same templates as files for the other tools)."""
+def inputs(root: Path) -> tuple[list[str], list[str]]:
+    """(wa-lint arguments, the same templates as files for the other tools) under ``root``;
+    wa-lint reads a ``cdk.out`` folder as one assembly, the others its ``*.template.json`` files."""
     wa_args: list[str] = []
     files: list[str] = []
-    for path in sorted(CORPUS.rglob("*")):
-        if path.is_dir() and (path / "manifest.json").is_file() and path.name == "cdk.out":
+    for path in sorted(root.rglob("*")):
+        if path.is_dir() and path.name == "cdk.out" and (path / "manifest.json").is_file():
             wa_args.append(str(path))
             files.extend(str(p) for p in sorted(path.glob("*.template.json")))
-        elif path.is_file() and path.suffix in TEMPLATE_SUFFIXES and "cdk.out" not in path.parts:
-            if path.name in {"package.json", "package-lock.json", "tsconfig.json", "cdk.json"}:
-                continue
+        elif (path.is_file() and path.suffix in TEMPLATE_SUFFIXES and "cdk.out" not in path.parts
+              and path.name not in NOT_TEMPLATES):
             wa_args.append(str(path))
             files.append(str(path))
     return wa_args, files
 
 
-def tools(files: list[str], wa_args: list[str]) -> dict[str, list[str]]:
-    wa = str(BIN / "wa-lint")
+def commands(wa_bin: Path, tools_bin: Path, files: list[str], wa_args: list[str]) -> dict[str, list[str]]:
     found = {
-        "wa-lint": [wa, "report", "--jobs", "1", "--fail-on", "never", "--format", "json", *wa_args],
-        "cfn-lint": [str(BIN / "cfn-lint"), *files],
+        "wa-lint": [str(wa_bin / "wa-lint"), "report", "--jobs", "1", "--fail-on", "never", "--format", "json",
+                    "--no-config", *wa_args],
+        "cfn-lint": [str(tools_bin / "cfn-lint"), *files],
     }
-    try:
-        import cfn_lint_serverless  # noqa: F401
-
-        found["cfn-lint + serverless-rules"] = [str(BIN / "cfn-lint"), "-a", "cfn_lint_serverless.rules", *files]
-    except ImportError:
-        pass
-    checkov = shutil.which("checkov", path=str(BIN)) or shutil.which("checkov")
-    if checkov:
-        found["checkov"] = [checkov, "--framework", "cloudformation", "--quiet", "--compact",
-                            *[a for f in files for a in ("-f", f)]]
+    if (tools_bin / "python").exists() and subprocess.run(
+        [str(tools_bin / "python"), "-c", "import cfn_lint_serverless"], capture_output=True, check=False
+    ).returncode == 0:
+        found["cfn-lint + serverless-rules"] = [str(tools_bin / "cfn-lint"), "-a", "cfn_lint_serverless.rules",
+                                                *files]
+    if (tools_bin / "checkov").exists():
+        found["checkov"] = [str(tools_bin / "checkov"), "--framework", "cloudformation", "--quiet", "--compact",
+                            "--skip-download", "-f", *files]
     return found
 
 
-def ratio(other: float, ours: float) -> str:
-    return f"{other / ours:.1f}×" if ours else "n/a"
+def ratio(other: float, ours: float) -> float:
+    return other / ours if ours else float("nan")
+
+
+def table(rows: dict[str, Timing], n_files: int | None) -> list[str]:
+    ours = rows["wa-lint"]
+    head = "| tool | seconds |" + (" templates/s |" if n_files else "") + " time ratio to wa-lint | peak RSS MiB | memory ratio |"
+    lines = [head, "|" + " --- |" * (head.count("|") - 1)]
+    for name, t in rows.items():
+        rate = f" {n_files / t.seconds:.1f} |" if n_files else ""
+        lines.append(f"| {name} | {t.seconds:.2f} |{rate} {ratio(t.seconds, ours.seconds):.1f}× | "
+                     f"{t.peak_kib / 1024:.0f} | {ratio(t.peak_kib, ours.peak_kib):.1f}× |")
+    return lines
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "**not met**"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=5, help="cold-start repetitions (median)")
-    parser.add_argument("--skip-corpus", action="store_true")
+    parser.add_argument("--tools-bin", type=Path, default=ROOT / ".venv-bench" / "bin",
+                        help="bin directory holding cfn-lint, cfn-lint-serverless and checkov")
+    parser.add_argument("--skip-corpus", action="store_true", help="cold starts only")
     args = parser.parse_args()
+    wa_bin = Path(sys.executable).parent
+    tools_bin = args.tools_bin if (args.tools_bin / "cfn-lint").exists() else wa_bin
 
-    wa_args, files = corpus_inputs()
-    small_tools = tools([str(SMALL)], [str(SMALL)])
-    rows_small = {name: measure(cmd, args.repeat) for name, cmd in small_tools.items()}
-    rows_corpus: dict[str, Timing] = {}
+    cold_cfn = {n: measure(c, args.repeat) for n, c in commands(wa_bin, tools_bin, [str(SMALL_CFN)],
+                                                                  [str(SMALL_CFN)]).items()}
+    cold_sam = {n: measure(c, args.repeat) for n, c in commands(wa_bin, tools_bin, [str(SMALL_SAM)],
+                                                                  [str(SMALL_SAM)]).items()}
+    sections: list[tuple[str, dict[str, Timing], int]] = []
     if not args.skip_corpus:
-        for name, cmd in tools(files, wa_args).items():
-            print(f"corpus: {name} …", file=sys.stderr)
-            rows_corpus[name] = measure(cmd)
+        for title, root in (("serverless-patterns part of the corpus (SAM-heavy)", CORPUS / "serverless-patterns"),
+                            ("whole shared corpus", CORPUS)):
+            wa_args, files = inputs(root)
+            rows = {}
+            for name, cmd in commands(wa_bin, tools_bin, files, wa_args).items():
+                print(f"{title}: {name} …", file=sys.stderr)
+                rows[name] = measure(cmd)
+            sections.append((f"{title}: {len(files)} template files", rows, len(files)))
 
-    ours_small, ours_corpus = rows_small["wa-lint"], rows_corpus.get("wa-lint")
     lines = [
         "# Benchmark results",
         "",
-        f"Measured {time.strftime('%Y-%m-%d')} by `bench/run.py` in one run on {platform.machine()}, "
-        f"{os.cpu_count()} CPUs, Python {platform.python_version()}. wa-lint runs with `--jobs 1`. "
-        "Ratios are the other tool's time (or memory) divided by wa-lint's: "
-        "above 1× means wa-lint is faster (or smaller).",
+        f"One run of `bench/run.py` on {time.strftime('%Y-%m-%d')}: {platform.machine()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}. wa-lint runs in one process (`--jobs 1`). Ratios are the other "
+        "tool's figure divided by wa-lint's: above 1× means wa-lint is faster (or smaller).",
         "",
-        f"## One small template, cold start (`bench/small.yaml`, median of {args.repeat})",
+        f"## Cold start: one small CloudFormation template (`bench/small.yaml`, median of {args.repeat})",
         "",
-        "| tool | seconds | ratio to wa-lint | peak RSS MiB | memory ratio |",
-        "| --- | --- | --- | --- | --- |",
+        *table(cold_cfn, None),
+        "",
+        f"## Cold start: one small SAM template (`bench/small-sam.yaml`, median of {args.repeat})",
+        "",
+        *table(cold_sam, None),
     ]
-    for name, t in rows_small.items():
-        lines.append(f"| {name} | {t.seconds:.2f} | {ratio(t.seconds, ours_small.seconds)} | "
-                     f"{t.peak_kib / 1024:.0f} | {ratio(t.peak_kib, ours_small.peak_kib)} |")
-    if ours_corpus:
-        lines += [
-            "",
-            f"## Shared corpus ({len(files)} template files; wa-lint reads the {sum('cdk.out' in a for a in wa_args)} "
-            "`cdk.out` folders as assemblies)",
-            "",
-            "| tool | seconds | templates/s | ratio to wa-lint | peak RSS MiB | memory ratio |",
-            "| --- | --- | --- | --- | --- | --- |",
-        ]
-        for name, t in rows_corpus.items():
-            lines.append(f"| {name} | {t.seconds:.1f} | {len(files) / t.seconds:.1f} | "
-                         f"{ratio(t.seconds, ours_corpus.seconds)} | {t.peak_kib / 1024:.0f} | "
-                         f"{ratio(t.peak_kib, ours_corpus.peak_kib)} |")
+    for title, rows, n in sections:
+        lines += ["", f"## {title}", "", *table(rows, n)]
+
+    targets = [("one small CloudFormation template cold in at most a third of cfn-lint's time",
+                ratio(cold_cfn["cfn-lint"].seconds, cold_cfn["wa-lint"].seconds) >= 3,
+                f"{ratio(cold_cfn['cfn-lint'].seconds, cold_cfn['wa-lint'].seconds):.1f}×"),
+               ("a SAM template cold in at most 1 s", cold_sam["wa-lint"].seconds <= 1.0,
+                f"{cold_sam['wa-lint'].seconds:.2f} s")]
+    if sections:
+        sp = sections[0][1]
+        for other, factor in (("cfn-lint + serverless-rules", 8), ("checkov", 4)):
+            if other in sp:
+                r = ratio(sp[other].seconds, sp["wa-lint"].seconds)
+                targets.append((f"serverless-patterns: at least {factor}× the templates/s of {other}", r >= factor,
+                                f"{r:.1f}×"))
+        for name, rows, _n in [(t, r, n) for t, r, n in sections]:
+            lower = all(rows["wa-lint"].peak_kib < t.peak_kib for k, t in rows.items() if k != "wa-lint")
+            targets.append((f"peak memory below every other tool ({name.split(':')[0]})", lower, ""))
+    lines += ["", "## Targets", "", "| target | measured | |", "| --- | --- | --- |"]
+    lines += [f"| {text} | {value} | {verdict(ok)} |" for text, ok, value in targets]
     text = "\n".join(lines) + "\n"
     (ROOT / "bench" / "RESULTS.md").write_text(text, encoding="utf-8")
     print(text)

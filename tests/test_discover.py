@@ -46,3 +46,12 @@ def test_explicit_file_and_missing_path(tmp_path: Path) -> None:
     sources, errors = discover([str(tmp_path / "x.txt"), str(tmp_path / "nope.yaml")], cwd=tmp_path)
     assert [(s.display, s.explicit) for s in sources] == [("x.txt", True)]
     assert errors == [f"{tmp_path / 'nope.yaml'}: no such file or directory"]
+
+
+def test_virtual_environments_are_skipped_whatever_their_name(tmp_path: Path) -> None:
+    (tmp_path / "env-x" / "lib").mkdir(parents=True)
+    (tmp_path / "env-x" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (tmp_path / "env-x" / "lib" / "t.yaml").write_text(TEMPLATE)
+    (tmp_path / "t.yaml").write_text(TEMPLATE)
+    sources, _ = discover([str(tmp_path)], cwd=tmp_path)
+    assert [s.display for s in sources] == ["t.yaml"]

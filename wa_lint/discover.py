@@ -82,6 +82,9 @@ def _walk(root: Path, cwd: Path) -> list[Source]:
             dirnames[:] = []
             continue
         seen_dirs.add((st.st_dev, st.st_ino))
+        if (here / "pyvenv.cfg").is_file():  # any virtual environment, whatever its name
+            dirnames[:] = []
+            continue
         if is_cdk_dir(here):
             found.append(Source(here, display_path(here, cwd), "cdk", False, root))
             dirnames[:] = []  # its templates belong to the assembly

@@ -58,11 +58,11 @@ def finding_block(f: Finding) -> Group:
     head.append(f"{severity.value.upper():<7}", style=STYLE[severity])
     head.append(f" {f.rule} ", style="bold")
     head.append(_where(f))
-    parts: list = [head, Padding(Text(safe_message(f)), (0, 0, 0, 8))]
-    parts.append(Padding(Text(f"fix: {safe_fix(f)}", style="green"), (0, 0, 0, 8)))
+    parts: list = [head, Padding(Text(safe_message(f)), (0, 0, 0, 8), expand=False)]
+    parts.append(Padding(Text(f"fix: {safe_fix(f)}", style="green"), (0, 0, 0, 8), expand=False))
     frame = code_frame(f.path, f.line, f.masked)
     if frame is not None:
-        parts.append(Padding(frame, (0, 0, 0, 8)))
+        parts.append(Padding(frame, (0, 0, 0, 8), expand=False))
     return Group(*parts)
 
 
@@ -122,7 +122,7 @@ def render_text(report: Report, *, color: bool | None = None, width: int | None 
             console.print(finding_block(f))
         console.print()
     if quiet:
-        return out.getvalue()
+        return _tidy(out.getvalue(), use_color)
     if report.show_suppressed and report.suppressed:
         for line in _suppressed_lines(report):
             console.print(line)
@@ -137,4 +137,11 @@ def render_text(report: Report, *, color: bool | None = None, width: int | None 
     for line in pillar_lines(report):
         console.print(line)
     console.print(_totals(report), soft_wrap=True)
-    return out.getvalue()
+    return _tidy(out.getvalue(), use_color)
+
+
+def _tidy(text: str, color: bool) -> str:
+    """Plain output has no trailing spaces (rich pads wrapped lines to the console width)."""
+    if color:
+        return text
+    return "\n".join(line.rstrip() for line in text.split("\n"))
