@@ -89,7 +89,8 @@ def ratio(other: float, ours: float) -> float:
 
 def table(rows: dict[str, Timing], n_files: int | None) -> list[str]:
     ours = rows["wa-lint"]
-    head = "| tool | seconds |" + (" templates/s |" if n_files else "") + " time ratio to wa-lint | peak RSS MiB | memory ratio |"
+    rate_col = " templates/s |" if n_files else ""
+    head = f"| tool | seconds |{rate_col} time ratio to wa-lint | peak RSS MiB | memory ratio |"
     lines = [head, "|" + " --- |" * (head.count("|") - 1)]
     for name, t in rows.items():
         rate = f" {n_files / t.seconds:.1f} |" if n_files else ""
