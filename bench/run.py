@@ -111,6 +111,9 @@ def main() -> None:
     parser.add_argument("--skip-corpus", action="store_true", help="cold starts only")
     args = parser.parse_args()
     wa_bin = Path(sys.executable).parent
+    # An installed wheel has its bytecode compiled by pip; this editable checkout gets the same.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "wa_lint"), str(ROOT / "rules")],
+                   check=True)
     tools_bin = args.tools_bin if (args.tools_bin / "cfn-lint").exists() else wa_bin
 
     cold_cfn = {n: measure(c, args.repeat) for n, c in commands(wa_bin, tools_bin, [str(SMALL_CFN)],

@@ -118,7 +118,7 @@ def glue_functions(graph: Graph) -> dict[str, Glue]:
 
 
 def _one_invoker(graph: Graph, fn: Resource) -> tuple[Edge, list[str]] | None:
-    if graph.nx.nodes[fn.logical_id].get("unknown_invokers"):
+    if graph.node(fn.logical_id).get("unknown_invokers"):
         return None
     edges = graph.invokers(fn)
     if not edges or any(e.get("authorizer") for e in edges) or len({e.src for e in edges}) != 1:

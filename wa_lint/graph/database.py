@@ -126,7 +126,7 @@ def fronting(graph: Graph, proxy_edges: list[Edge], db: str) -> tuple[list[str],
     hits: list[str] = []
     unknown = False
     for edge in proxy_edges:
-        if graph.resource(edge.dst) is None or graph.nx.nodes[edge.dst].get("unknown_targets"):
+        if graph.resource(edge.dst) is None or graph.node(edge.dst).get("unknown_targets"):
             unknown = True
         targets = {t for e in graph.out_edges(edge.dst, "fronts") for t in _databases(graph, e.dst)}
         if db in targets:

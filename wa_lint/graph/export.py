@@ -29,7 +29,7 @@ def graphs_for(sources: list[Source]) -> tuple[list[Graph], list[str]]:
 
 def graph_dict(graph: Graph) -> dict[str, Any]:
     nodes = []
-    for node, data in graph.nx.nodes(data=True):
+    for node, data in graph.nodes():
         res = data.get("resource")
         nodes.append({
             "id": node,
@@ -65,7 +65,7 @@ def _dot_id(name: str) -> str:
 
 def graph_dot(graph: Graph) -> str:
     lines = [f"  subgraph {_dot_id('cluster_' + graph.stack.name)} {{", f"    label={_dot_id(graph.stack.path)};"]
-    for node, data in graph.nx.nodes(data=True):
+    for node, data in graph.nodes():
         lines.append(f"    {_dot_id(node)} [label={_dot_id(node + chr(10) + str(data.get('type')))}];")
     for kind in graph.edge_kinds():
         if kind == "ref":

@@ -1,6 +1,7 @@
 """The resource graph of one stack, and the queries rules ask of it.
 
-A ``networkx.MultiDiGraph`` whose nodes are logical ids (plus ``external:…`` nodes for things the
+A directed multigraph (``Graph.nx`` gives it as a ``networkx.MultiDiGraph``) whose nodes are
+logical ids (plus ``external:…`` nodes for things the
 template names but does not define: an imported ARN, a service principal) and whose edges have a
 ``kind`` from the vocabulary in ``docs/architecture.md``. Indexes by type and by edge kind are kept
 beside it so no rule has to scan the whole graph per resource.
@@ -11,12 +12,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from wa_lint.model import Resource, Stack
 from wa_lint.values import Resolver, target
+
+if TYPE_CHECKING:
+    import networkx
 
 FUNCTION = "AWS::Lambda::Function"
 STATE_MACHINE = "AWS::StepFunctions::StateMachine"
@@ -63,7 +65,9 @@ class Graph:
 
     def __init__(self, stack: Stack) -> None:
         self.stack = stack
-        self.nx = nx.MultiDiGraph()
+        self._nodes: dict[str, dict[str, Any]] = {}
+        self.attrs: dict[str, Any] = {}  # graph-level knowledge builders share (not edges)
+        self._nx: networkx.MultiDiGraph | None = None
         self.resolver = Resolver(stack.parameters, stack.mappings, stack.resources)
         self._by_type: dict[str, list[Resource]] = defaultdict(list)
         self._out: dict[tuple[str, str], list[Edge]] = defaultdict(list)
@@ -71,7 +75,7 @@ class Graph:
         self._by_kind: dict[str, list[Edge]] = defaultdict(list)
         self._seen: set[tuple[str, str, str, str | None]] = set()
         for res in stack.resources.values():
-            self.nx.add_node(res.logical_id, type=res.type, resource=res)
+            self._nodes[res.logical_id] = {"type": res.type, "resource": res}
             self._by_type[res.type].append(res)
 
     # -- nodes -------------------------------------------------------------------------------
@@ -93,9 +97,49 @@ class Graph:
     def external(self, name: str) -> str:
         """A node for something outside the template (an import, a principal, a literal ARN)."""
         node = f"external:{name}"
-        if node not in self.nx:
-            self.nx.add_node(node, type="external", resource=None)
+        self._add_external(node)
         return node
+
+    def _add_external(self, node: str) -> None:
+        if node not in self._nodes:
+            self._nodes[node] = {"type": "external", "resource": None}
+            if self._nx is not None:
+                self._nx.add_node(node)
+                self._nx._node[node] = self._nodes[node]
+
+    def has_node(self, node: str) -> bool:
+        return node in self._nodes
+
+    def node(self, node: str) -> dict[str, Any]:
+        """The attribute dict of a node (``type``, ``resource``, and what builders record, e.g.
+        ``unknown_invokers``); builders may write to it."""
+        return self._nodes[node]
+
+    def nodes(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        return iter(self._nodes.items())
+
+    @property
+    def nx(self) -> networkx.MultiDiGraph:
+        """The same graph as a ``networkx.MultiDiGraph``, built on first use: linting does not pay
+        networkx's import (about 0.3 s) and rules that want its algorithms still have them."""
+        if self._nx is None:
+            import networkx
+
+            graph = networkx.MultiDiGraph()
+            graph.graph = self.attrs
+            for name, data in self._nodes.items():
+                graph.add_node(name)
+                graph._node[name] = data  # share the attribute dicts, not copies
+            for kind in self.edge_kinds():
+                for e in self.edges(kind):
+                    self._nx_edge(graph, e)
+            self._nx = graph
+        return self._nx
+
+    @staticmethod
+    def _nx_edge(graph: networkx.MultiDiGraph, e: Edge) -> None:
+        graph.add_edge(e.src, e.dst, key=f"{e.kind}:{e.via}", kind=e.kind, via=e.via,
+                       condition=e.condition, **e.attrs)
 
     # -- edges -------------------------------------------------------------------------------
     def add_edge(
@@ -116,9 +160,9 @@ class Graph:
         self._seen.add(key)
         edge = Edge(src, dst, kind, via, condition, attrs)
         for node in (src, dst):
-            if node not in self.nx:
-                self.nx.add_node(node, type="external", resource=None)
-        self.nx.add_edge(src, dst, key=f"{kind}:{via}", kind=kind, via=via, condition=condition, **attrs)
+            self._add_external(node)
+        if self._nx is not None:
+            self._nx_edge(self._nx, edge)
         self._out[(src, kind)].append(edge)
         self._in[(dst, kind)].append(edge)
         self._by_kind[kind].append(edge)

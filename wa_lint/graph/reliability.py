@@ -37,7 +37,7 @@ def queue_consumers(graph: Graph, queue: Resource | str) -> list[Edge]:
     """Event source mappings through which functions of the template poll ``queue``."""
     name = queue if isinstance(queue, str) else queue.logical_id
     return [e for e in graph.out_edges(name, "invokes")
-            if e.get("mode") == "poll" and graph.nx.nodes[e.dst].get("type") == FUNCTION]
+            if e.get("mode") == "poll" and graph.node(e.dst).get("type") == FUNCTION]
 
 
 def is_set(res: Resource, *path: str) -> bool:

@@ -114,22 +114,22 @@ def _fronts(graph: Graph) -> None:
                         fronted[proxy].append((db, group.logical_id))
                         found = True
                     else:
-                        graph.nx.nodes[proxy]["unknown_targets"] = True
+                        graph.node(proxy)["unknown_targets"] = True
         if not found:
-            graph.nx.nodes[proxy]["unknown_targets"] = True
+            graph.node(proxy)["unknown_targets"] = True
     for proxy_res in graph.of_type(PROXY, include_internal=True):
         if proxy_res.logical_id not in fronted:  # its target group is elsewhere, if anywhere
-            graph.nx.nodes[proxy_res.logical_id]["unknown_targets"] = True
+            graph.node(proxy_res.logical_id)["unknown_targets"] = True
     for proxy, dbs in fronted.items():
         for db, via in dbs:
             graph.add_edge(proxy, db, "fronts", via=via)
     for endpoint in graph.of_type(PROXY_ENDPOINT, include_internal=True):
         proxy = graph.target(endpoint.prop("DBProxyName"))
         if proxy is None or graph.stack.resources[proxy].type != PROXY:
-            graph.nx.nodes[endpoint.logical_id]["unknown_targets"] = True
+            graph.node(endpoint.logical_id)["unknown_targets"] = True
             continue
-        if graph.nx.nodes[proxy].get("unknown_targets") or proxy not in fronted:
-            graph.nx.nodes[endpoint.logical_id]["unknown_targets"] = True
+        if graph.node(proxy).get("unknown_targets") or proxy not in fronted:
+            graph.node(endpoint.logical_id)["unknown_targets"] = True
         for db, via in fronted.get(proxy, []):
             graph.add_edge(endpoint.logical_id, db, "fronts", via=via, proxy=proxy)
 

@@ -101,7 +101,7 @@ def permissions(graph: Graph) -> None:
         service = "lambda-url" if _is_url(graph, perm) else principal_service(graph, perm.prop("Principal"))
         if service is None:
             for fn, _qualifier, _cond in targets:
-                graph.nx.nodes[fn]["unknown_invokers"] = True
+                graph.node(fn)["unknown_invokers"] = True
             continue
         mode = PRINCIPALS.get(service, "sync")  # function URLs are synchronous
         source = SOURCE_NAMES.get(service, service)

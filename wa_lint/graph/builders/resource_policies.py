@@ -10,7 +10,7 @@ ARN's last segment against ``TopicName``), then by writing the very same value a
 
 The vocabulary has no edge kind for "is governed by", so the result is kept as node attributes:
 ``resource_policies`` on each store node (a list of :class:`AttachedPolicy`), and on the graph
-(``graph.nx.graph["unattributed_policies"]``) the policies whose target is not a store of this
+(``graph.attrs["unattributed_policies"]``) the policies whose target is not a store of this
 stack, by store type, so that rules can stay silent when such a policy may be the one that counts.
 """
 
@@ -55,15 +55,15 @@ class AttachedPolicy:
 
 def policies_of(graph: Graph, store: str) -> list[AttachedPolicy]:
     """The resource policies attached to a bucket, queue or topic of this stack."""
-    if store not in graph.nx:
+    if not graph.has_node(store):
         return []
-    found: list[AttachedPolicy] = graph.nx.nodes[store].get(NODE_ATTRIBUTE, [])
+    found: list[AttachedPolicy] = graph.node(store).get(NODE_ATTRIBUTE, [])
     return found
 
 
 def unattributed_policies(graph: Graph, store_type: str) -> list[AttachedPolicy]:
     """Policies for stores of ``store_type`` whose target is not (or not known to be) in this stack."""
-    table: dict[str, list[AttachedPolicy]] = graph.nx.graph.get(GRAPH_ATTRIBUTE, {})
+    table: dict[str, list[AttachedPolicy]] = graph.attrs.get(GRAPH_ATTRIBUTE, {})
     return table.get(store_type, [])
 
 
@@ -149,7 +149,7 @@ def resource_policies(graph: Graph) -> None:
             attached = AttachedPolicy(res.logical_id, document(graph, res.prop("PolicyDocument")),
                                       tuple(targets), res.condition)
             for store in targets:
-                graph.nx.nodes[store].setdefault(NODE_ATTRIBUTE, []).append(attached)
+                graph.node(store).setdefault(NODE_ATTRIBUTE, []).append(attached)
             if unmatched:
                 unattributed.setdefault(store_type, []).append(attached)
-    graph.nx.graph[GRAPH_ATTRIBUTE] = unattributed
+    graph.attrs[GRAPH_ATTRIBUTE] = unattributed
