@@ -24,16 +24,19 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import samtranslator.translator.translator as _translator_module
-from samtranslator.feature_toggle.feature_toggle import FeatureToggle, FeatureToggleDefaultConfigProvider
-from samtranslator.metrics.metrics import DummyMetricsPublisher, Metrics
-from samtranslator.model import ResourceTypeResolver
-from samtranslator.parser.parser import Parser
-from samtranslator.plugins.application.serverless_app_plugin import ServerlessAppPlugin
-from samtranslator.plugins.policies.policy_templates_plugin import PolicyTemplatesForResourcePlugin
-from samtranslator.policy_template_processor.processor import PolicyTemplatesProcessor
-from samtranslator.translator.translator import Translator
-from samtranslator.utils.py27hash_fix import to_py27_compatible_template
+from wa_lint.expand.offline_sdk import aws_sdk_stand_ins
+
+with aws_sdk_stand_ins():  # the translator imports boto3 but never needs it offline
+    import samtranslator.translator.translator as _translator_module
+    from samtranslator.feature_toggle.feature_toggle import FeatureToggle, FeatureToggleDefaultConfigProvider
+    from samtranslator.metrics.metrics import DummyMetricsPublisher, Metrics
+    from samtranslator.model import ResourceTypeResolver
+    from samtranslator.parser.parser import Parser
+    from samtranslator.plugins.application.serverless_app_plugin import ServerlessAppPlugin
+    from samtranslator.plugins.policies.policy_templates_plugin import PolicyTemplatesForResourcePlugin
+    from samtranslator.policy_template_processor.processor import PolicyTemplatesProcessor
+    from samtranslator.translator.translator import Translator
+    from samtranslator.utils.py27hash_fix import to_py27_compatible_template
 
 __all__ = ["PSEUDO_PARAMETERS", "REGION", "translate"]
 
