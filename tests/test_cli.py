@@ -139,3 +139,13 @@ def test_no_traceback_reaches_the_user(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert proc.stderr.count("\n") == 1 and str(binary) in proc.stderr
+
+
+def test_severity_min(capsys: pytest.CaptureFixture[str]) -> None:
+    """`--severity-min error` keeps errors only; `info` also runs rules that are off by default."""
+    _, out, _ = run(capsys, "report", BAD, "--format", "json", "--severity-min", "error")
+    assert {f["severity"] for f in json.loads(out)["findings"]} == {"error"}
+    _, out, _ = run(capsys, "report", "fixtures/WA211/bad", "--format", "json")
+    assert "WA211" not in json.loads(out)["summary"]["by_rule"]
+    _, out, _ = run(capsys, "report", "fixtures/WA211/bad", "--format", "json", "--severity-min", "info")
+    assert json.loads(out)["summary"]["by_rule"]["WA211"] >= 3

@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING
 from wa_lint import __version__
 
 if TYPE_CHECKING:
-    from wa_lint.api import RuleMeta
+    from wa_lint.api import RuleMeta, Severity
     from wa_lint.config import Config
     from wa_lint.discover import Source
+    from wa_lint.pipeline import FileResult
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 PARALLEL_THRESHOLD = 8  # sources; below this a process pool costs more than it saves
@@ -54,6 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--select", action="append",
                         help="only these rules (ids, names, prefixes; comma-separated); replaces the config's")
     report.add_argument("--ignore", action="append", help="skip these rules (added to the config's)")
+    report.add_argument("--severity-min", choices=["error", "warning", "info"], default=None,
+                        help="report only findings at or above this severity; 'info' also runs the rules "
+                             "that are off by default (e.g. WA211)")
     report.add_argument("--fail-on", choices=["error", "warning", "info", "never"], default=None,
                         help="exit 1 when a finding is at least this severe (default: config, else error)")
     report.add_argument("--config", help="configuration file (default: nearest .wa-lint.yaml or "
@@ -144,6 +148,12 @@ def _baseline_file(args: argparse.Namespace, config: Config) -> Path | None:
     return None
 
 
+def _drop_below(results: list[FileResult], minimum: Severity) -> None:
+    """``--severity-min``: findings under the threshold are not reported at all."""
+    for result in results:
+        result.findings = [f for f in result.findings if f.severity is None or f.severity.rank >= minimum.rank]
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from wa_lint.baseline import BaselineError, apply_baseline, write_baseline
     from wa_lint.config import ConfigError, load_config
@@ -158,6 +168,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         every = _all_rules()
         config.check_rules(every)
         select = _csv(args.select) or config.select
+        if args.severity_min == "info" and not select:
+            select = [m.id for m in every]  # every rule, also those off by default
         selected = select_rules(every, select, [*config.ignore, *_csv(args.ignore)])
         policy = config.policy(every)
     except (ConfigError, PluginError) as exc:
@@ -173,6 +185,10 @@ def cmd_report(args: argparse.Namespace) -> int:
         results = lint_all(sources, run, jobs=_jobs(args.jobs, len(sources)), stage=stage, progress=progress)
     finally:
         progress.close()
+    if args.severity_min:
+        from wa_lint.api import Severity
+
+        _drop_below(results, Severity(args.severity_min))
     report = Report(results, selected, usage_errors=missing, show_suppressed=args.show_suppressed)
     try:
         if args.write_baseline:
