@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wa_lint.api import Finding, Graph, Pillar, Severity, rule
+from wa_lint.api import Finding, Graph, Pillar, Resource, Severity, rule
+from wa_lint.graph.model import Edge
 
 SAM_FIX = ("Add DeadLetterQueue ({Type: SQS, TargetArn: ...}) or EventInvokeConfig.DestinationConfig.OnFailure "
            "to the function.")
@@ -18,6 +19,35 @@ def _has_source_dlq(graph: Graph, *nodes: str | None) -> bool:
         e.get("mechanism") == "source_dead_letter"
         for node in nodes if node
         for e in graph.out_edges(node, "on_failure")
+    )
+
+
+def _uncovered_qualifiers(callers: list[Edge], destinations: list[Edge]) -> list[Edge]:
+    """Async invocations of a qualifier (``$LATEST`` or an alias) that no destination covers.
+
+    A dead-letter queue applies to every invocation; an ``EventInvokeConfig`` only to its
+    ``Qualifier``. Unknown qualifiers on either side count as covered: say less, not more.
+    """
+    if any(e.get("mechanism") != "destination" for e in destinations):
+        return []
+    covered = {e.get("qualifier") for e in destinations}
+    if not all(isinstance(q, str) for q in covered):
+        return []
+    return [e for e in callers if isinstance(e.get("qualifier"), str) and e.get("qualifier") not in covered]
+
+
+def _wrong_qualifier(graph: Graph, fn: Resource, missed: list[Edge], destinations: list[Edge]) -> Finding:
+    covered = ", ".join(sorted({str(e.get("qualifier")) for e in destinations}))
+    invoked = ", ".join(sorted({str(e.get("qualifier")) for e in missed}))
+    name = graph.label(fn.logical_id)
+    return Finding.at(
+        fn,
+        f"{name} is invoked asynchronously as {invoked} by {graph.names([e.src for e in missed])}, but its "
+        f"EventInvokeConfig with an on-failure destination applies only to {covered}: failed events of "
+        f"{invoked} are lost after Lambda's two retries",
+        fix=f"Set the EventInvokeConfig's Qualifier to {invoked} (the one that is invoked), add one for it, "
+            "or add a DeadLetterConfig, which applies to every version and alias.",
+        related=[r for r in (graph.resource(e.src) for e in missed) if r is not None],
     )
 
 
@@ -51,6 +81,10 @@ def lambda_async_no_failure_destination(graph: Graph) -> Iterator[Finding]:
     - Its invokers are unknown (a permission for an account or `*`).
     - A DLQ or on-failure destination exists, also when only one `Fn::If` branch sets it.
 
+    An `EventInvokeConfig` applies only to its `Qualifier`: when events invoke an alias (`live`)
+    but the configuration names `$LATEST` (or another alias), the finding says so. When either
+    qualifier cannot be determined, the configuration counts.
+
     A `DeadLetterConfig` on an EventBridge target, a Scheduler target or an SNS subscription does
     not satisfy this rule: it only keeps events the source could not *deliver*; once Lambda has
     accepted the event, the function's own DLQ or destination is what keeps it.
@@ -68,7 +102,13 @@ def lambda_async_no_failure_destination(graph: Graph) -> Iterator[Finding]:
     """
     for fn in graph.functions():
         callers = graph.invokers(fn, mode="async")
-        if not callers or graph.failure_destinations(fn):
+        if not callers:
+            continue
+        destinations = graph.failure_destinations(fn)
+        if destinations:
+            missed = _uncovered_qualifiers(callers, destinations)
+            if missed:
+                yield _wrong_qualifier(graph, fn, missed, destinations)
             continue
         sources = [e.src for e in callers]
         related = [r for r in (graph.resource(s) for s in sources) if r is not None and r is not fn]
