@@ -137,5 +137,6 @@ def environment_secrets(graph: Graph) -> Iterator[EnvironmentSecret]:
 
 
 def stack_secrets(graph: Graph) -> list[str]:
-    """Every text no output may show for this stack."""
+    """Every text no output may show for this stack; ``pipeline.run_rules`` masks them in every
+    finding, whichever rule produced it."""
     return list(dict.fromkeys(t for s in environment_secrets(graph) for t in s.texts))

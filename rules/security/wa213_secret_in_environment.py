@@ -46,8 +46,12 @@ def secret_in_environment(graph: Graph) -> Iterator[Finding]:
         DB_SECRET_ARN: !Ref DatabaseSecret   # read the password at runtime
     ```
     """
-    findings = [
-        Finding.at(
+    # The value never appears: the pipeline masks every secret of the stack in every finding
+    # (``wa_lint.secrets.stack_secrets``), this rule's included.
+    for s in environment_secrets(graph):
+        if s.function.internal:
+            continue
+        yield Finding.at(
             s.function,
             f"{graph.label(s.function.logical_id)}'s environment variable {s.variable} holds "
             f"{_where(s.parameter)}{_when(s.condition) if s.alternatives > 1 else ''}: the secret is "
@@ -56,15 +60,6 @@ def secret_in_environment(graph: Graph) -> Iterator[Finding]:
             line=s.function.prop_line("Environment", "Variables", s.variable),
             condition=s.condition,
         )
-        for s in environment_secrets(graph)
-        if not s.function.internal
-    ]
-    # A code frame shows the lines around a finding: every secret of the stack is masked in each
-    # (the pipeline does the same for every other rule's findings).
-    secrets = list(dict.fromkeys(t for s in environment_secrets(graph) for t in s.texts))
-    for finding in findings:
-        finding.masked = secrets
-        yield finding
 
 
 def _where(parameter: str | None) -> str:
