@@ -113,17 +113,9 @@ def _all_rules() -> list[RuleMeta]:
     return sorted([*load_rules(), *META_RULES], key=lambda m: m.id)
 
 
-def _mentions_resources(path: Path) -> bool:
-    try:
-        with path.open("rb") as fh:
-            return b"Resources" in fh.read(1 << 20)
-    except OSError:
-        return True  # let the loader report it
-
-
 def _sources(args: argparse.Namespace, config: Config) -> tuple[list[Source], list[str]]:
     """Discovered sources minus excluded ones; named non-templates skipped when asked."""
-    from wa_lint.discover import discover
+    from wa_lint.discover import discover, looks_like_template
 
     sources, missing = discover(args.paths)
     excludes = config.excludes()
@@ -132,7 +124,7 @@ def _sources(args: argparse.Namespace, config: Config) -> tuple[list[Source], li
         if (args.force_exclude or not source.explicit) and excludes.match(source.path):
             continue
         if args.skip_non_templates and source.explicit and source.kind == "template":
-            if not _mentions_resources(source.path):
+            if not looks_like_template(source.path):
                 continue
             source = dataclasses.replace(source, explicit=False)
         kept.append(source)

@@ -56,8 +56,9 @@ def is_cdk_dir(path: Path) -> bool:
     return (path / "cdk.out").is_file() or path.name == "cdk.out" or any(path.glob("*.template.json"))
 
 
-def _looks_like_template(path: Path) -> bool:
-    """Cheap pre-filter for walked files: a template mentions ``Resources``."""
+def looks_like_template(path: Path) -> bool:
+    """Cheap pre-filter for walked files (and files pre-commit names): a template mentions
+    ``Resources``; only the loader can say for sure."""
     if path.name in NOT_TEMPLATES:
         return False
     try:
@@ -92,7 +93,7 @@ def _walk(root: Path, cwd: Path) -> list[Source]:
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("asset."))
         for name in sorted(filenames):
             path = here / name
-            if path.suffix.lower() in TEMPLATE_SUFFIXES and _looks_like_template(path):
+            if path.suffix.lower() in TEMPLATE_SUFFIXES and looks_like_template(path):
                 found.append(Source(path, display_path(path, cwd), "template", False, root))
     return found
 
