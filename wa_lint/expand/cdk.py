@@ -72,14 +72,23 @@ def _load_assembly(ctx: Context, directory: Path) -> None:
             _load_stage(ctx, directory, str(artifact_id), artifact)
 
 
-def _load_stack_artifact(ctx: Context, directory: Path, artifact_id: str, artifact: dict[str, Any]) -> None:
+def _required(ctx: Context, directory: Path, artifact_id: str, artifact: dict[str, Any], key: str,
+              kind: str) -> str | None:
+    """``properties.<key>`` of an artifact, or None after reporting it missing at its line."""
     props = _properties(artifact)
-    template_file = props.get("templateFile")
-    if not isinstance(template_file, str) or not template_file:
-        line = line_of(props, "templateFile") or line_of(artifact, "properties")
-        message = f"stack artifact {artifact_id} has no properties.templateFile"
-        ctx.error(directory / "manifest.json", line, message)
+    value = props.get(key)
+    if isinstance(value, str) and value:
+        return value
+    line = line_of(props, key) or line_of(artifact, "properties")
+    ctx.error(directory / "manifest.json", line, f"{kind} artifact {artifact_id} has no properties.{key}")
+    return None
+
+
+def _load_stack_artifact(ctx: Context, directory: Path, artifact_id: str, artifact: dict[str, Any]) -> None:
+    template_file = _required(ctx, directory, artifact_id, artifact, "templateFile", "stack")
+    if template_file is None:
         return
+    props = _properties(artifact)
     stack_name = props.get("stackName")
     extra = artifact.get("additionalMetadataFile")
     source = StackSource(
@@ -96,14 +105,9 @@ def _load_stack_artifact(ctx: Context, directory: Path, artifact_id: str, artifa
 
 
 def _load_stage(ctx: Context, directory: Path, artifact_id: str, artifact: dict[str, Any]) -> None:
-    props = _properties(artifact)
-    sub = props.get("directoryName")
-    if not isinstance(sub, str) or not sub:
-        line = line_of(props, "directoryName") or line_of(artifact, "properties")
-        message = f"assembly artifact {artifact_id} has no properties.directoryName"
-        ctx.error(directory / "manifest.json", line, message)
-        return
-    _load_assembly(ctx, directory / sub)
+    sub = _required(ctx, directory, artifact_id, artifact, "directoryName", "assembly")
+    if sub is not None:
+        _load_assembly(ctx, directory / sub)
 
 
 def _properties(artifact: dict[str, Any]) -> dict[str, Any]:
