@@ -47,6 +47,15 @@ def test_resolve_parameters_defaults_and_pseudo() -> None:
     assert r.resolve({"Ref": "AWS::NoValue"}) is None
 
 
+def test_empty_default_is_unknown_not_empty_text() -> None:
+    """``Default: ''`` says "not given": no ARN or message may be built from ''."""
+    r = Resolver({"KeyArn": {"Type": "String", "Default": ""},
+                  "Ids": {"Type": "CommaDelimitedList", "Default": ""}})
+    for value in ({"Ref": "KeyArn"}, {"Fn::Sub": "arn:aws:kms:::key/${KeyArn}"}, {"Ref": "Ids"},
+                  {"Fn::Join": ["", ["x", {"Ref": "KeyArn"}]]}):
+        assert isinstance(r.resolve(value), Unknown), value
+
+
 def test_if_is_unknown_unless_both_branches_agree() -> None:
     r = Resolver()
     assert isinstance(r.resolve({"Fn::If": ["C", 1, 2]}), Unknown)

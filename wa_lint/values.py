@@ -196,6 +196,10 @@ class Resolver:
         if isinstance(param, dict):
             if "Default" in param and param.get("NoEcho") not in (True, "true", "True"):
                 default = param["Default"]
+                if default == "":
+                    # ``Default: ''`` means "not given" (a condition usually guards it): the
+                    # deployed value is unknown, and no ARN or message is built from ''.
+                    return Unknown(f"parameter {name}")
                 ptype = str(param.get("Type", ""))
                 if "List" in ptype and isinstance(default, str):
                     return [s.strip() for s in default.split(",")]
