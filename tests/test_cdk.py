@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import require_corpus
 from wa_lint.expand.cdk import is_cdk_assembly, load_cdk_assembly
 from wa_lint.expand.cdk_internal import internal_singleton
 from wa_lint.model import InputError, Mark, Stack, mark_of
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "fixtures" / "loader" / "cdk-app" / "cdk.out"
-CORPUS = Path("/work/shared/corpus/cdk")
 ASSET = "asset.5f1b1e0c3c1d4e2a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a"
 NESTED = "AppStack/NetworkNestedStackNetworkNestedStackResource2BF8A9C4"
 INNER = NESTED + "/InnerNestedStackInnerNestedStackResource5E6F7A8B"
@@ -281,25 +281,26 @@ def test_copied_fixture_with_relative_dir(tmp_path: Path, monkeypatch: pytest.Mo
     assert worker.local_paths["Code"] == tmp_path / "cdk.out" / ASSET
 
 
-CORPUS_APPS = sorted(CORPUS.glob("*/cdk.out")) if CORPUS.is_dir() else []
-
-
-@pytest.mark.skipif(not CORPUS_APPS, reason="CDK corpus not available")
+@pytest.mark.corpus
 def test_corpus_loads_without_errors() -> None:
-    """Every real assembly loads; counts recorded from the corpus as shipped (18 apps)."""
-    stacks: list[Stack] = []
-    for assembly in CORPUS_APPS:
+    """Every real assembly loads without an error, and what the loader keeps agrees with the
+    templates on disk: every resource but CDK's plumbing, each with its construct path, nested
+    stacks linked to a stack resource of their parent."""
+    assemblies = sorted(require_corpus("cdk").glob("*/cdk.out"))
+    assert assemblies, "the CDK corpus holds no cdk.out directory"
+    for assembly in assemblies:
         assert is_cdk_assembly(assembly)
         loaded, errors = load_cdk_assembly(assembly, str)
-        assert errors == []
-        stacks += loaded
-    resources = [r for s in stacks for r in s.resources.values()]
-    assert len(stacks) == 22  # 21 stacks + 1 nested (the full 36-app corpus: 56 + 1)
-    assert [s.name for s in stacks if s.parent] == [
-        "apigateway-parallel-stepfunctions-stack-2/"
-        "nestedstacklambdaNestedStacknestedstacklambdaNestedStackResource113B56AF"
-    ]
-    assert len(resources) + len(stacks) == 429  # one CDKMetadata per stack dropped
-    assert all(r.construct_path for r in resources)
-    assert sum(r.internal for r in resources) == 15
-    assert not any("BootstrapVersion" in s.parameters for s in stacks)
+        assert errors == [], assembly
+        assert loaded, f"{assembly} has no stack"
+        by_name = {s.name: s for s in loaded}
+        for stack in loaded:
+            assert stack.source_text is not None
+            written = json.loads(stack.source_text).get("Resources", {})
+            kept = [name for name, res in written.items() if res.get("Type") != "AWS::CDK::Metadata"]
+            assert sorted(stack.resources) == sorted(kept), stack.path
+            assert all(r.construct_path for r in stack.resources.values()), stack.path
+            assert "BootstrapVersion" not in stack.parameters
+            if stack.parent is not None:
+                parent, resource = stack.parent
+                assert by_name[parent].resources[resource].type == "AWS::CloudFormation::Stack"
