@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from wa_lint.api import Finding, Graph, Pillar, Resource, Severity, rule
 from wa_lint.graph.model import Edge
+from wa_lint.graph.schedules import Ping, invocation_ping
 
 SAM_FIX = ("Add DeadLetterQueue ({Type: SQS, TargetArn: ...}) or EventInvokeConfig.DestinationConfig.OnFailure "
            "to the function.")
@@ -51,6 +52,23 @@ def _wrong_qualifier(graph: Graph, fn: Resource, missed: list[Edge], destination
     )
 
 
+def _periodic_job(graph: Graph, fn: Resource, pings: list[tuple[Edge, Ping]]) -> Finding:
+    """Info: a job run by a frequent constant schedule, with no other invoker."""
+    sources = [e.src for e, _ in pings]
+    conditions = {e.condition for e, _ in pings}
+    schedules = "; ".join(dict.fromkeys(str(p) for _, p in pings))
+    return Finding.at(
+        fn,
+        f"{graph.label(fn.logical_id)} is a periodic job: only {graph.names(sources, owner=fn.source_resource)} "
+        f"invokes it ({schedules}) and it has no dead-letter queue or on-failure destination: a run that "
+        "still fails after Lambda's two retries is dropped, which loses nothing only if the next run redoes its work",
+        fix=SAM_FIX if fn.source_resource else CFN_FIX,
+        related=[r for r in (graph.resource(s) for s in sources) if r is not None and r is not fn],
+        condition=fn.condition or (conditions.pop() if len(conditions) == 1 else None),
+        severity=Severity.INFO,
+    )
+
+
 @rule(
     id="WA101",
     name="lambda-async-no-failure-destination",
@@ -80,6 +98,12 @@ def lambda_async_no_failure_destination(graph: Graph) -> Iterator[Finding]:
       and the queue's business: WA102, WA104).
     - Its invokers are unknown (a permission for an account or `*`).
     - A DLQ or on-failure destination exists, also when only one `Fn::If` branch sets it.
+    - Its only asynchronous invokers are schedules that fire at least hourly (`rate(…)` of an
+      hour or less, a cron firing every hour) with a constant or no input, and the function
+      also serves synchronous traffic: a keep-warm ping, which loses nothing when dropped.
+      Without synchronous invokers such a periodic job is reported at info, saying that a
+      failed run is only lost when the next run does not redo its work. A daily or rarer
+      schedule, an event pattern or an input taken from the event is reported as usual.
 
     An `EventInvokeConfig` applies only to its `Qualifier`: when events invoke an alias (`live`)
     but the configuration names `$LATEST` (or another alias), the finding says so. When either
@@ -101,8 +125,12 @@ def lambda_async_no_failure_destination(graph: Graph) -> Iterator[Finding]:
     ```
     """
     for fn in graph.functions():
-        callers = graph.invokers(fn, mode="async")
+        async_edges = graph.invokers(fn, mode="async")
+        pings = [(e, ping) for e in async_edges if (ping := invocation_ping(graph, e)) is not None]
+        callers = [e for e in async_edges if all(e is not p for p, _ in pings)]
         if not callers:
+            if pings and not graph.failure_destinations(fn) and not graph.invokers(fn, mode="sync"):
+                yield _periodic_job(graph, fn, pings)
             continue
         destinations = graph.failure_destinations(fn)
         if destinations:

@@ -9,6 +9,7 @@ from wa_lint.api import Finding, Graph, Pillar, Resource, Severity, rule
 from wa_lint.graph.builders.failure import by_name
 from wa_lint.graph.builders.invoke_common import items, service_of, text, walk
 from wa_lint.graph.reliability import outside, subject
+from wa_lint.graph.schedules import target_ping
 from wa_lint.model import mark_of
 
 SAM_FIX = "Add DeadLetterConfig: {Type: SQS} to the event's Properties (SAM creates the queue and its policy)."
@@ -28,7 +29,8 @@ NOUNS = {"AWS::Lambda::Function": "function", "AWS::SQS::Queue": "queue", "AWS::
 
 
 def _target(graph: Graph, arn: Any) -> tuple[str, Resource | None] | None:
-    """``(name, resource)`` of a target, or None when it is a log group or cannot be told."""
+    """``(name, resource)`` of a target, or None when it is a log group. A target the template
+    does not determine (a parameter, an import) still counts: the missing DLQ is the rule's."""
     node = graph.function_target(arn) or graph.target(arn) or by_name(graph, arn)
     res = graph.resource(node)
     if res is not None:
@@ -37,9 +39,12 @@ def _target(graph: Graph, arn: Any) -> tuple[str, Resource | None] | None:
         noun = NOUNS.get(res.type, res.type.rsplit("::", 1)[-1])
         return f"{noun} {graph.label(res.logical_id)}", res
     service = service_of(graph, arn)
-    if service is None or service == "logs" or ":aws-sdk:cloudwatchlogs:" in text(graph, arn):
+    if service == "logs" or ":aws-sdk:cloudwatchlogs:" in text(graph, arn):
         return None
-    return outside(graph, arn), None
+    found = outside(graph, arn)
+    if found.startswith("from "):
+        return f"the target {found}", None
+    return (found if service is not None else "a target the template does not determine"), None
 
 
 def _fix(res: Resource, cdk: str, cfn: str) -> str:
@@ -82,9 +87,14 @@ def event_target_without_dlq(graph: Graph) -> Iterator[Finding]:
     ## When it stays silent
     - The target is a CloudWatch Logs log group: delivery failures there are not retriable
       business events.
-    - The target cannot be told (an ARN from a parameter without default or an import).
+    - The rule or schedule fires at least hourly with a constant or no input for that target
+      (`rate(…)` of an hour or less, a cron firing every hour): a keep-warm ping or a periodic
+      run whose next one comes within the hour (as for WA101).
     - A `DeadLetterConfig` is set, also when only one `Fn::If` branch sets it.
     - The rule or schedule is a CDK framework internal.
+
+    A target whose ARN the template does not determine (a parameter, an import, a dynamic
+    reference) still counts: the missing DLQ does not depend on what the target is.
 
     ## Fix
     ```yaml
@@ -101,6 +111,8 @@ def event_target_without_dlq(graph: Graph) -> Iterator[Finding]:
     for rule_res in graph.of_type("AWS::Events::Rule"):
         for cond, target in items(rule_res, "Targets"):
             if any(v is not None for _c, v in walk(target, ("DeadLetterConfig",), cond)):
+                continue
+            if target_ping(graph, rule_res, target) is not None:
                 continue
             found = _target(graph, target.get("Arn"))
             if found is None:
@@ -119,6 +131,8 @@ def event_target_without_dlq(graph: Graph) -> Iterator[Finding]:
         for cond, target in walk(sched.properties, ("Target",), sched.condition):
             if not isinstance(target, dict) or any(
                     v is not None for _c, v in walk(target, ("DeadLetterConfig",), cond)):
+                continue
+            if target_ping(graph, sched, target) is not None:
                 continue
             found = _target(graph, target.get("Arn"))
             if found is None:
