@@ -9,12 +9,13 @@ from typing import Any, NamedTuple
 from wa_lint.api import Finding, Graph, Pillar, Resource, Severity, rule
 from wa_lint.graph.builders.invoke_common import function_of, scalar, walk
 from wa_lint.graph.model import Edge
-from wa_lint.values import branches
+from wa_lint.values import branches, referenced_resources
 
 REST_DEFAULT_MS = 29_000
 HTTP_DEFAULT_MS = 30_000
 FUNCTION_DEFAULT_S = 3
 _routes: weakref.WeakKeyDictionary[Graph, dict[str, dict[str, list[tuple[str, Any]]]]] = weakref.WeakKeyDictionary()
+_route_keys: weakref.WeakKeyDictionary[Graph, dict[str, set[Any]]] = weakref.WeakKeyDictionary()
 INVOCATION_TYPE = "integration.request.header.X-Amz-Invocation-Type"
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "x-amazon-apigateway-any-method")
 
@@ -58,6 +59,28 @@ def _v2_kind(graph: Graph, api: str) -> tuple[str, int]:
     return "HTTP", HTTP_DEFAULT_MS
 
 
+def _route_keys_of(graph: Graph, integration: str) -> set[Any]:
+    """The ``RouteKey`` of every v2 route whose ``Target`` names the integration (unknown keys
+    as None); built once per graph."""
+    index = _route_keys.get(graph)
+    if index is None:
+        index = {}
+        ids = graph.stack.resources
+        for route in graph.of_type("AWS::ApiGatewayV2::Route", include_internal=True):
+            key = scalar(graph, route.prop("RouteKey"))
+            for target in referenced_resources(route.prop("Target"), ids):
+                index.setdefault(target, set()).add(key)
+        _route_keys[graph] = index
+    return index.get(integration, set())
+
+
+def _only_disconnect(graph: Graph, integration: str) -> bool:
+    """Whether a WebSocket integration serves only ``$disconnect``: the connection is already
+    gone, so no client waits for the answer."""
+    keys = _route_keys_of(graph, integration)
+    return bool(keys) and keys == {"$disconnect"}
+
+
 def _body_routes(graph: Graph, api: Resource) -> dict[str, list[tuple[str, Any]]]:
     """Function → ``(route, timeoutInMillis)`` of each synchronous OpenAPI Lambda integration in
     the API's ``Body``; read once per API."""
@@ -99,6 +122,8 @@ def _limits(graph: Graph, edge: Edge, fn: str) -> Iterator[Limit | None]:
         route = f"method {graph.label(via.logical_id)}" + (f" ({verb})" if isinstance(verb, str) else "")
         yield from _limit(graph, api, route, via.prop("Integration", "TimeoutInMillis"), default, kind)
     elif via.type == "AWS::ApiGatewayV2::Integration":
+        if kind == "WebSocket" and _only_disconnect(graph, via.logical_id):
+            return
         route = f"integration {graph.label(via.logical_id)}"
         yield from _limit(graph, api, route, via.prop("TimeoutInMillis"), default, kind)
     elif via.type in ("AWS::ApiGateway::RestApi", "AWS::ApiGatewayV2::Api"):
@@ -164,6 +189,8 @@ def sync_api_timeout_exceeds_integration(graph: Graph) -> Iterator[Finding]:
     - The integration invokes the function asynchronously (`X-Amz-Invocation-Type: 'Event'` in
       its request parameters): API Gateway answers at once.
     - The function is an API's Lambda authorizer, or is invoked only by other sources.
+    - The integration serves only a WebSocket `$disconnect` route: the client is already gone
+      and nothing waits for the answer.
 
     ## Fix
     ```yaml
