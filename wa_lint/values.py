@@ -15,7 +15,8 @@ from typing import Any
 
 from wa_lint.model import Unknown
 
-SUB_VARIABLE = re.compile(r"\$\{([^!}][^}]*)\}")
+# A variable never contains "$": without that, every "${" of "${${${…" would scan to the end (quadratic).
+SUB_VARIABLE = re.compile(r"\$\{([^!}$][^}$]*)\}")
 NO_VALUE = "AWS::NoValue"
 
 #: Pseudo parameters with a value that does not depend on where the stack is deployed.

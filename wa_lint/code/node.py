@@ -80,9 +80,24 @@ def _text(node: Any) -> str:
     return raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw or "")
 
 
-def _short(node: Any) -> str:
-    text = " ".join(_text(node).split())
-    return text if len(text) <= 50 else text[:47] + "..."
+MAX_NAME_BYTES = 256
+"""Longest expression looked up as a name: ``_text`` copies the node's source, so looking up every
+level of a long chain would be quadratic."""
+
+
+def _short(source: bytes, node: Any) -> str:
+    """The node's code on one line, cut at 50 characters. Only as much source is decoded as the cut
+    needs (doubling), so describing each of 60,000 nested comparisons stays linear."""
+    start, end = node.start_byte, node.end_byte
+    window = 256
+    while True:
+        stop = min(end, start + window)
+        text = " ".join(source[start:stop].decode("utf-8", "replace").split())
+        if len(text) > 50:
+            return text[:47] + "..."
+        if stop == end:
+            return text
+        window *= 2
 
 
 def _line(node: Any) -> int:
@@ -143,8 +158,9 @@ def _member(owner: Value, name: str) -> Value | None:
 
 
 class _Analyser:
-    def __init__(self, facts: CodeFacts) -> None:
+    def __init__(self, facts: CodeFacts, source: bytes) -> None:
         self.facts = facts
+        self.source = source
         self.names: dict[str, Value] = {}
         self.local_funcs: set[str] = set()
 
@@ -201,7 +217,8 @@ class _Analyser:
         if value is None:
             return
         if target.type in ("identifier", "member_expression"):
-            self.names[_text(target)] = value
+            if target.end_byte - target.start_byte <= MAX_NAME_BYTES:
+                self.names[_text(target)] = value
         elif target.type == "object_pattern":
             for part in target.named_children:
                 if part.type == "shorthand_property_identifier_pattern":
@@ -224,7 +241,8 @@ class _Analyser:
         if t in ("identifier", "this"):
             return self.names.get(_text(node))
         if t == "member_expression":
-            known = self.names.get(_text(node))
+            short = node.end_byte - node.start_byte <= MAX_NAME_BYTES
+            known = self.names.get(_text(node)) if short else None
             if known is not None:
                 return known
             obj, prop = node.child_by_field_name("object"), node.child_by_field_name("property")
@@ -266,7 +284,7 @@ class _Analyser:
                 cond = node.child_by_field_name("condition")
                 if cond is not None:
                     if not _null_check(cond):
-                        self.facts.add_extra(f"branches on data (`if {_short(cond)}`)", line)
+                        self.facts.add_extra(f"branches on data (`if {_short(self.source, cond)}`)", line)
                     stack.extend((c, c == cond) for c in children)
                     continue
             elif t == "for_statement":  # for (let i = 0; i < records.length; i++): iteration, not logic
@@ -282,9 +300,9 @@ class _Analyser:
             elif t == "binary_expression":
                 op = _operator(node)
                 if op in COMPARISONS and not null_test:
-                    self.facts.add_extra(f"compares data (`{_short(node)}`)", line)
+                    self.facts.add_extra(f"compares data (`{_short(self.source, node)}`)", line)
                 elif op in ARITHMETIC:
-                    self.facts.add_extra(f"computes (`{_short(node)}`)", line)
+                    self.facts.add_extra(f"computes (`{_short(self.source, node)}`)", line)
             elif t == "call_expression":
                 self._call(node)
             elif t == "new_expression":
@@ -302,7 +320,7 @@ class _Analyser:
             return
         if value is not None or _text(ctor) in TRIVIAL_CLASSES:
             return
-        self.facts.add_extra(f"creates `{_short(ctor)}`", _line(node))
+        self.facts.add_extra(f"creates `{_short(self.source, ctor)}`", _line(node))
 
     def _call(self, node: Any) -> None:
         func = node.child_by_field_name("function")
@@ -316,11 +334,11 @@ class _Analyser:
             if owner is not None and owner[0] == "client":
                 if prop not in CLIENT_PLUMBING:
                     action = DOC_ACTIONS.get(prop, pascal(prop)) if owner[2] == "doc" else pascal(prop)
-                    self.facts.calls.append(SdkCall(owner[1], action, line, _short(func)))
+                    self.facts.calls.append(SdkCall(owner[1], action, line, _short(self.source, func)))
                 return
             if owner is not None and owner[0] in ("class", "module", "v2ns", "v3ns", "v2class"):
                 if owner == ("module", "http"):
-                    self.facts.add_extra(f"makes an HTTP request (`{_short(func)}`)", line)
+                    self.facts.add_extra(f"makes an HTTP request (`{_short(self.source, func)}`)", line)
                 return
             root = _root_name(func)
             if root in TRIVIAL_GLOBALS and prop in TRIVIAL_GLOBALS[root]:
@@ -329,7 +347,7 @@ class _Analyser:
                 return
             if root == "context" and prop in CONTEXT_METHODS:
                 return
-            self.facts.add_extra(f"calls `{_short(func)}`", line)
+            self.facts.add_extra(f"calls `{_short(self.source, func)}`", line)
             return
         name = _text(func)
         value = self.value_of(func)
@@ -341,7 +359,7 @@ class _Analyser:
             return
         if value is not None or name in TRIVIAL_FUNCTIONS or name in self.local_funcs:
             return
-        self.facts.add_extra(f"calls `{_short(func)}`", line)
+        self.facts.add_extra(f"calls `{_short(self.source, func)}`", line)
 
 
 def _walk(root: Any) -> Iterator[Any]:
@@ -396,13 +414,17 @@ def _null_check(node: Any) -> bool:
 def analyse_node(text: str, display: str, language: str) -> CodeFacts | None:
     """The facts of one JavaScript/TypeScript file, or None when it does not parse cleanly."""
     try:
-        tree = _parser(language).parse(text.encode("utf-8"))
+        source = text.encode("utf-8")
+        tree = _parser(language).parse(source)
     except Exception:  # a parser failure of any kind is "no evidence"
         return None
     if tree.root_node.has_error:
         return None
     facts = CodeFacts(language, display)
-    analyser = _Analyser(facts)
-    analyser.collect(tree.root_node)
-    analyser.visit(tree.root_node)
+    analyser = _Analyser(facts, source)
+    try:
+        analyser.collect(tree.root_node)
+        analyser.visit(tree.root_node)
+    except RecursionError:  # expressions nested thousands deep (f()()()…): no evidence either
+        return None
     return facts

@@ -28,7 +28,7 @@ from .sam_local import LocalPaths, swap_local_paths
 __all__ = ["SAM_TRANSFORM", "expand_sam", "is_sam"]
 
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
-_BRACKETED = re.compile(r"\[([^\]]*)\]")
+_BRACKETED = re.compile(r"\[([^\][]*)\]")  # no "[" inside: linear on "[[[…"
 _WORD = re.compile(r"[A-Za-z0-9]+")
 
 

@@ -14,6 +14,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from wa_lint.iam.glob import Glob, compile_glob
+
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 #: Access levels as the index codes them.
@@ -73,9 +75,9 @@ def resource_type_words(service: str) -> frozenset[str]:
     return frozenset(entry["types"]) if entry else frozenset()
 
 
-@cache
-def _glob(pattern: str) -> re.Pattern[str]:
-    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern.lower()))
+def _glob(pattern: str) -> Glob:
+    """A case-insensitive IAM wildcard (linear; a regex of ``.*`` backtracks exponentially)."""
+    return compile_glob(pattern.lower())
 
 
 def is_glob(text: str) -> bool:
@@ -92,7 +94,7 @@ def expand(pattern: str) -> tuple[Action, ...]:
         return ()
     if is_glob(service):
         rx = _glob(service)
-        keys = [s for s in services() if rx.fullmatch(s)]
+        keys = [s for s in services() if rx.match(s)]
     else:
         keys = [service.lower()]
     found: list[Action] = []
@@ -104,7 +106,7 @@ def expand(pattern: str) -> tuple[Action, ...]:
                 found.append(action)
             continue
         rx = _glob(name)
-        found.extend(a for low, a in table.items() if rx.fullmatch(low))
+        found.extend(a for low, a in table.items() if rx.match(low))
     return tuple(found)
 
 
@@ -112,7 +114,7 @@ def matches(pattern: str, action: str) -> bool:
     """Whether an action pattern as written covers ``service:Name`` (case-insensitive globbing)."""
     if pattern in ("*", "*:*"):
         return True
-    return _glob(pattern).fullmatch(action.lower()) is not None
+    return _glob(pattern).match(action.lower())
 
 
 # -- AWS managed policies ---------------------------------------------------------------------

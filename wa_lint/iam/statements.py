@@ -19,7 +19,7 @@ from typing import Any
 from wa_lint.model import Unknown, mark_of
 from wa_lint.values import SUB_VARIABLE, Resolver, branches, getatt_parts, intrinsic, sub_parts
 
-PLACEHOLDER = re.compile(r"\$\{[^}]*\}")
+PLACEHOLDER = re.compile(r"\$\{[^}$]*\}")  # no "$" inside: linear on "${${${…"
 
 
 @dataclass(eq=False, slots=True)

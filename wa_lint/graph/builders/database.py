@@ -31,12 +31,12 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterator
-from fnmatch import fnmatchcase
 from typing import Any
 
 from wa_lint.graph.builders import builder
 from wa_lint.graph.builders.invoke_common import at, each, scalar, text, walk
 from wa_lint.graph.model import FUNCTION, Graph
+from wa_lint.iam.glob import glob_match
 from wa_lint.model import Resource
 from wa_lint.values import references
 
@@ -51,7 +51,21 @@ ATTACHMENT = "AWS::SecretsManager::SecretTargetAttachment"
 SECURITY_GROUP = "AWS::EC2::SecurityGroup"
 
 ENDPOINT_ATTRS = ("endpoint", "readendpoint", "readerendpoint")
-PROXY_HOST = re.compile(r"[\w.-]+\.proxy-[\w.-]+\.rds\.amazonaws\.com", re.IGNORECASE)
+HOST_LIKE = re.compile(r"[\w.-]+")
+PROXY_SUFFIX = ".rds.amazonaws.com"
+
+
+def proxy_hosts(text: str) -> list[str]:
+    """RDS proxy host names (``<name>.proxy-<id>.<region>.rds.amazonaws.com``) written in ``text``.
+    Host-like runs are split off linearly and checked with string operations: one regex for the
+    whole host backtracks quadratically over long runs of host characters."""
+    found = []
+    for run in HOST_LIKE.findall(text):
+        low = run.lower()
+        end = low.rfind(PROXY_SUFFIX)
+        if end > 0 and low.rfind(".proxy-", 1, end - 1) > 0:
+            found.append(run[: end + len(PROXY_SUFFIX)])
+    return found
 ANY_CLUSTER = re.compile(r"arn:[^:]*:rds:[^:]*:[^:]*:cluster:\*")
 RESOLVE_SECRET = re.compile(r"\{\{resolve:secretsmanager:([^:}]+)")
 #: Default port per engine (prefix match) and per proxy engine family.
@@ -203,7 +217,7 @@ def _environment(graph: Graph, fn: Resource, secrets: Secrets) -> None:
                             (attr or "").lower().split(".")[0] in ENDPOINT_ATTRS:
                         extra = {"path": "endpoint", "attribute": attr}
                         hits.append((name, None, alt_cond, var, f"{name}.{attr}", extra))
-                for host in PROXY_HOST.findall(text(graph, value)):
+                for host in proxy_hosts(text(graph, value)):
                     node = graph.external(f"rds-proxy:{host.lower()}")
                     hits.append((node, None, alt_cond, var, host, {"path": "endpoint", "host": host}))
                 for secret, db in secrets.named(graph, value):
@@ -265,7 +279,7 @@ def _allows(graph: Graph, statement: dict[str, Any], action: str) -> bool:
     actions = statement.get("Action")
     for pattern in actions if isinstance(actions, list) else [actions]:
         known = scalar(graph, pattern)
-        if isinstance(known, str) and fnmatchcase(action, known.lower()):
+        if isinstance(known, str) and glob_match(known.lower(), action):
             return True
     return False
 

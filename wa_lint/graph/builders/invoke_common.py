@@ -19,7 +19,16 @@ from wa_lint.values import SUB_VARIABLE, branches, intrinsic, referenced_resourc
 ALIAS_TYPES = ("AWS::Lambda::Alias", "AWS::Lambda::Version")
 ARN_SERVICE = re.compile(r"^arn:[^:]*:([^:]+):")
 FUNCTION_NAME = re.compile(r":function:([^:/]+)(?::([^:/]+))?$")
-INVOKE_URI = re.compile(r"/functions/(.+)/invocations$")
+
+
+def invoke_uri_function(uri: str) -> str | None:
+    """The function ARN inside an API Gateway Lambda integration URI (``…/functions/<arn>/invocations``).
+    String operations: ``/functions/(.+)/invocations$`` searched over repeated ``/functions/`` is quadratic."""
+    if not uri.endswith("/invocations"):
+        return None
+    start = uri.find("/functions/")
+    inner = uri[start + len("/functions/") : -len("/invocations")] if start >= 0 else ""
+    return inner if inner and "\n" not in inner else None
 
 _names: weakref.WeakKeyDictionary[Graph, dict[str, str]] = weakref.WeakKeyDictionary()
 
@@ -171,9 +180,7 @@ def function_of(graph: Graph, value: Any) -> tuple[str, str | None] | None:
             return node, name if isinstance(name, str) else None
         return node, None if res.type == "AWS::Lambda::Version" else "$LATEST"
     literal = text(graph, value)
-    m = INVOKE_URI.search(literal)
-    if m:
-        literal = m.group(1)
+    literal = invoke_uri_function(literal) or literal
     m = FUNCTION_NAME.search(literal)
     name = m.group(1) if m else (literal if ":" not in literal and "?" not in literal else None)
     if name and name in _function_names(graph):

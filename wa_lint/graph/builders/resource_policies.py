@@ -17,7 +17,6 @@ stack, by store type, so that rules can stay silent when such a policy may be th
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,7 +38,13 @@ POLICY_TYPES: dict[str, tuple[str, str, str]] = {
 }
 NODE_ATTRIBUTE = "resource_policies"
 GRAPH_ATTRIBUTE = "unattributed_policies"
-_LAST_SEGMENT = re.compile(r"[^/:]+$")
+
+
+def _last_segment(arn: str) -> str:
+    """The name after the last ``/`` or ``:`` (a queue or topic name in its ARN or URL); string
+    operations, since ``[^/:]+$`` searched over ``aaa…/`` is quadratic."""
+    arn = arn.rstrip("/")
+    return arn[max(arn.rfind("/"), arn.rfind(":")) + 1 :]
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,8 +115,8 @@ class _Names:
         if store_type == BUCKET:
             known = known.removeprefix("arn:aws:s3:::").split("/", 1)[0]
             return self.literal.get(known)
-        last = _LAST_SEGMENT.search(known.rstrip("/"))
-        return self.literal.get(last.group(0)) if last else None
+        last = _last_segment(known)
+        return self.literal.get(last) if last else None
 
 
 def _targets(graph: Graph, res: Resource, prop: str, store_type: str, names: _Names) -> tuple[list[str], bool]:
