@@ -6,7 +6,7 @@ Third-party packs import from here only, so this module is the stable plugin API
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -116,6 +116,8 @@ class Finding:
 
 
 RuleFunction = Callable[[Graph], Iterator[Finding]]
+AppliesTo = Callable[[Graph], Iterable[Resource]]
+"""The resources a rule judges in a graph: each is either reported or passes (see :func:`rule`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,10 +133,18 @@ class RuleMeta:
     check: RuleFunction
     enabled: bool = True
     pack: str = ""
+    applies_to: AppliesTo | None = None
 
     @property
     def summary(self) -> str:
         return self.doc.strip().splitlines()[0] if self.doc.strip() else self.name
+
+    def evaluated(self, graph: Graph) -> list[str] | None:
+        """The resources the rule judged, named as findings name them (the resource the user
+        wrote); None when the rule does not say."""
+        if self.applies_to is None:
+            return None
+        return list(dict.fromkeys(r.source_resource or r.logical_id for r in self.applies_to(graph)))
 
 
 def rule(
@@ -145,16 +155,22 @@ def rule(
     severity: Severity,
     lens: str,
     enabled: bool = True,
+    applies_to: AppliesTo | None = None,
 ) -> Callable[[RuleFunction], RuleFunction]:
-    """Declare a rule. The decorated function's docstring is its documentation."""
+    """Declare a rule. The decorated function's docstring is its documentation.
+
+    ``applies_to`` (optional) yields the resources the rule judges in a graph, each one reported
+    or passed; the rule's check should loop over the same function, so the two cannot drift.
+    Good fixtures use it to state which resources the rule must have evaluated
+    (``<case>.evaluated.json``, see docs/writing-rules.md)."""
 
     def register(fn: RuleFunction) -> RuleFunction:
         doc = inspect.cleandoc(fn.__doc__ or "")
-        meta = RuleMeta(id, name, pillar, severity, lens, doc, fn, enabled, fn.__module__)
+        meta = RuleMeta(id, name, pillar, severity, lens, doc, fn, enabled, fn.__module__, applies_to)
         fn.wa_lint_rule = meta  # type: ignore[attr-defined]
         return fn
 
     return register
 
 
-__all__ = ["Finding", "Graph", "Pillar", "Related", "Resource", "RuleMeta", "Severity", "rule"]
+__all__ = ["AppliesTo", "Finding", "Graph", "Pillar", "Related", "Resource", "RuleMeta", "Severity", "rule"]

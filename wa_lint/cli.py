@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -74,7 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no summary; findings only")
     report.add_argument("--jobs", "-j", type=int, default=None,
                         help="parallel processes (default: all CPUs when there are many files)")
-    report.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    report.add_argument("--debug", action="store_true",
+                        help="show tracebacks of internal errors and every analysis that failed")
 
     rules = sub.add_parser("rules", help="list the available rules")
     rules.add_argument("--format", choices=["text", "json", "markdown"], default="text")
@@ -146,7 +148,31 @@ def _drop_below(results: list[FileResult], minimum: Severity) -> None:
         result.findings = [f for f in result.findings if f.severity is None or f.severity.rank >= minimum.rank]
 
 
+class _DebugLines(logging.Handler):
+    """``--debug``: the ``wa_lint`` loggers' records as ``wa-lint: debug: …`` lines on stderr
+    (workers of the process pool inherit it when forked). Control characters, which a template's
+    text in an exception message could carry, are shown escaped."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in record.getMessage())
+        print(f"wa-lint: debug: {text}", file=sys.stderr)
+
+
 def cmd_report(args: argparse.Namespace) -> int:
+    if not args.debug:
+        return _report(args)
+    logger, handler = logging.getLogger("wa_lint"), _DebugLines()
+    previous = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        return _report(args)
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(previous)
+
+
+def _report(args: argparse.Namespace) -> int:
     from wa_lint.baseline import BaselineError, apply_baseline, write_baseline
     from wa_lint.config import ConfigError, load_config
     from wa_lint.plugins import PluginError, select_rules

@@ -56,7 +56,8 @@ def rule_page(meta: RuleMeta, fixtures_root: Path) -> str:
     page = explain(meta)
     rule_dir = fixtures_root / meta.id
     for group, title in (("bad", "Triggers on"), ("good", "Stays silent on")):
-        entries = sorted(p.name for p in (rule_dir / group).glob("*") if not p.name.endswith(".expected.json"))
+        entries = sorted(p.name for p in (rule_dir / group).glob("*")
+                         if not p.name.endswith((".expected.json", ".evaluated.json")))
         if entries:
             page += f"\n## {title}\n\n" + "".join(f"- `fixtures/{meta.id}/{group}/{e}`\n" for e in entries)
     return page

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wa_lint.api import Finding, Graph, Pillar, Severity, rule
+from wa_lint.api import Finding, Graph, Pillar, Resource, Severity, rule
 from wa_lint.graph.builders.invoke_common import walk
 
 SAM_FIX = "Set Tracing: Active on the function, or for every function under Globals: Function: Tracing: Active."
 CFN_FIX = "Set TracingConfig: {Mode: Active} (CDK: tracing: lambda.Tracing.ACTIVE)."
+
+
+def functions(graph: Graph) -> list[Resource]:
+    """The functions WA501 judges: all of them but CDK internals."""
+    return graph.functions()
 
 
 @rule(
@@ -17,6 +22,7 @@ CFN_FIX = "Set TracingConfig: {Mode: Active} (CDK: tracing: lambda.Tracing.ACTIV
     pillar=Pillar.OPERATIONS,
     severity=Severity.INFO,
     lens="OPS 1",
+    applies_to=functions,
 )
 def lambda_tracing_disabled(graph: Graph) -> Iterator[Finding]:
     """A function does not record X-Ray traces.
@@ -43,7 +49,7 @@ def lambda_tracing_disabled(graph: Graph) -> Iterator[Finding]:
         Tracing: Active
     ```
     """
-    for fn in graph.functions():
+    for fn in functions(graph):
         modes = [mode for _cond, mode in walk(fn.properties, ("TracingConfig", "Mode"), fn.condition)]
         resolved = [graph.resolver.scalar(m) if m is not None else None for m in modes]
         if any(not isinstance(m, str) and m is not None for m in resolved):

@@ -26,12 +26,18 @@ def _named_as_dlq(graph: Graph, queue: Resource) -> bool:
     return any(DLQ_NAME.search(n) for n in names)
 
 
+def queues(graph: Graph) -> list[Resource]:
+    """The queues WA104 judges: every queue but CDK internals."""
+    return graph.of_type("AWS::SQS::Queue")
+
+
 @rule(
     id="WA104",
     name="queue-without-dlq",
     pillar=Pillar.RELIABILITY,
     severity=Severity.WARNING,
     lens="REL 2",
+    applies_to=queues,
 )
 def queue_without_dlq(graph: Graph) -> Iterator[Finding]:
     """An SQS queue without a dead-letter queue keeps re-delivering a message that always fails.
@@ -75,7 +81,7 @@ def queue_without_dlq(graph: Graph) -> Iterator[Finding]:
         MessageRetentionPeriod: 1209600
     ```
     """
-    for queue in graph.of_type("AWS::SQS::Queue"):
+    for queue in queues(graph):
         if is_set(queue, "RedrivePolicy") or dead_letter_sources(graph, queue) or _named_as_dlq(graph, queue):
             continue
         name = graph.label(queue.logical_id)

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wa_lint.api import Finding, Graph, Pillar, Severity, rule
+from wa_lint.api import Finding, Graph, Pillar, Resource, Severity, rule
 from wa_lint.encryption import assess, store_types
+
+
+def stores(graph: Graph) -> list[Resource]:
+    """The resources WA210 judges: every data store of the encryption table (docs/encryption.md)."""
+    return graph.of_type(*store_types())
 
 
 @rule(
@@ -14,6 +19,7 @@ from wa_lint.encryption import assess, store_types
     pillar=Pillar.SECURITY,
     severity=Severity.ERROR,
     lens="SEC 3",
+    applies_to=stores,
 )
 def store_unencrypted(graph: Graph) -> Iterator[Finding]:
     """A data store keeps its data unencrypted at rest.
@@ -62,7 +68,7 @@ def store_unencrypted(graph: Graph) -> Iterator[Finding]:
       Properties: {}                   # remove SqsManagedSseEnabled: false
     ```
     """
-    for res in graph.of_type(*store_types()):
+    for res in stores(graph):
         verdict = assess(graph, res)
         if verdict is None or verdict.status != "plaintext":
             continue

@@ -15,11 +15,16 @@ Readable code that does more is never glue. Without readable code the permission
 single forwarding action (``sqs:SendMessage``, ``sns:Publish``…, see :data:`FAMILIES`), and a
 function in a VPC or with an environment naming an outside endpoint or secret is left alone:
 what it talks to may not need IAM.
+
+A function whose evidence cannot be read because the analysis itself failed (a bug of ours, or
+input no one foresaw) is not glue, as with no evidence; the failure is kept with its exception
+(:func:`analysis_failures`) and logged on the ``wa_lint.analysis`` logger, which ``--debug`` shows.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import logging
 import re
 import weakref
 from dataclasses import dataclass, field
@@ -98,7 +103,24 @@ def forwards_verb(glue: Glue) -> str:
     return "only forwards" if glue.call is not None else "appears only to forward"
 
 
+log = logging.getLogger("wa_lint.analysis")
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisFailure:
+    """The glue analysis of one function raised: where, and the exception."""
+
+    path: str  # the template
+    function: str  # logical id
+    error: BaseException
+
+    def __str__(self) -> str:
+        return (f"handler analysis failed for {self.path} (function {self.function}): "
+                f"{type(self.error).__name__}: {self.error}")
+
+
 _cache: weakref.WeakKeyDictionary[Graph, dict[str, Glue]] = weakref.WeakKeyDictionary()
+_failures: weakref.WeakKeyDictionary[Graph, list[AnalysisFailure]] = weakref.WeakKeyDictionary()
 
 
 def glue_functions(graph: Graph) -> dict[str, Glue]:
@@ -106,15 +128,26 @@ def glue_functions(graph: Graph) -> dict[str, Glue]:
     found = _cache.get(graph)
     if found is None:
         found = {}
+        failures: list[AnalysisFailure] = []
         for fn in graph.functions():
             try:
                 glue = _glue(graph, fn)
-            except Exception:  # evidence we cannot read is no evidence
+            except Exception as exc:  # no evidence, but counted and shown by --debug
+                failure = AnalysisFailure(graph.stack.path, fn.logical_id, exc)
+                failures.append(failure)
+                log.debug("%s", failure)
                 glue = None
             if glue is not None:
                 found[fn.logical_id] = glue
         _cache[graph] = found
+        _failures[graph] = failures
     return found
+
+
+def analysis_failures(graph: Graph) -> list[AnalysisFailure]:
+    """The functions of ``graph`` whose glue analysis raised, with the exception (none before
+    :func:`glue_functions` has run on it)."""
+    return list(_failures.get(graph, ()))
 
 
 def _one_invoker(graph: Graph, fn: Resource) -> tuple[Edge, list[str]] | None:
