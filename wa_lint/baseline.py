@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from wa_lint.api import Finding
+from wa_lint.fileio import OutputError, read_text, write_text_atomic
+from wa_lint.model import InputError
 
 BASELINE_VERSION = 1
 _NUMBER = re.compile(r"\d+")
@@ -95,17 +97,21 @@ def write_baseline(path: Path, findings: list[Finding]) -> int:
     """Write ``findings`` as the baseline at ``path``; returns how many were written."""
     rows = sorted(entries(findings, path.parent), key=lambda e: (e.path, e.stack, e.rule, e.resource, e.fingerprint))
     doc = {"version": BASELINE_VERSION, "tool": "wa-lint", "findings": [asdict(e) for e in rows]}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    try:
+        write_text_atomic(path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    except OutputError as exc:
+        raise BaselineError(str(exc)) from None
     return len(rows)
 
 
 def read_baseline(path: Path) -> list[BaselineEntry]:
+    if not path.exists():
+        raise BaselineError(f"{path}: baseline file not found (create it with --write-baseline)")
     try:
-        doc: Any = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise BaselineError(f"{path}: baseline file not found (create it with --write-baseline)") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        doc: Any = json.loads(read_text(path, str(path)))  # bounded, regular files only
+    except InputError as exc:
+        raise BaselineError(f"{path}: cannot read baseline: {exc.message}") from None
+    except (ValueError, RecursionError) as exc:
         raise BaselineError(f"{path}: cannot read baseline: {exc}") from None
     if not isinstance(doc, dict) or doc.get("version") != BASELINE_VERSION or not isinstance(doc.get("findings"), list):
         raise BaselineError(f"{path}: not a wa-lint baseline (version {BASELINE_VERSION})")

@@ -94,11 +94,31 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _write(text: str, output: str | None) -> None:
+    """To ``output`` through a temporary file renamed over it (a failed write leaves an existing
+    report intact; :class:`~wa_lint.fileio.OutputError` otherwise), or to stdout."""
     if output:
-        Path(output).parent.mkdir(parents=True, exist_ok=True)
-        Path(output).write_text(text, encoding="utf-8")
+        from wa_lint.fileio import write_text_atomic
+
+        write_text_atomic(output, text)
     else:
         sys.stdout.write(text)
+
+
+def _overwrites_input(targets: list[tuple[str, str]], sources: list[Source],
+                      results: list[FileResult] | None = None) -> str | None:
+    """The error for an output (``--output``, ``--save``, ``--write-baseline``) that would replace a
+    file this run lints: a discovered source, a file of a linted cloud assembly, or a nested
+    template a finding names. None when every target is safe."""
+    if not targets:
+        return None
+    from wa_lint.fileio import InputFiles
+
+    inputs = InputFiles(sources)
+    for result in results or ():
+        for path in {f.path for f in result.findings} | {s.finding.path for s in result.suppressed}:
+            if path:
+                inputs.add(path)
+    return next((refusal for option, target in targets if (refusal := inputs.refusal(option, target))), None)
 
 
 def _jobs(requested: int | None, n_sources: int) -> int:
@@ -208,6 +228,13 @@ def _report(args: argparse.Namespace) -> int:
 
         _drop_below(results, Severity(args.severity_min))
     report = Report(results, selected, usage_errors=missing, show_suppressed=args.show_suppressed)
+    targets = [("--output", args.output)] if args.output else []
+    targets += [("--save", path) for _, path in args.save]
+    targets += [("--write-baseline", args.write_baseline)] if args.write_baseline else []
+    refusal = _overwrites_input(targets, sources, results)
+    if refusal:
+        print(f"wa-lint: {refusal}", file=sys.stderr)
+        return EXIT_ERROR
     try:
         if args.write_baseline:
             count = write_baseline(Path(args.write_baseline), report.findings)
@@ -259,6 +286,10 @@ def cmd_graph(args: argparse.Namespace) -> int:
     from wa_lint.graph.export import graphs_for, render_graphs
 
     sources, missing = discover(args.paths)
+    refusal = _overwrites_input([("--output", args.output)] if args.output else [], sources)
+    if refusal:
+        print(f"wa-lint: {refusal}", file=sys.stderr)
+        return EXIT_ERROR
     graphs, errors = graphs_for(sources)
     for error in missing + errors:
         print(f"wa-lint: {error}", file=sys.stderr)
@@ -282,8 +313,13 @@ COMMANDS = {"report": cmd_report, "rules": cmd_rules, "explain": cmd_explain, "g
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from wa_lint.fileio import OutputError
+
     try:
         return COMMANDS[args.command](args)
+    except OutputError as exc:  # a report that cannot be written: one line, no traceback
+        print(f"wa-lint: {exc}", file=sys.stderr)
+        return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

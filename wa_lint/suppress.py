@@ -26,7 +26,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wa_lint.api import Finding, Pillar, RuleMeta, Severity
-from wa_lint.model import Resource, Stack, mark_of
+from wa_lint.fileio import inside, read_text
+from wa_lint.model import InputError, Resource, Stack, mark_of
 
 if TYPE_CHECKING:
     from wa_lint.config import Policy
@@ -197,20 +198,22 @@ def _assembly_metadata(directory: str, stamp: int) -> tuple[Any, ...]:
     manifest = _read_json_mentioning(base / "manifest.json", force=True)
     artifacts = manifest.get("artifacts") if isinstance(manifest, dict) else None
     maps: list[Any] = []
+    files: set[str] = set()  # each file read once, however many artifacts name it
     for artifact in artifacts.values() if isinstance(artifacts, dict) else ():
         if not isinstance(artifact, dict):
             continue
         maps.append(artifact.get("metadata"))
         extra = artifact.get("additionalMetadataFile")
-        if isinstance(extra, str) and extra:
+        if isinstance(extra, str) and extra and extra not in files and inside(base / extra, base):
+            files.add(extra)  # never outside the assembly
             maps.append(_read_json_mentioning(base / extra))
     return tuple(m for m in maps if m)
 
 
 def _read_json_mentioning(path: Path, force: bool = False) -> Any:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = read_text(path, str(path))  # bounded, regular files only
+    except InputError:
         return None
     if not force and METADATA_KEY not in text:
         return None
@@ -330,8 +333,10 @@ class FilterStage:
     def __call__(self, stack: Stack, graph: Graph, findings: list[Finding], result: FileResult) -> list[Finding]:
         suppressions = stack_suppressions(stack, self.aliases) if self.inline else {}
         extra = hygiene_findings(suppressions, self.meta_enabled)
+        from wa_lint.pipeline import place
+
         for f in extra:
-            f.path, f.stack = stack.path, stack.name
+            place(f, stack)  # in the included file when the Metadata came from one
         kept: list[Finding] = []
         for f in [*findings, *extra]:
             if self.policy is not None:

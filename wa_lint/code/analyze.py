@@ -9,8 +9,9 @@ from __future__ import annotations
 from functools import lru_cache
 
 from wa_lint.code.facts import CodeFacts
-from wa_lint.code.locate import HandlerSource, handler_source
-from wa_lint.model import Resource
+from wa_lint.code.locate import MAX_BYTES, HandlerSource, handler_source
+from wa_lint.fileio import read_text
+from wa_lint.model import InputError, Resource
 from wa_lint.values import Resolver
 
 
@@ -28,9 +29,8 @@ def _analyse_text(language: str, display: str, text: str) -> CodeFacts | None:
 @lru_cache(maxsize=512)
 def _analyse_file(language: str, display: str, path: str, _mtime: int, _size: int) -> CodeFacts | None:
     try:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-    except (OSError, UnicodeDecodeError):
+        text = read_text(path, display, MAX_BYTES)  # bounded, regular files only
+    except InputError:
         return None
     return _analyse_text(language, display, text)
 

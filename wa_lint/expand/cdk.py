@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from wa_lint.expand.cdk_stack import Context, Loader, Metadata, StackSource, line_of, load_stack
+from wa_lint.fileio import read_text
 from wa_lint.load import load_file
 from wa_lint.model import InputError, Stack
 
@@ -32,8 +33,8 @@ def is_cdk_assembly(directory: Path) -> bool:
             return False
         if directory.name == "cdk.out":
             return True
-        data = json.loads(manifest.read_text(encoding="utf-8"))
-    except (OSError, ValueError, RecursionError):
+        data = json.loads(read_text(manifest, str(manifest)))
+    except (InputError, OSError, ValueError, RecursionError):
         return False
     return isinstance(data, dict) and isinstance(data.get("artifacts"), dict)
 
@@ -43,13 +44,13 @@ def load_cdk_assembly(
 ) -> tuple[list[Stack], list[InputError]]:
     """Every stack of the assembly (Stages and nested stacks included, parents first), and the
     errors of the parts that could not be read: one broken template does not hide the others."""
-    ctx = Context(display=display, load=load)
+    ctx = Context(display=display, load=load, root=directory.resolve())
     _load_assembly(ctx, directory)
     return ctx.stacks, ctx.errors
 
 
 def _load_assembly(ctx: Context, directory: Path) -> None:
-    key = directory.absolute()
+    key = directory.resolve()  # resolved: ``Stage/..`` is the directory it names, not a new one
     if key in ctx.seen:  # a Stage naming its own directory, or a loop of Stages
         return
     ctx.seen.add(key)
@@ -89,16 +90,22 @@ def _load_stack_artifact(ctx: Context, directory: Path, artifact_id: str, artifa
     if template_file is None:
         return
     props = _properties(artifact)
+    manifest = directory / "manifest.json"
+    template = directory / template_file
+    if not ctx.confined(template, manifest, line_of(props, "templateFile"), f"stack {artifact_id}: templateFile"):
+        return
     stack_name = props.get("stackName")
     extra = artifact.get("additionalMetadataFile")
+    metadata_file = directory / extra if isinstance(extra, str) and extra else None
+    if metadata_file is not None and not ctx.confined(
+            metadata_file, manifest, line_of(artifact, "additionalMetadataFile"),
+            f"stack {artifact_id}: additionalMetadataFile"):
+        metadata_file = None
     source = StackSource(
         name=stack_name if isinstance(stack_name, str) and stack_name else artifact_id,
-        template=directory / template_file,
+        template=template,
         assembly=directory,
-        metadata=Metadata(
-            inline=artifact.get("metadata"),
-            file=directory / extra if isinstance(extra, str) and extra else None,
-        ),
+        metadata=Metadata(inline=artifact.get("metadata"), file=metadata_file),
         template_key=template_file,
     )
     load_stack(ctx, source)
@@ -106,7 +113,9 @@ def _load_stack_artifact(ctx: Context, directory: Path, artifact_id: str, artifa
 
 def _load_stage(ctx: Context, directory: Path, artifact_id: str, artifact: dict[str, Any]) -> None:
     sub = _required(ctx, directory, artifact_id, artifact, "directoryName", "assembly")
-    if sub is not None:
+    if sub is not None and ctx.confined(directory / sub, directory / "manifest.json",
+                                        line_of(_properties(artifact), "directoryName"),
+                                        f"assembly {artifact_id}: directoryName"):
         _load_assembly(ctx, directory / sub)
 
 

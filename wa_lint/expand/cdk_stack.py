@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from wa_lint.expand.cdk_internal import internal_singleton
+from wa_lint.fileio import inside
 from wa_lint.model import InputError, MarkedDict, Resource, Stack, mark_of, resources_from_template, section
 
 Loader = Callable[[Path, str], tuple[Any, str]]
@@ -24,27 +25,57 @@ NESTED_SUFFIX = ".nested.template.json"
 BOOTSTRAP_PARAMETERS = frozenset({"BootstrapVersion"})
 
 
+#: What one assembly may make us read (manifests, templates, metadata files), in files and bytes:
+#: real assemblies read a few dozen files and a few MB; a manifest listing the same big template
+#: under thousands of artifacts stops here with one error instead of exhausting memory.
+MAX_FILES = 2_000
+MAX_BYTES = 200 * 1024 * 1024
+
+
 @dataclass(slots=True)
 class Context:
-    """What one assembly load accumulates: stacks, errors, and assemblies already read."""
+    """What one assembly load accumulates: stacks, errors, assemblies already read, and what it
+    has read so far against the budget. ``root`` (resolved) confines every file it reads."""
 
     display: Callable[[Path], str]
     load: Loader
+    root: Path
     stacks: list[Stack] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
     seen: set[Path] = field(default_factory=set)
+    files_read: int = 0
+    bytes_read: int = 0
+    exhausted: bool = False
 
     def error(self, path: Path, line: int | None, message: str) -> None:
         self.errors.append(InputError(self.display(path), line, message))
 
+    def confined(self, path: Path, origin: Path, line: int | None, what: str) -> bool:
+        """Whether ``path`` lies in the assembly; if not, an error at ``origin:line`` and False.
+        Compared after ``resolve()``: ``..`` and symlinks cannot lead out."""
+        if inside(path, self.root):
+            return True
+        self.error(origin, line, f"{what} is outside the cloud assembly; not loaded")
+        return False
+
     def read(self, path: Path, what: str) -> tuple[Any, str] | None:
         """Load a JSON file, recording an :class:`InputError` instead of raising."""
         shown = self.display(path)
+        if self.exhausted:
+            return None
+        if self.files_read >= MAX_FILES or self.bytes_read >= MAX_BYTES:
+            self.exhausted = True
+            self.errors.append(InputError(shown, None, f"the cloud assembly reads more than {MAX_FILES} files or "
+                                                       f"{MAX_BYTES // 1024 // 1024} MB; the rest is not loaded"))
+            return None
+        self.files_read += 1
         try:
-            if not path.is_file():
+            if not path.exists():
                 self.errors.append(InputError(shown, None, f"{what} not found"))
                 return None
-            return self.load(path, shown)
+            loaded = self.load(path, shown)
+            self.bytes_read += len(loaded[1])
+            return loaded
         except InputError as exc:
             self.errors.append(exc)
         except (OSError, ValueError, RecursionError) as exc:
@@ -117,7 +148,7 @@ class StackSource:
 
 def load_stack(ctx: Context, src: StackSource) -> None:
     """Load ``src`` as a :class:`Stack` into ``ctx``, then its nested stacks after it."""
-    key = src.template.absolute()
+    key = src.template.resolve()  # resolved: ``a/../A.nested.template.json`` is still A
     if key in src.ancestors:
         ctx.error(src.template, None, f"nested stack {src.name} includes its own template")
         return
@@ -235,9 +266,12 @@ def _nested(
     raw = resource.metadata.get("aws:asset:path")
     if resource.type != "AWS::CloudFormation::Stack" or not (isinstance(raw, str) and raw.endswith(NESTED_SUFFIX)):
         return
+    template = src.assembly / raw
+    if not ctx.confined(template, src.template, resource.line, f"nested stack {resource.logical_id}: its template"):
+        return
     nested = StackSource(
         name=f"{stack.name}/{resource.logical_id}",
-        template=src.assembly / raw,
+        template=template,
         assembly=src.assembly,
         metadata=src.metadata,
         template_key=raw,

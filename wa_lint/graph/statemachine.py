@@ -206,17 +206,20 @@ def _substitute(value: Any, subs: dict[str, Any], placeholders: list[Any], resol
     return SUB_VARIABLE.sub(replace, value)
 
 
+#: Step Functions accepts 1 MB definitions; bigger local files are not read (the definition is unknown).
+DEFINITION_MAX_BYTES = 2 * 1024 * 1024
+
+
 def _load_file(res: Resource) -> Any:
     path = res.local_paths.get("DefinitionUri") or res.local_paths.get("DefinitionS3Location")
     if path is None or not path.is_file():
         return None
-    text = path.read_text(encoding="utf-8")
-    try:
-        return json.loads(text)
-    except ValueError:
-        import yaml  # lazy: only local YAML definitions need it
+    from wa_lint.fileio import read_text  # bounded, regular files only
 
-        return yaml.safe_load(text)
+    text = read_text(path, str(path), DEFINITION_MAX_BYTES)
+    from wa_lint.load import load_text  # the template loader: alias, depth and number limits apply
+
+    return load_text(text, str(path), json_hint=path.suffix.lower() == ".json" or None)
 
 
 def read_definition(res: Resource, graph: Graph | None = None) -> Definition | None:

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from wa_lint.fileio import MAX_FILE_BYTES, read_bytes
 from wa_lint.model import InputError
 
 from .json_loader import JSONSyntaxError, load_json
@@ -19,8 +20,6 @@ from .yaml_loader import load_yaml
 
 __all__ = ["MAX_FILE_BYTES", "load_file", "load_text"]
 
-MAX_FILE_BYTES = 50 * 1024 * 1024
-"""CloudFormation accepts 1 MB templates (S3); 50 MB leaves room for generated ones."""
 _SNIFF_BYTES = 8192
 _LOOKS_LIKE_JSON = re.compile(r"\s*\{")
 _UTF16_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
@@ -70,13 +69,8 @@ def load_file(path: Path, display: str) -> tuple[Any, str]:
 
 
 def _read(path: Path, display: str) -> bytes:
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputError(display, None, _too_large(size))
-        return path.read_bytes()
-    except OSError as exc:
-        raise InputError(display, None, f"cannot read file: {exc.strerror or exc}") from None
+    """Bounded, regular files only (see :mod:`wa_lint.fileio`)."""
+    return read_bytes(path, display, MAX_FILE_BYTES)
 
 
 def _decode(data: bytes, display: str) -> str:

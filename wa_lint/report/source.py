@@ -10,6 +10,8 @@ from functools import lru_cache
 
 from wa_lint.api import Finding
 from wa_lint.baseline import MASK, masked
+from wa_lint.fileio import read_bytes
+from wa_lint.model import InputError
 
 __all__ = ["MASK", "MAX_LINE", "frame", "line_text", "masked", "safe_fix", "safe_message", "source_lines"]
 
@@ -19,10 +21,10 @@ MAX_LINE = 400  # longer lines (minified JSON) are not shown
 @lru_cache(maxsize=64)
 def source_lines(path: str) -> tuple[str, ...]:
     try:
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            return tuple(fh.read().splitlines())
-    except OSError:
+        data = read_bytes(path, path)  # bounded, regular files only
+    except InputError:
         return ()
+    return tuple(data.decode("utf-8", errors="replace").splitlines())
 
 
 def frame(path: str, line: int, secrets: list[str] | None = None, context: int = 1) -> list[tuple[int, str]]:
