@@ -80,7 +80,7 @@ def document(graph: Graph, value: Any) -> dict[str, Any] | Unknown:
     if isinstance(known, str):
         try:
             parsed = json.loads(known)
-        except ValueError:
+        except (ValueError, RecursionError):  # also a 5,000-digit number or absurd nesting
             return Unknown("policy document is not JSON")
         return parsed if isinstance(parsed, dict) else Unknown("policy document is not a mapping")
     return Unknown("policy document not determined by the template")
