@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from wa_lint.api import Finding, Graph, Pillar, Resource, Severity, rule
-from wa_lint.graph.builders.invoke_common import walk
+from wa_lint.graph.builders.invoke_common import each, walk
 
 #: Stage type → (access log property, API id property, kind of API).
 STAGES = {
@@ -50,14 +50,20 @@ def api_stage_without_logging(graph: Graph) -> Iterator[Finding]:
     - An `AWS::ApiGatewayV2::Stage` (HTTP and WebSocket, also SAM `AWS::Serverless::HttpApi`)
       has no `AccessLogSettings.DestinationArn`.
     - An `AWS::ApiGateway::Deployment` creates a stage itself (`StageName`) that no `Stage`
-      resource describes, and its `StageDescription` has no `AccessLogSetting`.
+      resource describes, and its `StageDescription` has no `AccessLogSetting`. This includes
+      a deployment that a logged `Stage` of another name points at: SAM's deployments create a
+      stage named `Stage` beside the configured one unless `OpenApiVersion` is 3.x, and that
+      stage takes requests without logs.
+
+    When execution logging is on (`LoggingLevel` `INFO` or `ERROR`), the message says what is
+    still missing: a queryable record per request (caller, route, status, latency).
 
     ## When it stays silent
     - A destination is set, also when only one `Fn::If` branch sets it.
     - The stage belongs to a CDK framework construct, or is the `$default` stage API Gateway
       creates for an HTTP API quick-create `Target` (no stage resource to configure).
-    - The deployment is one a `Stage` resource points at (SAM's deployments carry a `StageName`
-      of their own: the stage resource is what the user configures).
+    - The deployment is one a `Stage` resource points at and creates no stage of another name
+      (or the names cannot be read).
 
     ## Fix
     ```yaml
@@ -80,26 +86,88 @@ def api_stage_without_logging(graph: Graph) -> Iterator[Finding]:
         of_api = f" of {graph.label(api)}" if api else ""
         yield Finding.at(
             stage,
-            f"{what}{of_api} writes no access logs ({prop}.DestinationArn is not set): requests, "
-            "callers and errors leave no record",
+            f"{what}{of_api} writes no access logs ({prop}.DestinationArn is not set): "
+            + _missing(graph, _execution_levels(graph, stage)),
             fix=SAM_FIX if stage.source_resource else CFN_FIX.format(prop=prop),
             related=[r for r in (graph.resource(api),) if r is not None],
         )
-    described = {graph.target(s.prop("DeploymentId")) for s in graph.of_type("AWS::ApiGateway::Stage",
-                                                                            include_internal=True)}
+    described: dict[str | None, list[Resource]] = {}
+    for stage in graph.of_type("AWS::ApiGateway::Stage", include_internal=True):
+        described.setdefault(graph.target(stage.prop("DeploymentId")), []).append(stage)
     for deployment in graph.of_type("AWS::ApiGateway::Deployment"):
+        if deployment.prop("StageName") is None:
+            continue
         name = _stage_name(graph, deployment.prop("StageName"))
-        if deployment.prop("StageName") is None or deployment.logical_id in described:
+        beside = _logged_stage_beside(graph, name, described.get(deployment.logical_id, []))
+        if deployment.logical_id in described and beside is None:
             continue
         if _logged(deployment, "StageDescription", "AccessLogSetting", "DestinationArn"):
             continue
         api = graph.target(deployment.prop("RestApiId"))
+        of_api = f" of {graph.label(api)}" if api else ""
+        levels = _execution_levels(graph, deployment, "StageDescription")
+        if beside is not None:
+            head = (f"Deployment {graph.label(deployment.logical_id)} also creates stage {name}{of_api} beside "
+                    f"the logged stage {beside}; that stage writes no access logs")
+        else:
+            head = (f"Stage {name or '(unknown name)'} created by deployment "
+                    f"{graph.label(deployment.logical_id)}{of_api} writes no access logs")
         yield Finding.at(
             deployment,
-            f"Stage {name or '(unknown name)'} created by deployment {graph.label(deployment.logical_id)}"
-            f"{' of ' + graph.label(api) if api else ''} writes no access logs "
-            "(StageDescription.AccessLogSetting is not set): requests, callers and errors leave no record",
-            fix="Add StageDescription.AccessLogSetting with a DestinationArn and a Format, or describe "
-                "the stage with an AWS::ApiGateway::Stage resource that sets AccessLogSetting.",
+            f"{head} (StageDescription.AccessLogSetting is not set): {_missing(graph, levels)}",
+            fix=_deployment_fix(deployment, beside),
             related=[r for r in (graph.resource(api),) if r is not None],
         )
+
+
+def _logged_stage_beside(graph: Graph, name: str | None, stages: list[Resource]) -> str | None:
+    """The name of a logged ``Stage`` resource on this deployment whose name differs from the
+    stage the deployment creates itself (SAM's ``Stage`` beside ``prod``); None when there is
+    none or a name is unknown (then they may be the same stage)."""
+    if name is None:
+        return None
+    names = [_stage_name(graph, s.prop("StageName")) for s in stages]
+    if None in names or name in names:
+        return None
+    logged = [n for s, n in zip(stages, names, strict=True) if _logged(s, "AccessLogSetting", "DestinationArn")]
+    return logged[0] if logged else None
+
+
+def _deployment_fix(deployment: Resource, beside: str | None) -> str:
+    if beside is not None and deployment.source_resource:
+        return ("Set OpenApiVersion: '3.0.1' on the API (or under Globals: Api): SAM then stops creating the "
+                "extra stage named Stage through the deployment.")
+    if beside is not None:
+        return (f"Remove StageName from the deployment (the Stage resource creates stage {beside}), or add "
+                "StageDescription.AccessLogSetting with a DestinationArn and a Format.")
+    return ("Add StageDescription.AccessLogSetting with a DestinationArn and a Format, or describe "
+            "the stage with an AWS::ApiGateway::Stage resource that sets AccessLogSetting.")
+
+
+def _execution_levels(graph: Graph, res: Resource, *prefix: str) -> set[str]:
+    """Execution-logging levels other than ``OFF`` a stage sets anywhere: REST ``MethodSettings``
+    (or a deployment's ``StageDescription.LoggingLevel``), WebSocket ``DefaultRouteSettings`` and
+    ``RouteSettings``."""
+    values: list[Any] = []
+    for _c, level in walk(res.properties, (*prefix, "LoggingLevel"), res.condition):
+        values.append(level)
+    for _c, level in walk(res.properties, ("DefaultRouteSettings", "LoggingLevel"), res.condition):
+        values.append(level)
+    for _c, settings in walk(res.properties, (*prefix, "MethodSettings"), res.condition):
+        for _c2, entry in each(settings):
+            values.append(entry.get("LoggingLevel"))
+    for _c, routes in walk(res.properties, ("RouteSettings",), res.condition):
+        for route in routes.values() if isinstance(routes, dict) else ():
+            values.append(route.get("LoggingLevel") if isinstance(route, dict) else None)
+    levels = {graph.resolver.scalar(v) for v in values if v is not None}
+    return {str(v).upper() for v in levels if isinstance(v, str) and v.upper() in ("INFO", "ERROR")}
+
+
+def _missing(graph: Graph, levels: set[str]) -> str:
+    """What is missing without access logs, given the execution-logging levels that are on."""
+    if not levels:
+        return "requests, callers and errors leave no record"
+    level = "INFO" if "INFO" in levels else "ERROR"
+    scope = "how API Gateway processed requests" if level == "INFO" else "only errors"
+    return (f"execution logging (LoggingLevel {level}) records {scope}, but there is no access log: no one "
+            "line per request with caller, route, status and latency to query")
