@@ -18,6 +18,10 @@ from wa_lint.model import Unknown
 # A variable never contains "$": without that, every "${" of "${${${…" would scan to the end (quadratic).
 SUB_VARIABLE = re.compile(r"\$\{([^!}$][^}$]*)\}")
 NO_VALUE = "AWS::NoValue"
+MAX_TEXT = 4 * 1024 * 1024
+"""Longest text ``Fn::Sub``/``Fn::Join`` may build: a 100 KB parameter default referenced 20,000
+times would otherwise build gigabytes. Longer results are unknown."""
+MAX_INTEGER = 2**63
 
 #: Pseudo parameters with a value that does not depend on where the stack is deployed.
 #: Region and account do, so they stay unknown.
@@ -176,7 +180,7 @@ class Resolver:
             return Unknown(name)
         try:
             return handler(self, arg, depth + 1)
-        except (TypeError, ValueError, IndexError, KeyError, AttributeError):
+        except (TypeError, ValueError, IndexError, KeyError, AttributeError, OverflowError):
             return Unknown(f"malformed {name}")
 
     def scalar(self, value: Any) -> Any:
@@ -221,6 +225,7 @@ def _sub(r: Resolver, arg: Any, depth: int) -> Any:
         return Unknown("malformed Fn::Sub")
     text, variables = parts
     unknown: list[Unknown] = []
+    size = [len(text)]
 
     def replace(match: re.Match[str]) -> str:
         var = match.group(1).strip()
@@ -231,7 +236,11 @@ def _sub(r: Resolver, arg: Any, depth: int) -> Any:
         else:
             value = r.ref(var)
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            return str(value)
+            piece = str(value)
+            size[0] += len(piece)
+            if size[0] <= MAX_TEXT:
+                return piece
+            value = Unknown("Fn::Sub text too long")
         unknown.append(value if isinstance(value, Unknown) else Unknown(var))
         return ""
 
@@ -248,7 +257,10 @@ def _join(r: Resolver, arg: Any, depth: int) -> Any:
         return Unknown("Fn::Join")
     if any(not isinstance(i, (str, int, float)) or isinstance(i, bool) for i in items):
         return Unknown("Fn::Join of unknown parts")
-    return sep.join(str(i) for i in items)
+    texts = [str(i) for i in items]
+    if sum(map(len, texts)) + len(sep) * len(texts) > MAX_TEXT:
+        return Unknown("Fn::Join text too long")
+    return sep.join(texts)
 
 
 def _select(r: Resolver, arg: Any, depth: int) -> Any:
@@ -300,6 +312,26 @@ _HANDLERS: dict[str, Any] = {
     "Fn::GetAtt": _unknown("Fn::GetAtt"),
     "Fn::ImportValue": _unknown("Fn::ImportValue"),
 }
+
+
+def integer(value: Any) -> int | None:
+    """A numeric setting (``30``, ``30.0``, ``"30"``) as an int; None for booleans, other text, NaN,
+    infinities (``.inf``, ``1e400``, ``Infinity``) and anything beyond 64 bits, which no AWS
+    setting accepts: rules compare these, and ``int(inf)`` or ``float(10**400)`` raise."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return None
+    if isinstance(value, str):
+        if len(value) > 64:
+            return None
+        try:
+            value = int(value) if value.strip().lstrip("+-").isdigit() else float(value)
+        except ValueError:
+            return None
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return None
+        value = int(value)
+    return value if -MAX_INTEGER <= value < MAX_INTEGER else None
 
 
 def is_unknown(value: Any) -> bool:

@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 from wa_lint.api import Finding, Graph, Pillar, Resource, Severity, rule
 from wa_lint.graph.builders.invoke_common import function_of, scalar, walk
 from wa_lint.graph.model import Edge
-from wa_lint.values import branches, referenced_resources
+from wa_lint.values import branches, integer, referenced_resources
 
 REST_DEFAULT_MS = 29_000
 HTTP_DEFAULT_MS = 30_000
@@ -31,13 +31,7 @@ class Limit(NamedTuple):
 
 
 def _number(graph: Graph, value: Any) -> int | None:
-    known = scalar(graph, value)
-    if isinstance(known, bool):
-        return None
-    try:
-        return int(known)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
+    return integer(scalar(graph, value))
 
 
 def _asynchronous(graph: Graph, params: Any) -> bool:

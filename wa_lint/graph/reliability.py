@@ -15,7 +15,7 @@ from wa_lint.graph.builders.invoke_common import describe, service_of, text, wal
 from wa_lint.graph.builders.invoke_mappings import ARN_SERVICES, PROPERTY_HINTS, SOURCE_TYPES
 from wa_lint.graph.model import FUNCTION, Edge, Graph
 from wa_lint.model import Resource
-from wa_lint.values import referenced_resources
+from wa_lint.values import integer, referenced_resources
 
 _by_via: weakref.WeakKeyDictionary[Graph, dict[str, list[Edge]]] = weakref.WeakKeyDictionary()
 
@@ -53,12 +53,7 @@ def number(graph: Graph, value: Any, default: int | None = None) -> int | None:
     known = graph.resolver.scalar(value)
     if known is None:
         return default
-    if isinstance(known, bool) or not isinstance(known, (int, float, str)):
-        return None
-    try:
-        return int(float(known))
-    except ValueError:
-        return None
+    return integer(known)  # None also for .inf, 1e400 and 5,000-digit numbers
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,7 +38,7 @@ from wa_lint.graph.builders.invoke_common import at, each, scalar, text, walk
 from wa_lint.graph.model import FUNCTION, Graph
 from wa_lint.iam.glob import glob_match
 from wa_lint.model import Resource
-from wa_lint.values import references
+from wa_lint.values import integer, references
 
 DB_INSTANCE = "AWS::RDS::DBInstance"
 DB_CLUSTER = "AWS::RDS::DBCluster"
@@ -321,7 +321,7 @@ def _port(graph: Graph, res: Resource) -> int | None:
     """The port a database or proxy listens on: ``Port``, else its engine's default."""
     if res.type in DATABASES:
         port = scalar(graph, res.prop("Port"))
-        if isinstance(port, (int, str)) and str(port).isdigit():
+        if isinstance(port, (int, str)) and integer(port) is not None and str(port).isdigit():
             return int(port)
         engine = scalar(graph, res.prop("Engine"))
         if not isinstance(engine, str):
@@ -353,13 +353,7 @@ def _bound(graph: Graph, value: Any, db: str, port: int) -> int | None:
     ``allowDefaultPortFrom`` writes that)."""
     if any(name == db and (attr or "").lower().endswith("port") for name, attr in references(value)):
         return port
-    known = scalar(graph, value)
-    if isinstance(known, bool):
-        return None
-    try:
-        return int(known)
-    except (TypeError, ValueError):
-        return None
+    return integer(scalar(graph, value))
 
 
 def _covers(graph: Graph, rule: dict[str, Any], db: str, port: int) -> bool:

@@ -14,7 +14,7 @@ from wa_lint.graph.builders import builder
 from wa_lint.graph.builders.failure import link, redrive_targets
 from wa_lint.graph.model import Graph
 from wa_lint.graph.statemachine import parse_json_text
-from wa_lint.values import intrinsic
+from wa_lint.values import integer, intrinsic
 
 QUEUE = "AWS::SQS::Queue"
 
@@ -30,12 +30,7 @@ def max_receive_count(graph: Graph, policy: Any) -> int | None:
     if not isinstance(policy, dict):
         return None
     value = graph.resolver.scalar(policy.get("maxReceiveCount"))
-    if isinstance(value, bool):
-        return None
-    try:
-        return int(value) if isinstance(value, (int, str)) else None
-    except ValueError:
-        return None
+    return integer(value) if isinstance(value, (int, str)) else None
 
 
 @builder(order=60)
