@@ -7,6 +7,7 @@ by the subcommand that needs them.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import logging
 import os
@@ -72,6 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
                         help="apply the config's exclude globs to files named on the command line too")
     report.add_argument("--skip-non-templates", action="store_true",
                         help="skip named files that are not templates instead of failing (for pre-commit)")
+    report.add_argument("--cdk-synth", action="store_true",
+                        help="synthesize every CDK app found (its cdk.json app, through `npx cdk synth`) into a "
+                             "temporary directory and lint that, instead of an existing cdk.out")
+    report.add_argument("--verbose", "-v", action="store_true",
+                        help="list the files skipped as not templates (and why) on stderr")
     report.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no summary; findings only")
     report.add_argument("--jobs", "-j", type=int, default=None,
                         help="parallel processes (default: all CPUs when there are many files)")
@@ -135,22 +141,56 @@ def _all_rules() -> list[RuleMeta]:
     return sorted([*load_rules(), *META_RULES], key=lambda m: m.id)
 
 
-def _sources(args: argparse.Namespace, config: Config) -> tuple[list[Source], list[str]]:
-    """Discovered sources minus excluded ones; named non-templates skipped when asked."""
-    from wa_lint.discover import discover, looks_like_template
+def _sources(args: argparse.Namespace, config: Config) -> tuple[list[Source], list[str], list[tuple[str, str]]]:
+    """Discovered sources minus excluded ones; named non-templates skipped when asked (pre-commit
+    names ``cdk.json`` and ``serverless.yml`` too: those are not templates either). Also returns
+    the missing paths and the skipped files with their reasons."""
+    from wa_lint.build_first import SERVERLESS_FILES
+    from wa_lint.discover import discover_all, looks_like_template
 
-    sources, missing = discover(args.paths)
+    paths = args.paths
+    if args.skip_non_templates:
+        paths = [p for p in paths if Path(p).name not in {"cdk.json", *SERVERLESS_FILES}]
+        if not paths:
+            return [], [], []
+    found = discover_all(paths, cdk_synth=args.cdk_synth)
     excludes = config.excludes()
     kept = []
-    for source in sources:
+    for source in found.sources:
         if (args.force_exclude or not source.explicit) and excludes.match(source.path):
+            found.skipped.append((source.display, "excluded by the configuration"))
             continue
         if args.skip_non_templates and source.explicit and source.kind == "template":
             if not looks_like_template(source.path):
+                found.skipped.append((source.display, "not a CloudFormation template"))
                 continue
             source = dataclasses.replace(source, explicit=False)
         kept.append(source)
-    return kept, missing
+    return kept, found.errors, found.skipped
+
+
+def _synthesize(sources: list[Source], workdir: Path) -> list[Source]:
+    """``--cdk-synth``: every CDK app among ``sources`` replaced by its freshly synthesized
+    assembly (in ``workdir``), or by itself with the reason synthesis failed."""
+    from wa_lint.cdk_synth import synthesize
+
+    out = []
+    for n, source in enumerate(sources):
+        if source.kind == "cdk-app":
+            target = workdir / str(n)
+            target.mkdir()
+            source = synthesize(source, target)
+        out.append(source)
+    return out
+
+
+def _print_skipped(skipped: list[tuple[str, str]], results: list[FileResult]) -> None:
+    """``--verbose``: every candidate file that was not linted, and why."""
+    from wa_lint.build_first import printable
+
+    rows = [*skipped, *((r.path, r.skip_reason or "not a template") for r in results if r.skipped)]
+    for shown, reason in sorted(rows):
+        print(f"wa-lint: skipped {printable(shown)}: {printable(reason)}", file=sys.stderr)
 
 
 def _baseline_file(args: argparse.Namespace, config: Config) -> Path | None:
@@ -217,12 +257,20 @@ def _report(args: argparse.Namespace) -> int:
     formats = {args.format, *(fmt for fmt, _ in args.save)}
     stage = FilterStage(aliases=rule_aliases(every), meta_enabled=frozenset(m.id for m in selected) & META_IDS,
                         policy=policy, keep_graphs=bool(formats & GRAPH_FORMATS))
-    sources, missing = _sources(args, config)
-    progress = ProgressBar(len(sources), enabled=not args.quiet)
-    try:
-        results = lint_all(sources, run, jobs=_jobs(args.jobs, len(sources)), stage=stage, progress=progress)
-    finally:
-        progress.close()
+    sources, missing, skipped = _sources(args, config)
+    with contextlib.ExitStack() as cleanup:
+        if args.cdk_synth and any(s.kind == "cdk-app" for s in sources):
+            import tempfile
+
+            workdir = Path(cleanup.enter_context(tempfile.TemporaryDirectory(prefix="wa-lint-synth-")))
+            sources = _synthesize(sources, workdir)
+        progress = ProgressBar(len(sources), enabled=not args.quiet)
+        try:
+            results = lint_all(sources, run, jobs=_jobs(args.jobs, len(sources)), stage=stage, progress=progress)
+        finally:
+            progress.close()
+    if args.verbose:
+        _print_skipped(skipped, results)
     if args.severity_min:
         from wa_lint.api import Severity
 

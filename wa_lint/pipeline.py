@@ -9,7 +9,9 @@ traceback kept for ``--debug``.
 from __future__ import annotations
 
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Protocol
 
 from wa_lint.api import Finding, RuleMeta
@@ -34,6 +36,7 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     resources: int = 0
     skipped: bool = False
+    skip_reason: str | None = None  # why a walked file was skipped (listed by --verbose)
     suppressed: list[Suppressed] = field(default_factory=list)  # taken out by the filter stage
     graphs: list[dict[str, Any]] = field(default_factory=list)  # drawing summaries, when asked
 
@@ -46,15 +49,34 @@ class FileResult:
 
 
 def load_stacks(source: Source) -> tuple[list[Stack], list[InputError]]:
-    """The stacks of a source: a template file (and its nested stacks) or a cloud assembly."""
+    """The stacks of a source: a template file (and its nested stacks) or a cloud assembly.
+    A project that must be built first (``source.problem``) is that one input error."""
+    if source.problem is not None:
+        raise InputError(source.display, None, source.problem)
     if source.kind == "cdk":
-        from wa_lint.discover import display_path
         from wa_lint.expand.cdk import load_cdk_assembly
 
-        return load_cdk_assembly(source.path, display_path)
+        return load_cdk_assembly(source.path, _assembly_display(source))
     from wa_lint.expand.template import load_template_stacks
 
     return load_template_stacks(source.path, source.display, source.root, explicit=source.explicit)
+
+
+def _assembly_display(source: Source) -> Callable[[Path], str]:
+    """How files of a cloud assembly are named: below the source's own display name, so that an
+    assembly synthesized into a temporary directory (``--cdk-synth``) is named after its app."""
+    from wa_lint.discover import display_path
+
+    base = source.path.absolute()
+
+    def display(path: Path) -> str:
+        try:
+            rel = path.absolute().relative_to(base)
+        except ValueError:
+            return display_path(path)
+        return (PurePosixPath(source.display) / rel.as_posix()).as_posix() if rel.parts else source.display
+
+    return display
 
 
 class StackStage(Protocol):
@@ -90,6 +112,17 @@ def run_rules(stack: Stack, rules: list[RuleMeta], graph: Graph | None = None) -
     return findings
 
 
+def _walked_non_template(source: Source) -> bool:
+    """A walked file that failed to load is skipped unless its text clearly is a template: a Helm
+    chart or a multi-document manifest that mentions ``Resources`` is not the user's template."""
+    if source.explicit or source.kind != "template" or source.problem is not None:
+        return False
+    from wa_lint.discover import clearly_template, peek
+
+    head = peek(source.path)
+    return head is not None and not clearly_template(head)
+
+
 def lint_source(source: Source, rules: list[RuleMeta], stage: StackStage | None = None) -> FileResult:
     """Lint one source; never raises. ``stage`` (the filter stage) sees each stack's findings
     before they are kept; without it every finding the rules produce is kept."""
@@ -99,6 +132,7 @@ def lint_source(source: Source, rules: list[RuleMeta], stage: StackStage | None 
         result.errors.extend(str(e) for e in errors)
         if not stacks and not errors:
             result.skipped = True
+            result.skip_reason = "not a CloudFormation template"
             return result
         if result.kind is None and stacks:
             result.kind = stacks[0].kind
@@ -113,6 +147,10 @@ def lint_source(source: Source, rules: list[RuleMeta], stage: StackStage | None 
                 graph = build_graph(stack)
                 result.findings.extend(stage(stack, graph, run_rules(stack, rules, graph), result))
     except InputError as exc:
+        if _walked_non_template(source) and not result.stacks:
+            result.skipped = True
+            result.skip_reason = f"does not load and does not look like a template ({exc.message})"
+            return result
         result.errors.append(str(exc))
     except RecursionError:
         result.errors.append(f"{source.display}: template nests too deeply to analyse")

@@ -71,6 +71,10 @@ _SPECIAL_NUMBERS: dict[str, int | float] = {
 }  # fmt: skip
 _NULLS = frozenset(("~", "null", "Null", "NULL"))
 _NUMBER_START = frozenset("-+.0123456789")
+MAX_INT_DIGITS = 4300
+"""Python's limit for converting integers to and from text: a longer literal is refused when read
+(``int()`` raises), and a longer hexadecimal or octal one too, since it could never be printed."""
+_MAX_INT_BITS = int(MAX_INT_DIGITS * 3.3219)  # decimal digits to bits, rounded down
 _new_mark = tuple.__new__
 _new_dict = dict.__new__
 
@@ -91,7 +95,7 @@ def resolve_plain(value: str) -> Any:
         if _FLOAT.match(value):
             return float(value)
         if _OCT_HEX.match(value):
-            return int(value, 0)
+            return _printable_int(int(value, 0))
         return _SPECIAL_NUMBERS.get(value.lower(), value)
     if first in "tTfF":
         lowered = value.lower()
@@ -106,6 +110,13 @@ def resolve_plain(value: str) -> Any:
 
 def _mark(event: Any) -> Mark:
     start = event.start_mark
+def _printable_int(value: int) -> int:
+    """``value``, or ValueError when it has more decimal digits than Python will print."""
+    if value.bit_length() > _MAX_INT_BITS:
+        raise ValueError("integer too large")
+    return value
+
+
     return _new_mark(Mark, (start.line + 1, start.column + 1))
 
 
@@ -220,7 +231,10 @@ class _Builder:
         self.count += 1
         tag, text = event.tag, event.value
         if tag is None:
-            value = resolve_plain(text) if event.implicit[0] else text
+            try:
+                value = resolve_plain(text) if event.implicit[0] else text
+            except ValueError:  # an integer beyond MAX_INT_DIGITS digits
+                raise self.error(event, f"number with more than {MAX_INT_DIGITS} digits") from None
         elif tag == "!":
             value = text
         elif tag in INTRINSIC_TAGS:
@@ -249,11 +263,12 @@ class _Builder:
         kind = tag[len(_YAML_TAG) :]
         try:
             if kind == "int":
-                return int(text, 10) if _INT.match(text) else int(text, 0)
+                return int(text, 10) if _INT.match(text) else _printable_int(int(text, 0))
             if kind == "float":
                 return _SPECIAL_NUMBERS.get(text.lower()) or float(text)
         except ValueError:
-            raise self.error(event, f"invalid !!{kind} value {text!r}") from None
+            shown = text if len(text) <= 40 else text[:37] + "..."
+            raise self.error(event, f"invalid !!{kind} value {shown!r}") from None
         if kind == "bool":
             if text.lower() not in ("true", "false"):
                 raise self.error(event, f"invalid !!bool value {text!r}")

@@ -1,0 +1,68 @@
+"""Projects whose templates exist only after a build: CDK apps and Serverless Framework services.
+
+A CDK app's ``cdk.out`` and a service's ``.serverless/`` are usually git-ignored, so a fresh
+checkout holds no template at all. Linting it must not pass silently: discovery turns such a
+project into a source whose one-line error says what to run, unless the built templates are there.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+#: The file names that make a directory a Serverless Framework service.
+SERVERLESS_FILES = frozenset(
+    {"serverless.yml", "serverless.yaml", "serverless.json", "serverless.js", "serverless.cjs",
+     "serverless.mjs", "serverless.ts"}
+)
+SERVERLESS_DIR = ".serverless"
+SERVERLESS_UPDATE_STACK = "cloudformation-template-update-stack.json"
+SERVERLESS_CREATE_STACK = "cloudformation-template-create-stack.json"  # its deployment bucket only
+CDK_DEFAULT_OUTPUT = "cdk.out"
+
+
+def printable(text: str) -> str:
+    """Text from a project file (a path, a cdk.json value) made safe for one line of output."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
+
+
+def cdk_output_name(project: Path) -> str:
+    """Where ``cdk synth`` writes the app's cloud assembly: ``cdk.json``'s ``output``, else
+    ``cdk.out``. An unreadable ``cdk.json`` gets the default: ``cdk`` itself will complain."""
+    try:
+        data = json.loads((project / "cdk.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return CDK_DEFAULT_OUTPUT
+    output = data.get("output") if isinstance(data, dict) else None
+    return output if isinstance(output, str) and output.strip() else CDK_DEFAULT_OUTPUT
+
+
+def cdk_output_dir(project: Path) -> Path:
+    return project / cdk_output_name(project)
+
+
+def cdk_problem(project: Path) -> str:
+    """The one line for a CDK app without its cloud assembly."""
+    name = printable(cdk_output_name(project))
+    return (f"CDK app without a cloud assembly ({name} not found): run `cdk synth` in this directory "
+            "first, or lint with --cdk-synth")
+
+
+def serverless_packaged(project: Path) -> list[Path]:
+    """The templates ``serverless package`` left for a service: the update-stack template (the
+    create-stack one only holds the deployment bucket it also contains), else any other."""
+    folder = project / SERVERLESS_DIR
+    update = folder / SERVERLESS_UPDATE_STACK
+    if update.is_file():
+        return [update]
+    try:
+        return sorted(p for p in folder.glob("cloudformation-template-*.json") if p.is_file())
+    except OSError:
+        return []
+
+
+def serverless_problem() -> str:
+    """The one line for a Serverless Framework service that was not packaged."""
+    return (f"Serverless Framework service without a packaged template "
+            f"({SERVERLESS_DIR}/{SERVERLESS_UPDATE_STACK} not found): run `serverless package` "
+            "in this directory first")
