@@ -18,6 +18,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import CORPUS, ROOT, require_corpus
 from wa_lint.expand.language_extensions import (
     MAX_GENERATED,
     expand_language_extensions,
@@ -25,9 +26,7 @@ from wa_lint.expand.language_extensions import (
 )
 from wa_lint.model import InputError, Mark, MarkedDict, Unknown, mark_of
 
-ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures" / "loader" / "language-extensions"
-CORPUS = ROOT.parent / "shared" / "corpus"
 
 _FUNCTIONS = {
     "Ref", "Condition", "GetAtt", "Base64", "Cidr", "FindInMap", "GetAZs", "ImportValue", "Join",
@@ -431,6 +430,14 @@ def _corpus_templates() -> list[Path]:
     )
 
 
+@pytest.mark.corpus
+def test_corpus_has_language_extensions_templates() -> None:
+    """The parametrized test below has no case without the corpus: say so here (fails under CI)."""
+    require_corpus()
+    assert _corpus_templates()
+
+
+@pytest.mark.corpus
 @pytest.mark.parametrize("path", _corpus_templates(), ids=lambda p: str(p.relative_to(CORPUS)))
 def test_corpus_templates_expand(path: Path) -> None:
     text = path.read_text()

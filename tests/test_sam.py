@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import CORPUS, ROOT
+from tests.conftest import CORPUS, ROOT, require_corpus
 from wa_lint.expand import sam_local, sam_translate
 from wa_lint.expand.sam import expand_sam, is_sam
 from wa_lint.expand.sam_link import plain_copy
@@ -603,9 +603,7 @@ def _plain_transform(template: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.mark.parametrize("relative", [*EQUIVALENCE_SAMPLES, "fixture"])
 def test_fast_path_output_equals_plain_transform(relative: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = APP_TEMPLATE if relative == "fixture" else CORPUS / relative
-    if not path.is_file():
-        pytest.skip("corpus not present")
+    path = APP_TEMPLATE if relative == "fixture" else require_corpus(relative)
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")  # what plain transform() reads through boto
     original, _ = load_file(path, str(path))
     work = plain_copy(original)
@@ -641,10 +639,11 @@ def _check_links(original: dict[str, Any], resources: dict[str, Resource]) -> No
         assert resource.line > 0, logical_id
 
 
+@pytest.mark.corpus
 def test_every_corpus_sam_template_translates_or_is_rejected_cleanly() -> None:
-    templates = _corpus_sam_templates() if CORPUS.is_dir() else []
-    if not templates:
-        pytest.skip("corpus not present")
+    require_corpus()
+    templates = _corpus_sam_templates()
+    assert templates, "the corpus holds no SAM template"
     rejected: Counter[str] = Counter()
     for path, data in templates:
         try:

@@ -14,12 +14,17 @@ from typing import Any
 
 from wa_lint.model import InputError, Mark, MarkedDict
 
-from .yaml_loader import MAX_DEPTH
+from .yaml_loader import MAX_DEPTH, MAX_INT_DIGITS
 
 # Every string token is matched whole (so braces inside strings never count); a key has group 1
 # (its colon), an opening brace group 2, a value string neither.
 _TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*+"(\s*:)?|(\{)')
 _new_mark = tuple.__new__
+_DIGITS = re.compile(r"[0-9]+")
+_SURROGATE_HINT = re.compile(r"\\u[dD][89a-fA-F]")
+# A \uD800-\uDFFF escape that is not itself escaped: the lookbehind starts each match at the start
+# of a run of backslashes, so long runs are scanned once (linear).
+_SURROGATE_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\u([dD][89a-fA-F][0-9a-fA-F]{2})")
 _new_dict = dict.__new__
 _fill_dict = dict.update
 
@@ -85,7 +90,52 @@ def _walk(value: Any, next_mark: Callable[[], Mark], display: str, depth: int) -
             raise InputError(display, mark.line, f"duplicate key {key!r} (first defined on line {first})")
         key_marks[key] = mark
         if isinstance(item, (dict, list)):
-            _walk(item, next_mark, display, depth + 1)
+            _walk(item, next_mark, display, depth + 1, found)
+
+
+def _trails(root: Any, targets: set[int]) -> dict[int, tuple[str | int, ...]]:
+    """Keys from ``root`` down to each mapping in ``targets`` (by id); only run when a duplicate
+    key was found, so the common path pays nothing for it."""
+    trails: dict[int, tuple[str | int, ...]] = {}
+    todo: list[tuple[Any, tuple[str | int, ...]]] = [(root, ())]
+    while todo and len(trails) < len(targets):
+        node, trail = todo.pop()
+        if id(node) in targets:
+            trails[id(node)] = trail
+        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        todo.extend((child, (*trail, key)) for key, child in items if isinstance(child, (dict, list)))
+    return trails
+
+
+def _long_number_line(text: str) -> int | None:
+    for match in _DIGITS.finditer(text):
+        if match.end() - match.start() > MAX_INT_DIGITS:
+            return text.count("\n", 0, match.start()) + 1
+    return None
+
+
+def _refuse_lone_surrogates(data: Any, text: str, display: str) -> None:
+    """A ``\\uD800`` escape without its pair decodes to text no output can encode: refuse it,
+    naming the line (only run when the text has such escapes at all)."""
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        pass
+    else:
+        return
+    line: int | None = None
+    paired_until = -1
+    for match in _SURROGATE_ESCAPE.finditer(text):
+        if match.start() < paired_until:
+            continue
+        code = int(match.group(1), 16)
+        after = text[match.end() : match.end() + 6]
+        if code < 0xDC00 and after[:3].lower() == "\\ud" and after[3:4].lower() in ("c", "d", "e", "f"):
+            paired_until = match.end() + 6
+            continue
+        line = text.count("\n", 0, match.start()) + 1
+        break
+    raise InputError(display, line, "text is not valid Unicode (lone surrogate escape)")
 
 
 def load_json(text: str, display: str) -> Any:
@@ -102,3 +152,7 @@ def load_json(text: str, display: str) -> Any:
     if data is None:
         raise InputError(display, None, "empty document (null)")
     return data
+    except ValueError:  # Python's 4300-digit limit for integers
+        raise InputError(display, _long_number_line(text), f"number with more than {MAX_INT_DIGITS} digits") from None
+    if _SURROGATE_HINT.search(text):
+        _refuse_lone_surrogates(data, text, display)
