@@ -359,7 +359,24 @@ COMMANDS = {"report": cmd_report, "rules": cmd_rules, "explain": cmd_explain, "g
             "cfn-lint-rules-dir": cmd_cfn_lint_rules_dir}
 
 
+def _option_named_like_a_file(argv: Sequence[str]) -> str | None:
+    """An option token (before any ``--``) that is also the name of an existing file: a file
+    committed as ``--output=template.yaml`` and passed by a hook without ``--`` must not act as
+    an option. The caller refuses the ambiguous command line."""
+    for token in argv:
+        if token == "--":
+            return None
+        if token.startswith("-") and len(token) > 1 and os.path.lexists(token):
+            return token
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    ambiguous = _option_named_like_a_file(sys.argv[1:] if argv is None else argv)
+    if ambiguous is not None:
+        print(f"wa-lint: {ambiguous!r} is an option but also names a file; put -- before file names",
+              file=sys.stderr)
+        return EXIT_ERROR
     args = build_parser().parse_args(argv)
     from wa_lint.fileio import OutputError
 
