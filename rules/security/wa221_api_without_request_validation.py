@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from wa_lint.api import Finding, Graph, Pillar, Severity, rule
+from wa_lint.code.analyze import code_facts
 from wa_lint.graph.api_auth import Operation, api_name, operations
+from wa_lint.values import branches
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 MAX_ROUTES = 5
 CFN_FIX = ("Add an AWS::ApiGateway::RequestValidator with ValidateRequestBody: true and set the method's "
            "RequestValidatorId (and RequestModels for the body schema).")
 SAM_FIX = "Add RequestModel: {Model: <model>, Required: true, ValidateBody: true} to the event (Models on the API)."
+#: Mapping-template expressions that read the request body.
+BODY_VTL = ("$input.body", "$input.json(", "$input.path(")
 BODY_FIX = ("Declare x-amazon-apigateway-request-validators (validateRequestBody: true) and set "
             "x-amazon-apigateway-request-validator at the root or on the operation.")
 
@@ -37,7 +42,16 @@ def api_without_request_validation(graph: Graph) -> Iterator[Finding]:
     the API's OpenAPI body, which is what SAM `Api` events become) has no request validator, or
     one that validates neither body nor parameters.
 
+    The method must show it takes a body: a body model (`RequestModels`, an OpenAPI
+    `requestBody` or `in: body` parameter, a SAM `RequestModel`), a mapping template that reads
+    it (`$input.body`, `$input.json(…)`, `$input.path(…)`), a non-proxy AWS integration that
+    passes it through, or a readable handler (inline `ZipFile`, local `CodeUri`, CDK asset) that
+    reads it (`event["body"]`, `event.body`, Powertools `json_body`). The finding names that
+    evidence.
+
     ## When it stays silent
+    - No such evidence: a `POST /cart/checkout` whose handler takes the id from the path and the
+      user from the token, a `MOCK` integration, a handler that cannot be read, an HTTP backend.
     - Other methods, including `ANY` (a proxy that mostly serves reads) and `OPTIONS`.
     - HTTP and WebSocket APIs (they have no request validators).
     - The validator is defined outside the template, or cannot be read.
@@ -53,16 +67,64 @@ def api_without_request_validation(graph: Graph) -> Iterator[Finding]:
           RequestModel: {Model: Order, Required: true, ValidateBody: true}
     ```
     """
-    groups: dict[tuple[str, str | None, bool], list[Operation]] = {}
+    groups: dict[tuple[str, str | None, bool], list[tuple[Operation, str]]] = {}
     for op in operations(graph):
         if op.kind != "rest" or op.method not in BODY_METHODS or op.validated is not False:
             continue
-        groups.setdefault((op.report_on.logical_id, op.api, op.from_body), []).append(op)
-    for ops in groups.values():
-        yield _finding(graph, ops)
+        evidence = _body_evidence(graph, op)
+        if evidence is not None:
+            groups.setdefault((op.report_on.logical_id, op.api, op.from_body), []).append((op, evidence))
+    for found in groups.values():
+        yield _finding(graph, [op for op, _ in found], list(dict.fromkeys(e for _, e in found)))
 
 
-def _finding(graph: Graph, ops: list[Operation]) -> Finding:
+def _spec(op: Operation) -> dict[str, Any] | None:
+    """The OpenAPI operation object of an operation read from an API's ``Body``."""
+    paths = op.defined_by.prop("Body", "paths")
+    item = paths.get(op.path) if isinstance(paths, dict) else None
+    for _c, path_item in branches(item):
+        for _c2, spec in branches(path_item.get(op.method.lower()) if isinstance(path_item, dict) else None):
+            if isinstance(spec, dict):
+                return spec
+    return None
+
+
+def _reads_body(templates: Any) -> bool:
+    return isinstance(templates, dict) and any(
+        isinstance(t, str) and any(v in t for v in BODY_VTL) for t in templates.values())
+
+
+def _body_evidence(graph: Graph, op: Operation) -> str | None:
+    """Why the operation takes a body, in words a message can quote; None without evidence."""
+    if op.from_body:
+        spec = _spec(op) or {}
+        params = spec.get("parameters")
+        if spec.get("requestBody") is not None or (isinstance(params, list) and any(
+                isinstance(p, dict) and p.get("in") == "body" for p in params)):
+            return "it declares a body model"
+        integration = spec.get("x-amazon-apigateway-integration")
+        integration = integration if isinstance(integration, dict) else {}
+        kind, templates = integration.get("type"), integration.get("requestTemplates")
+    else:
+        models = op.defined_by.prop("RequestModels")
+        if isinstance(models, dict) and any(m != "Empty" for m in models.values()):  # Empty: no schema
+            return "it declares RequestModels"
+        integration = op.defined_by.prop("Integration")
+        integration = integration if isinstance(integration, dict) else {}
+        kind, templates = integration.get("Type"), integration.get("RequestTemplates")
+    kind = graph.resolver.scalar(kind)
+    if _reads_body(templates):
+        return "its mapping template reads it"
+    if isinstance(kind, str) and kind.upper() == "AWS" and templates is None:
+        return "its AWS integration passes it through"
+    fn = graph.resource(op.function)
+    facts = code_facts(fn, graph.resolver) if fn is not None and op.function is not None else None
+    if facts is not None and facts.body_reads:
+        return f"the handler reads it: {facts.path}, {facts.body_reads[0]}"
+    return None
+
+
+def _finding(graph: Graph, ops: list[Operation], evidence: list[str]) -> Finding:
     first = ops[0]
     api = api_name(graph, first.api, "rest")
     names = list(dict.fromkeys(op.route for op in ops))
@@ -83,5 +145,6 @@ def _finding(graph: Graph, ops: list[Operation]) -> Finding:
     lacks = f"{verbs[1]} no request validator"
     if not first.from_body and first.defined_by.prop("RequestValidatorId") is not None:
         lacks = "its request validator checks neither body nor parameters"
-    message = f"{where} {verbs[0]} a request body but {lacks}: malformed input reaches the integration"
+    why = "; ".join(evidence[:2])
+    message = f"{where} {verbs[0]} a request body ({why}) but {lacks}: malformed input reaches the integration"
     return Finding.at(first.report_on, message, fix=fix, related=related, condition=condition)

@@ -73,10 +73,16 @@ class CodeFacts:
     path: str  # display name: file path relative to the code root, or "inline ZipFile"
     calls: list[SdkCall] = field(default_factory=list)
     extras: list[str] = field(default_factory=list)
+    body_reads: list[str] = field(default_factory=list)  # where the code reads an HTTP request body
 
     def add_extra(self, reason: str, line: int) -> None:
         if len(self.extras) < 20:
             self.extras.append(f"{reason} (line {line})")
+
+    def add_body_read(self, written: str, line: int) -> None:
+        """Evidence that the handler takes a request body (``event['body']``, ``event.body``)."""
+        if len(self.body_reads) < 5:
+            self.body_reads.append(f"`{written}` (line {line})")
 
     @property
     def actions(self) -> list[tuple[str, str]]:

@@ -307,8 +307,33 @@ class _Analyser:
                 self._call(node)
             elif t == "new_expression":
                 self._new(node)
+            elif t in ("member_expression", "subscript_expression", "object_pattern"):
+                self._body_read(node)
             keep = null_test and t in ("binary_expression", "unary_expression", "parenthesized_expression")
             stack.extend((c, keep) for c in reversed(children))
+
+    def _body_read(self, node: Any) -> None:
+        """Record reads of a request body: ``event.body``, ``event["body"]``, ``const { body } = event``
+        (not ``response.body = …``, which writes one)."""
+        t = node.type
+        if t == "object_pattern":
+            for part in node.named_children:
+                key = part if part.type == "shorthand_property_identifier_pattern" else part.child_by_field_name("key")
+                if key is not None and _text(key).strip("'\"") == "body":
+                    self.facts.add_body_read(_short(self.source, node), _line(node))
+                    return
+            return
+        parent = node.parent
+        if parent is not None and parent.type in ("assignment_expression", "augmented_assignment_expression") \
+                and parent.child_by_field_name("left") == node:
+            return
+        if t == "member_expression":
+            prop = node.child_by_field_name("property")
+            hit = prop is not None and _text(prop) == "body"
+        else:
+            hit = _string_value(node.child_by_field_name("index")) == "body"
+        if hit:
+            self.facts.add_body_read(_short(self.source, node), _line(node))
 
     def _new(self, node: Any) -> None:
         ctor = node.child_by_field_name("constructor")

@@ -57,6 +57,9 @@ SUB_ACTIONS = {
     ("dynamodb", "BatchWriter", "delete_item"): "BatchWriteItem",
 }
 NOT_CALLS = frozenset({"get_waiter", "can_paginate", "close", "meta", "exceptions"})
+#: Attributes through which a handler reads an HTTP request body: Powertools event classes
+#: (``event.body``, ``app.current_event.json_body``), Flask's ``request.get_json()``.
+BODY_ATTRS = frozenset({"body", "json_body", "decoded_body", "get_json"})
 
 Sdk = tuple[str, str, str]  # ("client" | "resource" | "sub", service, sub-resource kind)
 
@@ -198,8 +201,14 @@ class _Analyser:
         return kind, iam_service(service), ""
 
     # -- the walk ----------------------------------------------------------------------------
+    def _body_read(self, node: ast.AST) -> None:
+        """Record reads of a request body: ``event["body"]``, ``event.get("body")``, ``.json_body``."""
+        if _reads_body(node):
+            self.facts.add_body_read(_short(node), getattr(node, "lineno", 0))
+
     def visit(self, node: ast.AST, null_test: bool = False) -> None:
         line = getattr(node, "lineno", 0)
+        self._body_read(node)
         if isinstance(node, ast.ClassDef):
             self.facts.add_extra(f"defines class {node.name}", line)
         elif isinstance(node, (ast.If, ast.IfExp)):
@@ -281,6 +290,15 @@ class _Analyser:
             return  # resource-level helpers other than sub-resources
         if action:
             self.facts.calls.append(SdkCall(service, action, call.lineno, written))
+
+
+def _reads_body(node: ast.AST) -> bool:
+    if isinstance(node, ast.Subscript):
+        return isinstance(node.ctx, ast.Load) and _const_str(node.slice) == "body"
+    if isinstance(node, ast.Attribute):
+        return isinstance(node.ctx, ast.Load) and node.attr in BODY_ATTRS
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get"
+            and bool(node.args) and _const_str(node.args[0]) == "body")
 
 
 def _null_check(test: ast.AST) -> bool:
