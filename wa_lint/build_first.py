@@ -29,9 +29,12 @@ def printable(text: str) -> str:
 def cdk_output_name(project: Path) -> str:
     """Where ``cdk synth`` writes the app's cloud assembly: ``cdk.json``'s ``output``, else
     ``cdk.out``. An unreadable ``cdk.json`` gets the default: ``cdk`` itself will complain."""
+    from wa_lint.fileio import read_text  # bounded, regular files only
+    from wa_lint.model import InputError
+
     try:
-        data = json.loads((project / "cdk.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError, RecursionError):
+        data = json.loads(read_text(project / "cdk.json", "cdk.json", 1024 * 1024))
+    except (InputError, ValueError, RecursionError):
         return CDK_DEFAULT_OUTPUT
     output = data.get("output") if isinstance(data, dict) else None
     return output if isinstance(output, str) and output.strip() else CDK_DEFAULT_OUTPUT
