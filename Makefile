@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 WHEELHOUSE := build/wheelhouse
+CDK_FIXTURE := build/cdk-fixture
 
-.PHONY: report test lint typecheck docs bench bench-scale wheelhouse browser check-data clean
+.PHONY: report test lint typecheck docs bench bench-scale wheelhouse browser cdk-fixture check-data clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +23,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 # pytest reaches no network and installs nothing: what its tests need is prepared here first.
-test: lint wheelhouse browser
+test: lint wheelhouse browser cdk-fixture
 	$(BIN)/python -m pytest
 
 # tests/test_precommit.py installs the hook offline from these wheels (every dependency and the build backend).
@@ -33,6 +34,16 @@ $(WHEELHOUSE)/.built: pyproject.toml $(STAMP)
 	touch $@
 
 wheelhouse: $(WHEELHOUSE)/.built
+
+# tests/test_cdk_synth.py synthesizes fixtures/repo-cdk-app with the CDK packages its lock file pins, installed
+# here (outside fixtures/, which other tests walk) when npm exists; without npm the test skips and says so.
+$(CDK_FIXTURE)/.installed: fixtures/repo-cdk-app/package.json fixtures/repo-cdk-app/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		mkdir -p $(CDK_FIXTURE) && cp $^ $(CDK_FIXTURE)/ && \
+		(cd $(CDK_FIXTURE) && npm ci --no-audit --no-fund --loglevel=error) && touch $@; \
+	else echo "npm not found: not installing the CDK fixture (tests/test_cdk_synth.py skips)"; fi
+
+cdk-fixture: $(CDK_FIXTURE)/.installed
 
 # tests/test_html.py drives headless Chromium: Debian's package, installed when missing and possible.
 browser:

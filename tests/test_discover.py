@@ -209,7 +209,8 @@ def test_cdk_synth_mode_yields_the_app_and_skips_its_stale_assembly(tmp_path: Pa
 
 def test_serverless_service_must_be_packaged(tmp_path: Path) -> None:
     (tmp_path / "svc").mkdir()
-    (tmp_path / "svc" / "serverless.yml").write_text("service: x\nresources:\n  Resources:\n    Q: {Type: AWS::SQS::Queue}\n")
+    (tmp_path / "svc" / "serverless.yml").write_text(
+        "service: x\nresources:\n  Resources:\n    Q: {Type: AWS::SQS::Queue}\n")
     found = discover_all([str(tmp_path)], cwd=tmp_path)
     [source] = found.sources
     assert (source.display, source.kind) == ("svc", "serverless-app")

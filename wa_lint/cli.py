@@ -296,6 +296,8 @@ def _report(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     for error in report.errors:
         print(f"wa-lint: {error}", file=sys.stderr)
+    for warning in dict.fromkeys(w for r in report.files for w in r.warnings):  # not fatal: exit code unchanged
+        print(f"wa-lint: warning: {warning}", file=sys.stderr)
     if args.debug:
         for r in results:
             if r.traceback:

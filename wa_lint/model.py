@@ -13,10 +13,46 @@ Kind = Literal["cloudformation", "sam", "cdk"]
 
 
 class Mark(NamedTuple):
-    """Where something was written: 1-based line and column."""
+    """Where something was written: 1-based line and column. In content an ``AWS::Include``
+    brought in, ``line`` is a :class:`Line` naming the included file."""
 
     line: int
     column: int
+
+
+class Line(int):
+    """A line of a file other than the stack's own template (a file ``AWS::Include`` inserted).
+
+    It is an ``int`` everywhere, so rules pass it on unchanged (``Finding.at(res, line=…)``); the
+    pipeline reads ``path`` to report the finding in that file.
+    """
+
+    path: str
+
+    def __new__(cls, line: int, path: str) -> Line:
+        value = super().__new__(cls, line)
+        value.path = path
+        return value
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Line, (int(self), self.path))
+
+
+def line_path(line: int) -> str | None:
+    """The file ``line`` belongs to when it is not the stack's own template."""
+    return line.path if isinstance(line, Line) else None
+
+
+class DuplicateKey(NamedTuple):
+    """A mapping key written twice. The loader keeps the last value, as SAM CLI's YAML reader does;
+    ``keys`` leads from the document root to the mapping (``("Resources", "Fn", "Properties")``,
+    list positions as ints), ``path`` the included file's display path (None: the template itself)."""
+
+    key: str
+    first_line: int
+    line: int
+    keys: tuple[str | int, ...]
+    path: str | None = None
 
 
 class Unknown:
@@ -143,7 +179,9 @@ class Stack:
 
     ``path`` is the display path of the file the user wrote (for SAM, the SAM template; for CDK,
     the stack's template inside ``cdk.out``). ``parent`` names the parent stack and the
-    ``AWS::CloudFormation::Stack`` resource for nested stacks.
+    ``AWS::CloudFormation::Stack`` resource for nested stacks. ``duplicate_keys`` are the keys
+    its files write twice (the loader kept the last value); ``warnings`` what could not be read
+    (includes, nested templates) while the rest was linted.
     """
 
     name: str
@@ -157,6 +195,8 @@ class Stack:
     parent: tuple[str, str] | None = None
     base_dir: Path = field(default_factory=Path)
     source_text: str | None = None
+    duplicate_keys: list[DuplicateKey] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # ``path:line: message``, not fatal
 
 
 def resources_from_template(template: dict[str, Any]) -> dict[str, Resource]:
@@ -173,7 +213,7 @@ def resources_from_template(template: dict[str, Any]) -> dict[str, Resource]:
         if not isinstance(body, dict) or not isinstance(body.get("Type"), str):
             continue
         props = body.get("Properties")
-        mark = mark_of(section, logical_id) or Mark(0, 0)
+        mark = resource_mark(section, logical_id)
         depends = body.get("DependsOn")
         if isinstance(depends, str):
             depends_on: tuple[str, ...] = (depends,)
@@ -197,6 +237,16 @@ def resources_from_template(template: dict[str, Any]) -> dict[str, Resource]:
             attributes={k: v for k, v in body.items() if k not in ("Type", "Properties", "Metadata")},
         )
     return resources
+
+
+def resource_mark(resources: dict[str, Any], logical_id: str) -> Mark:
+    """Where a resource was written: its logical id, or the body when only the body came from an
+    included file (``Id: {Fn::Transform: {Name: AWS::Include, …}}``), so findings point there."""
+    mark = mark_of(resources, logical_id) or Mark(0, 0)
+    body = resources.get(logical_id)
+    if isinstance(body, MarkedDict) and body.mark is not None and line_path(body.mark.line) != line_path(mark.line):
+        return body.mark
+    return mark
 
 
 def section(template: dict[str, Any], name: str) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from wa_lint.api import Finding, RuleMeta
 from wa_lint.discover import Source
-from wa_lint.model import InputError, Stack
+from wa_lint.model import InputError, Stack, line_path
 
 if TYPE_CHECKING:
     from wa_lint.graph.model import Graph
@@ -31,6 +31,7 @@ class FileResult:
     kind: str | None = None
     stacks: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # not fatal: what could not be read, the rest linted
     internal_error: str | None = None
     traceback: str | None = None
     findings: list[Finding] = field(default_factory=list)
@@ -104,12 +105,20 @@ def run_rules(stack: Stack, rules: list[RuleMeta], graph: Graph | None = None) -
             finding.name = meta.name
             finding.pillar = meta.pillar.value
             finding.severity = finding.severity or meta.severity
-            finding.path = stack.path
-            finding.stack = stack.name
-            for rel in finding.related:
-                rel.path = rel.path or stack.path
+            place(finding, stack)
             findings.append(finding)
     return findings
+
+
+def place(finding: Finding, stack: Stack) -> None:
+    """Stamp the file and stack on a finding and its related resources. A line inside a file an
+    ``AWS::Include`` inserted names that file (:class:`~wa_lint.model.Line`); lines become plain ints."""
+    finding.path = finding.path or line_path(finding.line) or stack.path
+    finding.line = int(finding.line)
+    finding.stack = stack.name
+    for rel in finding.related:
+        rel.path = rel.path or line_path(rel.line) or stack.path
+        rel.line = int(rel.line)
 
 
 def _walked_non_template(source: Source) -> bool:
@@ -136,6 +145,7 @@ def lint_source(source: Source, rules: list[RuleMeta], stage: StackStage | None 
             return result
         if result.kind is None and stacks:
             result.kind = stacks[0].kind
+        result.warnings.extend(dict.fromkeys(w for stack in stacks for w in stack.warnings))
         for stack in stacks:
             result.stacks.append(stack.name)
             result.resources += len(stack.resources)

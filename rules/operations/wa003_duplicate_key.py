@@ -62,8 +62,8 @@ def duplicate_key(graph: Graph) -> Iterator[Finding]:
     ```
     """
     for dup in graph.stack.duplicate_keys:
-        message = (f"duplicate key {dup.key!r} at {_where((*dup.keys, dup.key))}: first written on line {dup.first_line}; "
-                   f"the value on line {dup.line} replaces it")
+        message = (f"duplicate key {dup.key!r} at {_where((*dup.keys, dup.key))}: first written on line "
+                   f"{dup.first_line}; the value on line {dup.line} replaces it")
         fix = f"Remove one of the two {dup.key!r} keys (lines {dup.first_line} and {dup.line}) or merge them."
         res = _resource(graph, dup)
         if res is not None:

@@ -87,7 +87,7 @@ class _Includer:
             if key != TRANSFORM_FN and isinstance(item, (dict, list)):
                 value[key] = self.walk(item, path, display, chain, (*keys, key))
         spec = value.get(TRANSFORM_FN)
-        if not _is_include(spec):
+        if not isinstance(spec, dict) or not _is_include(spec):
             return value
         line = _line(value, TRANSFORM_FN)
         snippet = self.snippet(spec, path, display, line, chain, keys)
@@ -135,8 +135,13 @@ class _Includer:
         params = spec.get("Parameters")
         location = params.get("Location") if isinstance(params, dict) else None
         if not isinstance(location, str) or not location.strip():
-            self.warn(display, line, "AWS::Include: the Location is not a literal path; the included content "
-                      "is not linted")
+            written = _sub_text(location)
+            if written is not None and written.startswith(_REMOTE):
+                self.warn(display, line, f"AWS::Include of {_quoted(written)}: a remote file; its content is not "
+                          "linted")
+            else:
+                self.warn(display, line, "AWS::Include: the Location is not a literal path; the included content "
+                          "is not linted")
             return None
         shown_location = _quoted(location)
         if location.startswith(_REMOTE):
@@ -177,6 +182,14 @@ class _Includer:
 
 def _is_include(spec: Any) -> bool:
     return isinstance(spec, dict) and spec.get("Name") == INCLUDE
+
+
+def _sub_text(location: Any) -> str | None:
+    """The text of a ``Fn::Sub`` location (``s3://${Bucket}/api.yaml``), else None."""
+    sub = location.get("Fn::Sub") if isinstance(location, dict) and len(location) == 1 else None
+    if isinstance(sub, list) and sub:
+        sub = sub[0]
+    return sub if isinstance(sub, str) else None
 
 
 def _line(mapping: Any, key: str) -> int | None:

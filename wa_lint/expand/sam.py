@@ -20,7 +20,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from wa_lint.model import InputError, Mark, Resource, mark_of, resources_from_template
+from wa_lint.model import InputError, Resource, mark_of, resource_mark, resources_from_template
 
 from .sam_link import graft, longest_prefix, mark_sources, plain_copy, take_sources
 from .sam_local import LocalPaths, swap_local_paths
@@ -130,7 +130,7 @@ def _annotate(
         if source is None or source not in written:
             continue
         resource.source_resource = source
-        mark = mark_of(written, source) or Mark(0, 0)
+        mark = resource_mark(written, source)
         resource.line, resource.column = mark.line, mark.column
         resource.metadata = _inherited_metadata(resource.metadata, written[source])
         resource.local_paths.update(local_paths.found_in(resource.properties))

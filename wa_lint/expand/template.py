@@ -1,21 +1,45 @@
 """A template file to the stacks CloudFormation would create from it.
 
-Order matters and mirrors CloudFormation: ``AWS::LanguageExtensions`` first, then the SAM
-transform, then nested stacks with local template paths (each expanded the same way).
+Order matters and mirrors CloudFormation: local ``AWS::Include`` files first, then
+``AWS::LanguageExtensions``, then the SAM transform, then nested stacks with local template paths
+(each expanded the same way).
+
+Templates are read as SAM CLI reads them: a duplicate key keeps its last value and is recorded on
+the stack (rule WA003). What cannot be read (a nested template that is missing or outside the
+linted directory, a remote include) is a warning naming the line that points at it; the rest is
+linted. Nested templates are loaded once per run and the number of stacks one source expands to
+is bounded (:data:`MAX_STACKS`): templates that nest each other many times over would otherwise
+multiply into millions of stacks.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from wa_lint.expand.include import Included, expand_includes, mentions_include
 from wa_lint.expand.language_extensions import expand_language_extensions, uses_language_extensions
 from wa_lint.expand.sam import expand_sam, is_sam
+from wa_lint.fileio import inside
 from wa_lint.load import load_file
-from wa_lint.model import InputError, Kind, Stack, Unknown, mark_of, resources_from_template, section
+from wa_lint.model import (
+    DuplicateKey,
+    InputError,
+    Kind,
+    Stack,
+    Unknown,
+    line_path,
+    mark_of,
+    resources_from_template,
+    section,
+)
 
 MAX_NESTING = 8
+MAX_STACKS = 200
+"""Stacks one source may expand to (itself and every nested stack instance)."""
 REMOTE_PREFIXES = ("http://", "https://", "s3://")
 
 
@@ -99,12 +123,33 @@ def nested_template_path(stack: Stack, logical_id: str) -> tuple[Path, str] | No
     return local, Path(display).as_posix()
 
 
-def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.resolve().relative_to(root.resolve())
-        return True
-    except ValueError:
-        return False
+@dataclass(slots=True)
+class _Read:
+    """One template file read and its includes expanded."""
+
+    data: Any
+    duplicates: list[DuplicateKey]
+    warnings: list[str]
+    errors: list[InputError]
+
+
+def read_template(path: Path, display: str, root: Path) -> _Read:
+    """Load a template file as SAM CLI reads it (duplicate keys keep the last value) and insert
+    its local ``AWS::Include`` files. Problems with the file itself raise :class:`InputError`."""
+    duplicates: list[DuplicateKey] = []
+    data, text = load_file(path, display, duplicates)
+    if not isinstance(data, dict) or not mentions_include(text):
+        return _Read(data, duplicates, [], [])
+    found = Included(root)
+    data = expand_includes(data, path, display, found)
+    return _Read(data, duplicates + found.duplicates, found.warnings, found.errors)
+
+
+def _stack(read: _Read, path: Path, display: str, name: str) -> Stack:
+    stack = stack_from_data(read.data, path, display, name)
+    stack.duplicate_keys = read.duplicates
+    stack.warnings = list(read.warnings)
+    return stack
 
 
 def load_template_stacks(
@@ -113,46 +158,85 @@ def load_template_stacks(
     """Every stack a template file yields (itself and its local nested stacks), with the errors
     met on nested templates. Problems with the file itself raise :class:`InputError`; a walked
     file that is not a template yields no stacks and no errors."""
-    data, _text = load_file(path, display)
-    problem = template_problem(data)
+    read = read_template(path, display, root)
+    problem = template_problem(read.data)
     if problem is not None:
+        data = read.data
         if explicit or (isinstance(data, dict) and ("AWSTemplateFormatVersion" in data or is_sam(data))):
             raise InputError(display, None, problem)
         return [], []
-    stack = stack_from_data(data, path, display, path.stem)
-    stacks = [stack]
-    errors: list[InputError] = []
-    _load_nested(stack, root, stacks, errors, depth=1, seen={path.resolve()})
-    return stacks, errors
+    stack = _stack(read, path, display, path.stem)
+    run = _Nesting(root, display, [stack], list(read.errors))
+    run.load_children(stack, depth=1, chain=(path.resolve(),))
+    return run.stacks, run.errors
 
 
-def _load_nested(
-    parent: Stack, root: Path, stacks: list[Stack], errors: list[InputError], depth: int, seen: set[Path]
-) -> None:
-    for res in list(parent.resources.values()):
-        if res.type != "AWS::CloudFormation::Stack":
-            continue
-        found = nested_template_path(parent, res.logical_id)
-        if found is None:
-            continue
-        child_path, display = found
-        if not _inside(child_path, root):
-            errors.append(InputError(parent.path, res.line, f"nested stack {res.logical_id}: template "
-                                     f"{child_path} is outside the linted directory; not loaded"))
-            continue
-        if child_path in seen or depth > MAX_NESTING:
-            errors.append(InputError(parent.path, res.line, f"nested stack {res.logical_id}: "
-                                     "circular or too deep nesting; not loaded"))
-            continue
-        try:
-            data, _ = load_file(child_path, display)
-            problem = template_problem(data)
-            if problem is not None:
-                raise InputError(display, None, problem)
-            child = stack_from_data(data, child_path, display, f"{parent.name}/{res.logical_id}")
-        except InputError as exc:
-            errors.append(exc)
-            continue
-        child.parent = (parent.name, res.logical_id)
-        stacks.append(child)
-        _load_nested(child, root, stacks, errors, depth + 1, seen | {child_path})
+@dataclass(slots=True)
+class _Nesting:
+    """Nested stacks of one source: each template expanded once (``memo``), every reference to
+    it an instance of its own, :data:`MAX_STACKS` in all."""
+
+    root: Path
+    display: str
+    stacks: list[Stack]
+    errors: list[InputError]
+    memo: dict[Path, Stack | None] = field(default_factory=dict)
+    full: bool = False
+
+    def load_children(self, parent: Stack, depth: int, chain: tuple[Path, ...]) -> None:
+        for res in list(parent.resources.values()):
+            if res.type != "AWS::CloudFormation::Stack" or self.full:
+                continue
+            found = nested_template_path(parent, res.logical_id)
+            if found is None:
+                continue
+            child_path, shown = found
+            where = (line_path(res.line) or parent.path, int(res.line) or None)
+            prefix = f"nested stack {res.logical_id}: template {_quoted(shown)}"
+            if not inside(child_path, self.root):
+                parent.warnings.append(str(InputError(*where, f"{prefix} is outside the linted directory; "
+                                                               "not loaded")))
+                continue
+            if not child_path.is_file():
+                why = "is not a file" if child_path.exists() else "does not exist"
+                parent.warnings.append(str(InputError(*where, f"{prefix} {why}; not loaded")))
+                continue
+            resolved = child_path.resolve()
+            if resolved in chain or depth > MAX_NESTING:
+                self.errors.append(InputError(*where, f"nested stack {res.logical_id}: circular or too deep "
+                                                      "nesting; not loaded"))
+                continue
+            if len(self.stacks) >= MAX_STACKS:
+                self.full = True
+                self.errors.append(InputError(self.display, None, f"expands to more than {MAX_STACKS} nested "
+                                                                  "stacks; the rest are not loaded"))
+                return
+            child = self.instance(child_path, resolved, shown, parent, res.logical_id)
+            if child is None:
+                continue
+            self.stacks.append(child)
+            self.load_children(child, depth + 1, (*chain, resolved))
+
+    def instance(self, path: Path, resolved: Path, shown: str, parent: Stack, logical_id: str) -> Stack | None:
+        """A stack for this reference to ``path``; the template is read and expanded only the
+        first time (a bad one is reported once, then skipped)."""
+        if resolved not in self.memo:
+            try:
+                read = read_template(path, shown, self.root)
+                problem = template_problem(read.data)
+                if problem is not None:
+                    raise InputError(shown, None, problem)
+                self.memo[resolved] = _stack(read, path, shown, shown)
+                self.errors.extend(read.errors)
+            except InputError as exc:
+                self.errors.append(exc)
+                self.memo[resolved] = None
+        base = self.memo[resolved]
+        if base is None:
+            return None
+        return dataclasses.replace(base, name=f"{parent.name}/{logical_id}", parent=(parent.name, logical_id),
+                                   warnings=list(base.warnings))
+
+
+def _quoted(text: str) -> str:
+    return repr(text) if any(not c.isprintable() for c in text) or "'" in text else text

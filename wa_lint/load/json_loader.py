@@ -3,6 +3,7 @@
 ``json.loads`` cannot report positions, so it builds :class:`MarkedDict` objects and a single
 regex pass over the text finds every ``{`` and every key token in document order. Walking the
 parsed data in the same order (dict insertion order is document order) pairs them up.
+A duplicate key is an error, or, when the caller collects them, recorded with the last value kept.
 """
 
 from __future__ import annotations
@@ -12,19 +13,19 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from wa_lint.model import InputError, Mark, MarkedDict
+from wa_lint.model import DuplicateKey, InputError, Mark, MarkedDict
 
 from .yaml_loader import MAX_DEPTH, MAX_INT_DIGITS
 
 # Every string token is matched whole (so braces inside strings never count); a key has group 1
 # (its colon), an opening brace group 2, a value string neither.
 _TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*+"(\s*:)?|(\{)')
-_new_mark = tuple.__new__
 _DIGITS = re.compile(r"[0-9]+")
 _SURROGATE_HINT = re.compile(r"\\u[dD][89a-fA-F]")
 # A \uD800-\uDFFF escape that is not itself escaped: the lookbehind starts each match at the start
 # of a run of backslashes, so long runs are scanned once (linear).
 _SURROGATE_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\u([dD][89a-fA-F][0-9a-fA-F]{2})")
+_new_mark = tuple.__new__
 _new_dict = dict.__new__
 _fill_dict = dict.update
 
@@ -69,15 +70,19 @@ def _token_marks(text: str) -> list[Mark]:
     return marks
 
 
-def _walk(value: Any, next_mark: Callable[[], Mark], display: str, depth: int) -> None:
-    """Assign marks in document order; refuse duplicate keys and absurd nesting."""
+_Found = list[tuple[MarkedDict, str, int, int]]
+
+
+def _walk(value: Any, next_mark: Callable[[], Mark], display: str, depth: int, found: _Found | None) -> None:
+    """Assign marks in document order; refuse absurd nesting, and duplicate keys unless ``found``
+    collects them (the mapping, the key, its first and its last line)."""
     if depth > MAX_DEPTH:
         line = next_mark().line if isinstance(value, dict) else None
         raise InputError(display, line, f"nesting deeper than {MAX_DEPTH} levels")
     if isinstance(value, list):
         for item in value:
             if isinstance(item, (dict, list)):
-                _walk(item, next_mark, display, depth + 1)
+                _walk(item, next_mark, display, depth + 1, found)
         return
     value.mark = next_mark()
     key_marks: dict[str, Mark] = {}
@@ -87,7 +92,9 @@ def _walk(value: Any, next_mark: Callable[[], Mark], display: str, depth: int) -
         mark = next_mark()
         if key in key_marks:
             first = key_marks[key].line
-            raise InputError(display, mark.line, f"duplicate key {key!r} (first defined on line {first})")
+            if found is None:
+                raise InputError(display, mark.line, f"duplicate key {key!r} (first defined on line {first})")
+            found.append((value, key, first, mark.line))
         key_marks[key] = mark
         if isinstance(item, (dict, list)):
             _walk(item, next_mark, display, depth + 1, found)
@@ -138,8 +145,9 @@ def _refuse_lone_surrogates(data: Any, text: str, display: str) -> None:
     raise InputError(display, line, "text is not valid Unicode (lone surrogate escape)")
 
 
-def load_json(text: str, display: str) -> Any:
-    """Parse a JSON template; every problem is an :class:`InputError`."""
+def load_json(text: str, display: str, duplicates: list[DuplicateKey] | None = None) -> Any:
+    """Parse a JSON template; every problem is an :class:`InputError`. Duplicate keys are
+    appended to ``duplicates`` (keeping the last value) when it is given, else refused."""
     try:
         data = json.loads(text, object_pairs_hook=_object)
     except json.JSONDecodeError as exc:
@@ -147,12 +155,17 @@ def load_json(text: str, display: str) -> Any:
         raise JSONSyntaxError(display, exc.lineno, message) from None
     except RecursionError:
         raise InputError(display, None, f"nesting deeper than {MAX_DEPTH} levels") from None
-    if isinstance(data, (dict, list)):
-        _walk(data, iter(_token_marks(text)).__next__, display, 1)
-    if data is None:
-        raise InputError(display, None, "empty document (null)")
-    return data
     except ValueError:  # Python's 4300-digit limit for integers
         raise InputError(display, _long_number_line(text), f"number with more than {MAX_INT_DIGITS} digits") from None
     if _SURROGATE_HINT.search(text):
         _refuse_lone_surrogates(data, text, display)
+    if isinstance(data, (dict, list)):
+        found: _Found | None = None if duplicates is None else []
+        _walk(data, iter(_token_marks(text)).__next__, display, 1, found)
+        if found:
+            trails = _trails(data, {id(mapping) for mapping, *_ in found})
+            duplicates.extend(DuplicateKey(key, first, line, trails.get(id(mapping), ()))  # type: ignore[union-attr]
+                              for mapping, key, first, line in found)
+    if data is None:
+        raise InputError(display, None, "empty document (null)")
+    return data

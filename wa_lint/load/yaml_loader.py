@@ -4,6 +4,8 @@ The document is built straight from libyaml's event stream instead of PyYAML's c
 constructor: the C composer recurses on the C stack (100,000 nested ``[`` crash the process),
 and resolving scalars ourselves is faster than PyYAML's per-node Python resolver. The loop below
 is iterative, so nesting depth, alias expansion and duplicate keys are all checked in one pass.
+A duplicate key is an error, or, when the caller collects them, recorded and the last value kept
+(SAM CLI reads templates with PyYAML, which keeps the last value, so such templates deploy).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from yaml.events import (
     StreamEndEvent,
 )
 
-from wa_lint.model import InputError, Mark, MarkedDict, Unknown
+from wa_lint.model import DuplicateKey, InputError, Mark, MarkedDict, Unknown
 
 
 class PyParser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):
@@ -69,12 +71,12 @@ _FLOAT = re.compile(r"[-+]?(?:(?:\.[0-9]+|[0-9]+\.[0-9]*)(?:[eE][-+]?[0-9]+)?|[0
 _SPECIAL_NUMBERS: dict[str, int | float] = {
     ".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf"), ".nan": float("nan"),
 }  # fmt: skip
-_NULLS = frozenset(("~", "null", "Null", "NULL"))
-_NUMBER_START = frozenset("-+.0123456789")
 MAX_INT_DIGITS = 4300
 """Python's limit for converting integers to and from text: a longer literal is refused when read
 (``int()`` raises), and a longer hexadecimal or octal one too, since it could never be printed."""
 _MAX_INT_BITS = int(MAX_INT_DIGITS * 3.3219)  # decimal digits to bits, rounded down
+_NULLS = frozenset(("~", "null", "Null", "NULL"))
+_NUMBER_START = frozenset("-+.0123456789")
 _new_mark = tuple.__new__
 _new_dict = dict.__new__
 
@@ -108,8 +110,6 @@ def resolve_plain(value: str) -> Any:
     return value
 
 
-def _mark(event: Any) -> Mark:
-    start = event.start_mark
 def _printable_int(value: int) -> int:
     """``value``, or ValueError when it has more decimal digits than Python will print."""
     if value.bit_length() > _MAX_INT_BITS:
@@ -117,6 +117,8 @@ def _printable_int(value: int) -> int:
     return value
 
 
+def _mark(event: Any) -> Mark:
+    start = event.start_mark
     return _new_mark(Mark, (start.line + 1, start.column + 1))
 
 
@@ -143,8 +145,10 @@ class _Frame:
 class _Builder:
     """Turns one document's events into dicts, lists and scalars."""
 
-    def __init__(self, display: str) -> None:
+    def __init__(self, display: str, duplicates: list[DuplicateKey] | None = None) -> None:
         self.display = display
+        self.duplicates = duplicates  # None: a duplicate key is an InputError
+        self.frames: list[_Frame] = []
         self.anchors: dict[str, tuple[Any, int, str | None]] = {}  # value, node count, raw scalar
         self.count = 0  # nodes built so far, counting alias expansions
         self.alias_uses = 0
@@ -157,6 +161,7 @@ class _Builder:
     def document(self, get_event: Callable[[], Any]) -> Any:
         """Build the value of the document whose start event was just read."""
         stack: list[_Frame] = []
+        self.frames = stack
         while True:
             event = get_event()
             cls = event.__class__
@@ -196,7 +201,7 @@ class _Builder:
         return _Frame(value, event, self.count - 1)
 
     def add(self, top: _Frame, value: Any) -> None:
-        """Put ``value`` into the collection being filled, refusing duplicate keys."""
+        """Put ``value`` into the collection being filled; a duplicate key is refused or recorded."""
         if not top.is_map:
             top.value.append(value)
             return
@@ -204,11 +209,17 @@ class _Builder:
         assert key is not None and mark is not None
         if key in mapping:
             first = mapping.key_marks[key].line
-            message = f"duplicate key {key!r} (first defined on line {first})"
-            raise InputError(self.display, mark.line, message)
+            if self.duplicates is None:
+                message = f"duplicate key {key!r} (first defined on line {first})"
+                raise InputError(self.display, mark.line, message)
+            self.duplicates.append(DuplicateKey(key, first, mark.line, self.trail()))
         mapping[key] = value
         mapping.key_marks[key] = mark
         top.key = None
+
+    def trail(self) -> tuple[str | int, ...]:
+        """Keys (and list positions) from the document root down to the mapping being filled."""
+        return tuple(f.key if f.is_map and f.key is not None else len(f.value) for f in self.frames[:-1])
 
     def key(self, event: Any) -> str:
         """A mapping key is the scalar's text: ``200:`` is the key "200", as CloudFormation has it."""
@@ -326,12 +337,13 @@ def _syntax_error(display: str, text: str, exc: yaml.YAMLError, libyaml: bool) -
     return InputError(display, None, f"invalid YAML: {' '.join(str(exc).split())}")
 
 
-def load_yaml(text: str, display: str) -> Any:
-    """Load a single-document YAML template; every problem is an :class:`InputError`."""
+def load_yaml(text: str, display: str, duplicates: list[DuplicateKey] | None = None) -> Any:
+    """Load a single-document YAML template; every problem is an :class:`InputError`. Duplicate
+    keys are appended to ``duplicates`` (keeping the last value) when it is given, else refused."""
     parser: Any = None
     try:
         parser = Parser(text)
-        value = _read_document(parser, display)
+        value = _read_document(parser, display, duplicates)
     except yaml.YAMLError as exc:
         raise _syntax_error(display, text, exc, libyaml=Parser is not PyParser) from None
     finally:
@@ -342,12 +354,12 @@ def load_yaml(text: str, display: str) -> Any:
     return value
 
 
-def _read_document(parser: Any, display: str) -> Any:
+def _read_document(parser: Any, display: str, duplicates: list[DuplicateKey] | None) -> Any:
     get_event = parser.get_event
     get_event()  # stream start
     if isinstance(get_event(), StreamEndEvent):  # no document: nothing but comments
         raise InputError(display, None, "empty file")
-    value = _Builder(display).document(get_event)
+    value = _Builder(display, duplicates).document(get_event)
     get_event()  # document end
     extra = get_event()
     if isinstance(extra, DocumentStartEvent):

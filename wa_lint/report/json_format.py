@@ -43,7 +43,8 @@ def report_dict(report: Report) -> dict[str, Any]:
         "version": JSON_VERSION,
         "tool": {"name": "wa-lint", "version": __version__},
         "files": [
-            {"path": r.path, "kind": r.kind, "stacks": r.stacks, "error": r.error} for r in report.files
+            {"path": r.path, "kind": r.kind, "stacks": r.stacks, "error": r.error, "warnings": r.warnings}
+            for r in report.files
         ],
         "findings": [{**finding_dict(f), "fingerprint": report.fingerprint(f)} for f in report.findings],
         "summary": report.summary(),
