@@ -78,7 +78,7 @@ def state_machine_lambda_glue(graph: Graph) -> Iterator[Finding]:
         only = "only" if glue.call is not None else "apparently only"
         message = (
             f"{graph.label(fn.logical_id)} is invoked by {where}{graph.label(edge.src)} {only} to call "
-            f"{glue.api_name} on {graph.label(glue.target)}: {glue.evidence(graph)}. "
+            f"{glue.api_name}{glue.on_target(graph)}: {glue.evidence(graph)}. "
             f"Step Functions can call {glue.api_name} from the Task itself"
         )
         fix = (f"Call {glue.api_name} from the Task state, grant the action to the state machine's role and "

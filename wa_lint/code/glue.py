@@ -60,9 +60,13 @@ CODE_TO_IAM = {("lambda", "Invoke"): "InvokeFunction", ("lambda", "InvokeAsync")
                ("sqs", "SendMessageBatch"): "SendMessage", ("sns", "PublishBatch"): "Publish"}
 OUTSIDE_ENV = re.compile(r"URL|URI|ENDPOINT|HOST|WEBHOOK|API_?KEY|TOKEN|SECRET|PASSWORD|PASSWD|DATABASE|DSN|"
                          r"(^|_)DB(_|$)", re.IGNORECASE)
+#: Services that read an S3 object named in the call with the caller's credentials: the caller's
+#: S3 read grants serve that one call (Step Functions' role needs them just the same).
+S3_READERS = frozenset({"rekognition", "textract"})
 SERVICE_NAMES = {"sqs": "SQS", "sns": "SNS", "kinesis": "Kinesis", "firehose": "Firehose",
                  "states": "Step Functions", "events": "EventBridge", "dynamodb": "DynamoDB", "s3": "S3",
-                 "lambda": "Lambda"}
+                 "lambda": "Lambda", "rekognition": "Rekognition", "textract": "Textract",
+                 "comprehend": "Comprehend", "translate": "Translate", "polly": "Polly", "bedrock": "Bedrock"}
 
 
 @dataclass(slots=True)
@@ -84,12 +88,23 @@ class Glue:
     def api_name(self) -> str:
         return f"{SERVICE_NAMES.get(self.service, self.service)} {self.action}"
 
+    @property
+    def service_level(self) -> bool:
+        """The target is the service itself: its actions take no resource (Rekognition, Textract)."""
+        return self.target == f"external:{self.service}"
+
+    def on_target(self, graph: Graph) -> str:
+        """`` on Orders`` for messages; nothing for a service-level call."""
+        return "" if self.service_level else f" on {graph.label(self.target)}"
+
     def evidence(self, graph: Graph) -> str:
         """The evidence in one sentence: graph shape, permissions, code."""
-        target = graph.label(self.target)
+        target = ('Resource "*", the only resource its actions take' if self.service_level
+                  else graph.label(self.target))
         actions = ", ".join(dict.fromkeys(g.action for g in self.grants))
         policies = graph.names(dict.fromkeys(g.policy for g in self.grants))
-        parts = [f"one invoker and one target; its role grants only {actions} on {target} (in {policies})"]
+        parts = [f"one invoker and one target; its role grants only {actions} on {target} (in {policies})",
+                 *self.notes]
         if self.code is not None and self.call is not None:
             parts.append(f"{self.code.path} makes only the call {self.call.written} (line {self.call.line}) "
                          "and otherwise passes its input through")
@@ -192,11 +207,34 @@ def _destinations(graph: Graph, fn: Resource, edge: Edge) -> set[str]:
     return found
 
 
-def _resource_key(graph: Graph, grant: Grant) -> str:
+def _resource_key(graph: Graph, grant: Grant, service_target: str | None = None) -> str:
+    """The node a grant is on. ``service_target``: the service of a call whose action takes no
+    resource (``rekognition:DetectLabels``): its grants on ``"*"`` name the service itself, the
+    one target they can have, not "no evidence"."""
     if grant.resource == "*":
+        if service_target is not None and grant.action.split(":", 1)[0].lower() == service_target:
+            return f"external:{service_target}"
         return "*"
     node = graph.target(grant.resource)
     return node if node is not None else f"external:{text(graph, grant.resource)}"
+
+
+def _s3_read(action: str) -> bool:
+    """``s3:GetObject*``, ``s3:ListBucket`` and other S3 read and list actions."""
+    from wa_lint.iam import data
+
+    found = data.expand(action) if action.lower().startswith("s3:") else ()
+    return bool(found) and all(a.level in (data.READ, data.LIST) for a in found)
+
+
+def service_level(action: str) -> bool:
+    """Whether every action a pattern names is known and takes no resource (``Resource: "*"`` only)."""
+    from wa_lint.iam import data
+
+    if data.is_glob(action.split(":", 1)[0]):
+        return False
+    found = data.expand(action)
+    return bool(found) and not any(a.resource_level for a in found)
 
 
 def _allows(grants: list[Grant], service: str, action: str) -> bool:
@@ -245,10 +283,14 @@ def verdict(graph: Graph, fn: Resource) -> tuple[Glue | None, str]:
         return None, f"permissions incomplete: {perms.incomplete[0]}"
     polled = edge.get("mode") == "poll"
     lambda_uses = _destinations(graph, fn, edge)
+    service_target = None
+    if call is not None and service_level(f"{call.service}:{CODE_TO_IAM.get(call.key, call.action)}"):
+        service_target = call.service
     grants = [g for g in perms.grants if not is_support(g.action)
               and _resource_key(graph, g) not in lambda_uses
-              and not (polled and (is_source_read(g.action) or _resource_key(graph, g) == edge.src))]
-    keys = {_resource_key(graph, g) for g in grants}
+              and not (polled and (is_source_read(g.action) or _resource_key(graph, g) == edge.src))
+              and not (service_target in S3_READERS and _s3_read(g.action))]
+    keys = {_resource_key(graph, g, service_target) for g in grants}
     services = {g.action.split(":", 1)[0].lower() for g in grants}
     if len(keys) != 1 or len(services) != 1 or "*" in keys:
         return None, f"not one target: resources {sorted(keys)}, services {sorted(services)}"
@@ -265,4 +307,8 @@ def verdict(graph: Graph, fn: Resource) -> tuple[Glue | None, str]:
         if family is None:
             return None, "without code, the granted actions are not one forwarding action"
         action = family
-    return Glue(fn, edge, routes, target, service, action, grants, code, call), "glue"
+    notes = []
+    if service_target in S3_READERS and any(_s3_read(g.action) for g in perms.grants):
+        notes.append(f"its S3 read grants serve that call ({SERVICE_NAMES.get(service, service)} reads the "
+                     "object with the caller's permissions, as it would with the state machine's)")
+    return Glue(fn, edge, routes, target, service, action, grants, code, call, notes), "glue"

@@ -33,13 +33,15 @@ TRIVIAL_GLOBALS = {
 }
 #: Also the legacy handler callback (``callback(null, result)``).
 TRIVIAL_FUNCTIONS = frozenset({"require", "String", "Number", "Boolean", "parseInt", "parseFloat",
-                               "encodeURIComponent", "decodeURIComponent", "Date", "callback", "cb"})
+                               "encodeURIComponent", "decodeURIComponent", "Date", "callback", "cb",
+                               "resolve", "reject"})  # a promise executor's settle functions
 #: ``context.succeed(result)`` and friends: the legacy way of returning.
 CONTEXT_METHODS = frozenset({"succeed", "fail", "done", "getRemainingTimeInMillis"})
-TRIVIAL_CLASSES = frozenset({"Date", "Error", "TypeError", "RangeError", "URLSearchParams", "Map", "Set"})
+TRIVIAL_CLASSES = frozenset({"Date", "Error", "TypeError", "RangeError", "URLSearchParams", "Map", "Set",
+                             "Promise"})  # wrapping a v2 SDK callback: new Promise((resolve, reject) => …)
 DATA_METHODS = frozenset({"map", "forEach", "push", "concat", "toString", "toISOString", "toJSON", "then",
                           "catch", "finally", "getRemainingTimeInMillis", "flatMap", "entries", "keys",
-                          "values", "get"})
+                          "values", "get", "join"})
 LOG_METHODS = frozenset({"log", "info", "warn", "error", "debug", "trace"})
 CLIENT_PLUMBING = frozenset({"send", "destroy", "promise", "middlewareStack", "config"})
 FUNCTION_NODES = frozenset({"arrow_function", "function_expression", "function"})
@@ -372,6 +374,8 @@ class _Analyser:
                 return
             if root == "context" and prop in CONTEXT_METHODS:
                 return
+            if prop == "replace" and _plus_to_space(node):
+                return  # URL-decoding an S3 key: key.replace(/\+/g, ' ')
             self.facts.add_extra(f"calls `{_short(self.source, func)}`", line)
             return
         name = _text(func)
@@ -385,6 +389,14 @@ class _Analyser:
         if value is not None or name in TRIVIAL_FUNCTIONS or name in self.local_funcs:
             return
         self.facts.add_extra(f"calls `{_short(self.source, func)}`", line)
+
+
+def _plus_to_space(call: Any) -> bool:
+    r"""``x.replace(/\+/g, " ")``: the first half of URL-decoding an S3 object key."""
+    args = call.child_by_field_name("arguments")
+    parts = args.named_children if args is not None else []
+    return (len(parts) == 2 and parts[0].type == "regex" and _text(parts[0]).startswith("/\\+/")
+            and _string_value(parts[1]) in (" ", "%20"))
 
 
 def _walk(root: Any) -> Iterator[Any]:

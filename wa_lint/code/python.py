@@ -29,6 +29,8 @@ TRIVIAL_FUNCS = frozenset(
         "datetime.datetime.now", "datetime.datetime.utcnow", "datetime.now", "datetime.utcnow",
         "datetime.datetime.fromtimestamp", "datetime.fromtimestamp", "logging.getLogger",
         "logging.basicConfig", "decimal.Decimal", "Decimal", "datetime.timezone",
+        # URL-decoding an S3 key (``+`` for spaces) is what every S3 consumer must do: not logic
+        "urllib.parse.unquote_plus", "urllib.parse.unquote", "urllib.parse.quote", "urllib.parse.quote_plus",
     }
 )
 TRIVIAL_MODULES = frozenset({"logging"})
@@ -38,7 +40,7 @@ BUILTINS = frozenset(
 )
 #: Methods on plain data that read, copy, collect or encode.
 DATA_METHODS = frozenset(
-    {"get", "items", "keys", "values", "append", "extend", "encode", "decode", "format", "isoformat",
+    {"get", "items", "keys", "values", "append", "extend", "encode", "decode", "format", "isoformat", "join",
      "copy", "update", "setdefault", "pop", "strftime", "timestamp", "get_remaining_time_in_millis"}
 )
 LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
