@@ -127,6 +127,13 @@ def _overwrites_input(targets: list[tuple[str, str]], sources: list[Source],
     return next((refusal for option, target in targets if (refusal := inputs.refusal(option, target))), None)
 
 
+def _line(text: object) -> str:
+    """Text that may come from input (paths, ids, messages) as one printable line for stderr."""
+    from wa_lint.report.escape import line
+
+    return line(text)
+
+
 def _jobs(requested: int | None, n_sources: int) -> int:
     if requested is not None:
         return max(1, requested)
@@ -251,7 +258,7 @@ def _report(args: argparse.Namespace) -> int:
         selected = select_rules(every, select, [*config.ignore, *_csv(args.ignore)])
         policy = config.policy(every)
     except (ConfigError, PluginError) as exc:
-        print(f"wa-lint: {exc}", file=sys.stderr)
+        print(f"wa-lint: {_line(exc)}", file=sys.stderr)
         return EXIT_ERROR
     run = [m for m in selected if m.id not in META_IDS]
     formats = {args.format, *(fmt for fmt, _ in args.save)}
@@ -281,7 +288,7 @@ def _report(args: argparse.Namespace) -> int:
     targets += [("--write-baseline", args.write_baseline)] if args.write_baseline else []
     refusal = _overwrites_input(targets, sources, results)
     if refusal:
-        print(f"wa-lint: {refusal}", file=sys.stderr)
+        print(f"wa-lint: {_line(refusal)}", file=sys.stderr)
         return EXIT_ERROR
     try:
         if args.write_baseline:
@@ -292,12 +299,12 @@ def _report(args: argparse.Namespace) -> int:
         if baseline is not None and not args.write_baseline:
             report.baseline = apply_baseline(results, baseline)
     except BaselineError as exc:
-        print(f"wa-lint: {exc}", file=sys.stderr)
+        print(f"wa-lint: {_line(exc)}", file=sys.stderr)
         return EXIT_ERROR
     for error in report.errors:
-        print(f"wa-lint: {error}", file=sys.stderr)
+        print(f"wa-lint: {_line(error)}", file=sys.stderr)
     for warning in dict.fromkeys(w for r in report.files for w in r.warnings):  # not fatal: exit code unchanged
-        print(f"wa-lint: warning: {warning}", file=sys.stderr)
+        print(f"wa-lint: warning: {_line(warning)}", file=sys.stderr)
     if args.debug:
         for r in results:
             if r.traceback:
@@ -338,11 +345,11 @@ def cmd_graph(args: argparse.Namespace) -> int:
     sources, missing = discover(args.paths)
     refusal = _overwrites_input([("--output", args.output)] if args.output else [], sources)
     if refusal:
-        print(f"wa-lint: {refusal}", file=sys.stderr)
+        print(f"wa-lint: {_line(refusal)}", file=sys.stderr)
         return EXIT_ERROR
     graphs, errors = graphs_for(sources)
     for error in missing + errors:
-        print(f"wa-lint: {error}", file=sys.stderr)
+        print(f"wa-lint: {_line(error)}", file=sys.stderr)
     _write(render_graphs(graphs, args.format), args.output)
     return EXIT_ERROR if missing or errors else EXIT_OK
 
@@ -385,7 +392,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except OutputError as exc:  # a report that cannot be written: one line, no traceback
-        print(f"wa-lint: {exc}", file=sys.stderr)
+        print(f"wa-lint: {_line(exc)}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
@@ -394,7 +401,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if getattr(args, "debug", False):
             raise
-        print(f"wa-lint: internal error: {type(exc).__name__}: {exc} (rerun with --debug)", file=sys.stderr)
+        print(f"wa-lint: internal error: {type(exc).__name__}: {_line(exc)} (rerun with --debug)", file=sys.stderr)
         return EXIT_ERROR
 
 

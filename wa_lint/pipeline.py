@@ -153,9 +153,14 @@ def lint_source(source: Source, rules: list[RuleMeta], stage: StackStage | None 
                 result.findings.extend(run_rules(stack, rules))
             else:
                 from wa_lint.graph.builders import build_graph
+                from wa_lint.secrets import mask_findings, stack_secrets
 
                 graph = build_graph(stack)
-                result.findings.extend(stage(stack, graph, run_rules(stack, rules, graph), result))
+                before = len(result.suppressed)
+                kept = stage(stack, graph, run_rules(stack, rules, graph), result)
+                # masking holds for every finding, also those the stage made (WA001/WA002) or took out
+                mask_findings([*kept, *(s.finding for s in result.suppressed[before:])], stack_secrets(graph))
+                result.findings.extend(kept)
     except InputError as exc:
         if _walked_non_template(source) and not result.stacks:
             result.skipped = True

@@ -7,10 +7,11 @@ a code frame of any finding may show a neighbouring line that holds a secret.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from wa_lint.api import Finding
 from wa_lint.graph.model import Graph
 from wa_lint.model import Resource, Unknown
 from wa_lint.values import branches, intrinsic
@@ -29,6 +30,7 @@ SECRET_PAIRS = frozenset({
 #: Trailing words that only describe the encoding (``PRIVATE_KEY_PEM``, ``DB_PASSWORD_VALUE``).
 QUALIFIERS = frozenset({"value", "string", "str", "pem", "b64", "base64", "raw", "plain", "plaintext", "text"})
 DYNAMIC_REFERENCE = "{{resolve:"
+SECRETS_ATTRIBUTE = "environment_secrets"  # graph.attrs key of the memoized stack_secrets
 #: Literal values that name where a secret lives rather than being one.
 REFERENCE_VALUE = re.compile(r"^(arn:|/[\w.\-/]+$|[\w.\-]+(/[\w.\-]+)+$)")
 SECRET_FIX = ("Keep the secret in AWS Secrets Manager and pass its ARN or name instead, read at runtime "
@@ -137,6 +139,18 @@ def environment_secrets(graph: Graph) -> Iterator[EnvironmentSecret]:
 
 
 def stack_secrets(graph: Graph) -> list[str]:
-    """Every text no output may show for this stack; ``pipeline.run_rules`` masks them in every
-    finding, whichever rule produced it."""
-    return list(dict.fromkeys(t for s in environment_secrets(graph) for t in s.texts))
+    """Every text no output may show for this stack (found once per graph); the pipeline masks
+    them in every finding, whichever rule or stage produced it (:func:`mask_findings`)."""
+    found = graph.attrs.get(SECRETS_ATTRIBUTE)
+    if found is None:
+        found = graph.attrs[SECRETS_ATTRIBUTE] = list(
+            dict.fromkeys(t for s in environment_secrets(graph) for t in s.texts))
+    return list(found)
+
+
+def mask_findings(findings: Iterable[Finding], secrets: list[str]) -> None:
+    """Add ``secrets`` to each finding's ``masked`` list, which every output honours."""
+    if not secrets:
+        return
+    for finding in findings:
+        finding.masked = list(dict.fromkeys([*finding.masked, *secrets]))

@@ -1,4 +1,8 @@
-"""``wa-lint graph``: the resource graphs as JSON (node-link) or Graphviz dot."""
+"""``wa-lint graph``: the resource graphs as JSON (node-link) or Graphviz dot.
+
+Ids, types and paths are quoted by :mod:`wa_lint.report.escape`: no id can end a dot string or
+make a label escape, and neither format writes a line break or control character from input.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from typing import Any
 from wa_lint.discover import Source
 from wa_lint.graph.model import Graph
 from wa_lint.model import InputError
+from wa_lint.report.escape import dot_string
 
 
 def graphs_for(sources: list[Source]) -> tuple[list[Graph], list[str]]:
@@ -60,13 +65,13 @@ def _jsonable(value: Any) -> bool:
 
 
 def _dot_id(name: str) -> str:
-    return '"' + name.replace('"', '\\"') + '"'
+    return dot_string(name)
 
 
 def graph_dot(graph: Graph) -> str:
     lines = [f"  subgraph {_dot_id('cluster_' + graph.stack.name)} {{", f"    label={_dot_id(graph.stack.path)};"]
     for node, data in graph.nodes():
-        lines.append(f"    {_dot_id(node)} [label={_dot_id(node + chr(10) + str(data.get('type')))}];")
+        lines.append(f"    {_dot_id(node)} [label={dot_string(node, str(data.get('type')))}];")
     for kind in graph.edge_kinds():
         if kind == "ref":
             continue
@@ -80,4 +85,4 @@ def graph_dot(graph: Graph) -> str:
 def render_graphs(graphs: list[Graph], fmt: str) -> str:
     if fmt == "dot":
         return "digraph wa_lint {\n  rankdir=LR;\n" + "\n".join(graph_dot(g) for g in graphs) + "\n}\n"
-    return json.dumps({"version": 1, "graphs": [graph_dict(g) for g in graphs]}, indent=2) + "\n"
+    return json.dumps({"version": 1, "graphs": [graph_dict(g) for g in graphs]}, indent=2) + "\n"  # ASCII

@@ -2,7 +2,9 @@
 
 ``::error file=…,line=…,col=…,title=WA101 …::message`` (``warning``/``notice`` by severity).
 Values are escaped as the runner expects: ``%``, CR and LF everywhere, plus ``:`` and ``,`` in
-properties. File errors are annotations too; a closing plain line gives the totals.
+properties; other characters that are not printable are shown as escapes, so every command is
+one line (:mod:`wa_lint.report.escape`). File errors are annotations too; a closing plain line
+gives the totals.
 """
 
 from __future__ import annotations
@@ -11,22 +13,15 @@ from pathlib import Path
 
 from wa_lint.api import Finding, Severity
 from wa_lint.report import Report
+from wa_lint.report.escape import workflow_data, workflow_property
 from wa_lint.report.source import safe_fix, safe_message
 
 COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
-def escape_data(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def escape_property(value: str) -> str:
-    return escape_data(value).replace(":", "%3A").replace(",", "%2C")
-
-
 def command(name: str, message: str, **props: str | int | None) -> str:
-    fields = ",".join(f"{k}={escape_property(str(v))}" for k, v in props.items() if v not in (None, "", 0))
-    return f"::{name}{' ' + fields if fields else ''}::{escape_data(message)}"
+    fields = ",".join(f"{k}={workflow_property(str(v))}" for k, v in props.items() if v not in (None, "", 0))
+    return f"::{name}{' ' + fields if fields else ''}::{workflow_data(message)}"
 
 
 def annotation(f: Finding) -> str:

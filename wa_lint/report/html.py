@@ -9,7 +9,6 @@ nodes are outlined by their worst severity; clicking a finding (or opening the p
 
 from __future__ import annotations
 
-import html
 import json
 from collections import Counter
 from typing import Any
@@ -18,6 +17,7 @@ from wa_lint import __version__
 from wa_lint.api import Finding, Severity
 from wa_lint.report import Report, help_uri
 from wa_lint.report.diagram import KIND_LABEL, layered_layout, short_type
+from wa_lint.report.escape import guard_lines, html_text, visible
 from wa_lint.report.markdown import headline, stack_key, worst_by_resource
 from wa_lint.report.source import frame, masked, safe_fix, safe_message
 
@@ -35,7 +35,8 @@ DOTTED = {"executes_as", "grants"}
 
 
 def e(text: Any) -> str:
-    return html.escape(str(text), quote=True)
+    """Text for HTML content or a quoted attribute (:func:`wa_lint.report.escape.html_text`)."""
+    return html_text(text)
 
 
 def _plural(n: int, word: str) -> str:
@@ -168,7 +169,7 @@ def finding_card(report: Report, f: Finding, n: int) -> str:
     severity = (f.severity or Severity.WARNING).value
     url = help_uri(report.rule(f.rule))
     rule = f'<a class="rule" href="{e(url)}">{e(f.rule)}</a>' if url else f'<span class="rule">{e(f.rule)}</span>'
-    resources = [f.resource] + [r.resource for r in f.related]
+    resources = [visible(name) for name in [f.resource] + [r.resource for r in f.related]]
     where = f' <span class="muted">{e(f.construct_path)}</span>' if f.construct_path else ""
     condition = f' <span class="muted">condition {e(f.condition)}</span>' if f.condition else ""
     related = ""
@@ -383,7 +384,7 @@ def render_html(report: Report) -> str:
     toolbar = ('<div class="toolbar">' + "".join(
         f'<label><input type="checkbox" value="{s}" checked> {s}</label>' for s in ("error", "warning", "info"))
         + '<input type="search" placeholder="filter findings…" aria-label="filter findings"></div>')
-    return f"""<!doctype html>
+    return guard_lines(f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -397,4 +398,4 @@ def render_html(report: Report) -> str:
 </footer>
 <script>{SCRIPT}</script>
 </body></html>
-"""
+""", colon="&#58;", hash_="&#35;")

@@ -12,7 +12,8 @@ from typing import Any
 from wa_lint import __version__
 from wa_lint.api import Finding
 from wa_lint.report import Report
-from wa_lint.report.source import safe_fix, safe_message
+from wa_lint.report.escape import json_safe
+from wa_lint.report.source import masked, safe_fix, safe_message
 
 JSON_VERSION = 1
 
@@ -52,7 +53,7 @@ def report_dict(report: Report) -> dict[str, Any]:
     if report.show_suppressed:
         doc["suppressed"] = [
             {**finding_dict(s.finding), "fingerprint": report.fingerprint(s.finding),
-             "suppression": {"kind": s.kind, "reason": s.reason}}
+             "suppression": {"kind": s.kind, "reason": masked(s.reason, s.finding.masked)}}
             for s in report.suppressed
         ]
     if report.baseline is not None:
@@ -66,4 +67,4 @@ def report_dict(report: Report) -> dict[str, Any]:
 
 
 def render_json(report: Report) -> str:
-    return json.dumps(report_dict(report), indent=2, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(report_dict(report), indent=2, ensure_ascii=False)) + "\n"

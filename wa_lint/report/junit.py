@@ -8,20 +8,15 @@ suppressed findings are ``skipped`` cases when ``--show-suppressed`` is given.
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 
 from wa_lint.api import Finding
 from wa_lint.pipeline import FileResult
 from wa_lint.report import Report
-from wa_lint.report.source import frame, safe_fix, safe_message
+from wa_lint.report.escape import block, finding_names, guard_lines, line, xml_text
+from wa_lint.report.source import frame, masked, safe_fix, safe_message
 
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-
-
-def _x(text: str) -> str:
-    """Text XML 1.0 can carry: control characters and lone surrogates become U+FFFD."""
-    return _NOT_XML.sub("\ufffd", text)
+_x = xml_text
 
 
 def _case_name(f: Finding) -> str:
@@ -29,10 +24,10 @@ def _case_name(f: Finding) -> str:
 
 
 def _details(f: Finding) -> str:
-    lines = [f"{f.path}:{f.line} {f.resource} ({f.resource_type})"]
+    lines = [f"{line(f.path)}:{f.line} {line(f.resource)} ({line(f.resource_type)})"]
     if f.construct_path:
-        lines.append(f"construct: {f.construct_path}")
-    lines += [safe_message(f), f"fix: {safe_fix(f)}"]
+        lines.append(f"construct: {line(f.construct_path)}")
+    lines += [line(safe_message(f)), f"fix: {block(safe_fix(f), finding_names(f))}"]
     rows = frame(f.path, f.line, f.masked, context=1)
     if rows:
         lines.append("")
@@ -61,7 +56,8 @@ def _suite(report: Report, result: FileResult) -> ET.Element:
         for s in result.suppressed:
             flagged.add(s.finding.rule)
             case = ET.SubElement(suite, "testcase", classname=_x(result.path), name=_case_name(s.finding), time="0")
-            ET.SubElement(case, "skipped", message=_x(f"suppressed ({s.kind}): {s.reason or 'no reason given'}"))
+            reason = masked(s.reason, s.finding.masked) or "no reason given"
+            ET.SubElement(case, "skipped", message=_x(f"suppressed ({s.kind}): {reason}"))
             tests += 1
             skipped += 1
     if not result.error:
@@ -96,4 +92,5 @@ def render_junit(report: Report) -> str:
         root.set(key, str(value))
     root.set("time", "0")
     ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    text = '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    return guard_lines(text, colon="&#58;", hash_="&#35;")  # element text may span lines

@@ -4,21 +4,22 @@ A per-pillar scorecard, the findings as a table, and a Mermaid drawing of each s
 findings with the flagged resources coloured by severity. GitHub caps comments at 65,536
 characters and summaries at 1 MiB, so the findings table and the drawings are cut well below
 that with a note saying how much was left out. In a GitHub Actions run, locations link to the
-file at the commit being checked.
+file at the commit being checked. Text from input goes through :mod:`wa_lint.report.escape`:
+no id, path or message can open a link, an image or HTML, or end a cell or the Mermaid fence.
 """
 
 from __future__ import annotations
 
-import html
 import os
-import re
 from collections import Counter
 from typing import Any
+from urllib.parse import quote
 
 from wa_lint import __version__
 from wa_lint.api import Finding, Severity
 from wa_lint.report import Report, help_uri
 from wa_lint.report.diagram import KIND_LABEL, short_type
+from wa_lint.report.escape import html_text, md_code, md_text, mermaid_label
 from wa_lint.report.source import masked, safe_fix, safe_message
 
 MAX_ROWS = 150
@@ -30,26 +31,26 @@ RANK = {"error": 3, "warning": 2, "info": 1}
 
 
 def cell(text: str) -> str:
-    """Text safe inside a table cell: HTML escaped, pipes escaped, newlines as <br>."""
-    return html.escape(text, quote=False).replace("|", "\\|").replace("\n", "<br>")
+    """Text safe inside a table cell: HTML and Markdown escaped, pipes escaped, newlines as <br>."""
+    return md_text(text)
 
 
 def _blob_url(path: str, line: int) -> str | None:
     server, repo, sha = (os.environ.get(k) for k in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_SHA"))
     if not (server and repo and sha) or path.startswith("/"):
         return None
-    return f"{server}/{repo}/blob/{sha}/{path}" + (f"#L{line}" if line else "")
+    return f"{server}/{repo}/blob/{sha}/{quote(path, safe='/')}" + (f"#L{line}" if line else "")
 
 
 def _location(path: str, line: int) -> str:
-    text = f"`{path}:{line}`" if line else f"`{path}`"
+    text = md_code(f"{path}:{line}" if line else path)
     url = _blob_url(path, line)
     return f"[{text}]({url})" if url else text
 
 
 def _rule_link(report: Report, f: Finding) -> str:
     url = help_uri(report.rule(f.rule))
-    return f"[{f.rule}]({url})" if url else f.rule
+    return f"[{cell(f.rule)}]({url})" if url else cell(f.rule)
 
 
 def scorecard(report: Report) -> list[str]:
@@ -80,7 +81,7 @@ def findings_table(report: Report, findings: list[Finding]) -> list[str]:
     size = shown = 0
     for f in findings[:MAX_ROWS]:
         severity = f.severity or Severity.WARNING
-        resource = f"`{cell(f.resource)}`" + (f"<br><sub>{cell(f.construct_path)}</sub>" if f.construct_path else "")
+        resource = md_code(f.resource) + (f"<br><sub>{cell(f.construct_path)}</sub>" if f.construct_path else "")
         row = (f"| {ICON[severity]} {severity.value} | {_rule_link(report, f)} | {resource} "
                f"| {_location(f.path, f.line)} | {cell(safe_message(f))}<br>**Fix:** {cell(safe_fix(f))} |")
         size += len(row) + 1
@@ -91,16 +92,6 @@ def findings_table(report: Report, findings: list[Finding]) -> list[str]:
     if len(findings) > shown:
         rows.append(f"\n_… and {len(findings) - shown} more: see the SARIF, JSON or HTML report._")
     return rows
-
-
-_ID = re.compile(r"[^A-Za-z0-9_]")
-
-
-def _mermaid_text(text: str) -> str:
-    """Mermaid entity codes (``#lt;``), so names cannot break the label or inject markup."""
-    for char, code in (("&", "#amp;"), ("<", "#lt;"), (">", "#gt;"), ('"', "#quot;"), ("|", "#124;")):
-        text = text.replace(char, code)
-    return text
 
 
 def _shape(node: dict[str, Any], label: str) -> str:
@@ -121,14 +112,14 @@ def mermaid(graph: dict[str, Any], severities: dict[str, str]) -> str:
     ids = {n["id"]: f"n{i}" for i, n in enumerate(graph["nodes"])}
     lines = ["flowchart LR"]
     for node in graph["nodes"]:
-        label = _mermaid_text(str(node["label"]))
+        label = mermaid_label(str(node["label"]))
         if node["type"] != "external":
-            label += "<br/><small>" + _mermaid_text(short_type(str(node["type"]))) + "</small>"
+            label += "<br/><small>" + mermaid_label(short_type(str(node["type"]))) + "</small>"
         lines.append(f"  {ids[node['id']]}{_shape(node, label)}")
     for e in graph["edges"]:
         text = KIND_LABEL.get(e["kind"], e["kind"]) + (f" {e['mode']}" if e.get("mode") else "")
         arrow = "-->" if e["kind"] in ("invokes", "integrates", "connects", "fronts") else "-.->"
-        lines.append(f"  {ids[e['from']]} {arrow}|{_mermaid_text(text)}| {ids[e['to']]}")
+        lines.append(f"  {ids[e['from']]} {arrow}|{mermaid_label(text)}| {ids[e['to']]}")
     lines += [
         "  classDef error fill:#ffebe9,stroke:#cf222e,stroke-width:3px,color:#1f2328;",
         "  classDef warning fill:#fff8c5,stroke:#9a6700,stroke-width:3px,color:#1f2328;",
@@ -170,8 +161,8 @@ def diagrams(report: Report) -> list[str]:
         severities = {res: level for (stack, res), level in worst.items() if stack == key}
         flagged = sum(1 for n in g["nodes"] if n["id"] in severities)
         note = f", {g['omitted']} more not drawn" if g["omitted"] else ""
-        out += [f"<details{' open' if len(out) == 0 else ''}><summary><code>{html.escape(g['path'])}</code> "
-                f"({html.escape(g['stack'])}): {len(g['nodes'])} resources drawn, {flagged} flagged{note}"
+        out += [f"<details{' open' if len(out) == 0 else ''}><summary><code>{html_text(g['path'])}</code> "
+                f"({html_text(g['stack'])}): {len(g['nodes'])} resources drawn, {flagged} flagged{note}"
                 "</summary>", "", "```mermaid", mermaid(g, severities), "```", "", "</details>", ""]
     if len(chosen) > MAX_DIAGRAMS:
         out.append(f"_{len(chosen) - MAX_DIAGRAMS} more stacks with findings are not drawn here; "
@@ -188,18 +179,18 @@ def render_markdown(report: Report) -> str:
         parts += ["No findings. 🎉", ""]
     if report.errors:
         parts += ["### Files that could not be linted", ""]
-        parts += [f"- {cell(e)}" for e in report.errors[:50]] + [""]
+        parts += [f"- {md_text(e, line_start=True)}" for e in report.errors[:50]] + [""]
     if report.show_suppressed and report.suppressed:
         parts += [f"<details><summary>Suppressed findings ({len(report.suppressed)})</summary>", "",
                   "| Rule | Resource | Location | How | Reason |", "| --- | --- | --- | --- | --- |"]
         for s in report.suppressed[:MAX_ROWS]:
             f = s.finding
-            parts.append(f"| {_rule_link(report, f)} | `{cell(f.resource)}` | {_location(f.path, f.line)} "
+            parts.append(f"| {_rule_link(report, f)} | {md_code(f.resource)} | {_location(f.path, f.line)} "
                          f"| {s.kind} | {cell(masked(s.reason, f.masked)) or '_no reason given_'} |")
         parts += ["", "</details>", ""]
     if report.fixed:
         parts += [f"### Fixed since the baseline ({len(report.fixed)})", ""]
-        parts += [f"- ✅ {e.rule} on `{cell(e.resource)}` in `{cell(e.path)}`: {cell(e.message)}"
+        parts += [f"- ✅ {cell(e.rule)} on {md_code(e.resource)} in {md_code(e.path)}: {cell(e.message)}"
                   for e in report.fixed[:MAX_ROWS]] + [""]
     body = "\n".join(parts)
     drawing = diagrams(report)

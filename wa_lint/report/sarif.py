@@ -18,7 +18,8 @@ from urllib.parse import quote
 from wa_lint import __version__
 from wa_lint.api import Finding, Pillar, RuleMeta, Severity
 from wa_lint.report import Report, help_uri
-from wa_lint.report.source import frame, line_text, safe_fix, safe_message
+from wa_lint.report.escape import json_safe
+from wa_lint.report.source import frame, line_text, masked, safe_fix, safe_message
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://github.com/wa-lint/wa-lint"
@@ -164,8 +165,9 @@ def sarif_dict(report: Report) -> dict[str, Any]:
     if report.show_suppressed:
         for s in report.suppressed:
             r = result(s.finding, report, index)
+            reason = masked(s.reason, s.finding.masked) or "no reason given"
             r["suppressions"] = [{"kind": "inSource" if s.kind == "inline" else "external",
-                                  "status": "accepted", "justification": s.reason or "no reason given"}]
+                                  "status": "accepted", "justification": reason}]
             if s.kind == "baseline":
                 r["baselineState"] = "unchanged"
             results.append(r)
@@ -189,4 +191,4 @@ def sarif_dict(report: Report) -> dict[str, Any]:
 
 
 def render_sarif(report: Report) -> str:
-    return json.dumps(sarif_dict(report), indent=2, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(sarif_dict(report), indent=2, ensure_ascii=False)) + "\n"

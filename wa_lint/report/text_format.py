@@ -16,6 +16,7 @@ from rich.text import Text
 
 from wa_lint.api import Finding, Pillar, Severity
 from wa_lint.report import Report
+from wa_lint.report.escape import block, finding_names, guard_lines, line, visible
 from wa_lint.report.source import MASK, frame, masked, safe_fix, safe_message
 
 __all__ = ["MASK", "code_frame", "finding_block", "render_text"]
@@ -35,31 +36,36 @@ def code_frame(path: str, line: int, secrets: list[str] | None = None) -> Syntax
     if not rows:
         return None
     lexer = "json" if path.endswith(".json") else "yaml"
-    code = "\n".join(text for _, text in rows)
+    code = "\n".join(visible(text, keep="\t") for _, text in rows)
     return Syntax(code, lexer, line_numbers=True, start_line=rows[0][0], highlight_lines={line},
                   theme="ansi_dark", word_wrap=False, background_color="default")
 
 
 def _where(f: Finding) -> Text:
-    text = Text(f"{f.path}:{f.line}", style="bold")
-    text.append(f"  {f.resource}", style="magenta")
+    text = Text(f"{line(f.path)}:{f.line}", style="bold")
+    text.append(f"  {line(f.resource)}", style="magenta")
     if f.construct_path:
-        text.append(f"  ({f.construct_path})", style="dim")
+        text.append(f"  ({line(f.construct_path)})", style="dim")
     elif f.source_resource and f.source_resource != f.resource:
-        text.append(f"  (SAM {f.source_resource})", style="dim")
+        text.append(f"  (SAM {line(f.source_resource)})", style="dim")
     if f.condition:
-        text.append(f"  [condition {f.condition}]", style="dim")
+        text.append(f"  [condition {line(f.condition)}]", style="dim")
     return text
+
+
+def fix_text(f: Finding) -> str:
+    """The fix, masked, with the line breaks its rule wrote and no others."""
+    return block(safe_fix(f), finding_names(f))
 
 
 def finding_block(f: Finding) -> Group:
     severity = f.severity or Severity.WARNING
     head = Text()
     head.append(f"{severity.value.upper():<7}", style=STYLE[severity])
-    head.append(f" {f.rule} ", style="bold")
+    head.append(f" {line(f.rule)} ", style="bold")
     head.append(_where(f))
-    parts: list = [head, Padding(Text(safe_message(f)), (0, 0, 0, 8), expand=False)]
-    parts.append(Padding(Text(f"fix: {safe_fix(f)}", style="green"), (0, 0, 0, 8), expand=False))
+    parts: list = [head, Padding(Text(line(safe_message(f))), (0, 0, 0, 8), expand=False)]
+    parts.append(Padding(Text(f"fix: {fix_text(f)}", style="green"), (0, 0, 0, 8), expand=False))
     frame = code_frame(f.path, f.line, f.masked)
     if frame is not None:
         parts.append(Padding(frame, (0, 0, 0, 8), expand=False))
@@ -85,9 +91,9 @@ def _suppressed_lines(report: Report) -> list[Text]:
     lines = [Text("Suppressed", style="bold")]
     for s in report.suppressed:
         f = s.finding
-        text = Text(f"  {f.rule} ", style="bold")
-        text.append(f"{f.path}:{f.line} {f.resource}", style="dim")
-        text.append(f"  [{s.kind}] {masked(s.reason, f.masked) or 'no reason given'}")
+        text = Text(f"  {line(f.rule)} ", style="bold")
+        text.append(f"{line(f.path)}:{f.line} {line(f.resource)}", style="dim")
+        text.append(f"  [{s.kind}] {line(masked(s.reason, f.masked)) or 'no reason given'}")
         lines.append(text)
     return lines
 
@@ -117,31 +123,33 @@ def render_text(report: Report, *, color: bool | None = None, width: int | None 
     for f in report.findings:
         by_file.setdefault(f.path, []).append(f)
     for path, findings in by_file.items():
-        console.print(Text(path, style="bold underline"))
+        console.print(Text(line(path), style="bold underline"))
         for f in findings:
             console.print(finding_block(f))
         console.print()
     if quiet:
         return _tidy(out.getvalue(), use_color)
     if report.show_suppressed and report.suppressed:
-        for line in _suppressed_lines(report):
-            console.print(line)
+        for row in _suppressed_lines(report):
+            console.print(row)
         console.print()
     if report.fixed:
         console.print(Text(f"Fixed since the baseline ({len(report.fixed)}); "
                            "rerun with --write-baseline to drop them", style="bold green"))
         for e in report.fixed:
-            console.print(Text(f"  {e.rule} {e.path} {e.resource}: {e.message}", style="green"))
+            console.print(Text(f"  {line(e.rule)} {line(e.path)} {line(e.resource)}: {line(e.message)}",
+                               style="green"))
         console.print()
     console.print(Text("Summary by pillar", style="bold"))
-    for line in pillar_lines(report):
-        console.print(line)
+    for row in pillar_lines(report):
+        console.print(row)
     console.print(_totals(report), soft_wrap=True)
     return _tidy(out.getvalue(), use_color)
 
 
 def _tidy(text: str, color: bool) -> str:
-    """Plain output has no trailing spaces (rich pads wrapped lines to the console width)."""
-    if color:
-        return text
-    return "\n".join(line.rstrip() for line in text.split("\n"))
+    """Plain output has no trailing spaces (rich pads wrapped lines to the console width); no line,
+    however rich wrapped it, starts a CI workflow command."""
+    if not color:
+        text = "\n".join(row.rstrip() for row in text.split("\n"))
+    return guard_lines(text)
