@@ -71,12 +71,12 @@ def test_bad_input_is_one_line_and_other_files_still_linted(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     broken = tmp_path / "broken.yaml"
-    broken.write_text("Resources:\n  A:\n    Type: AWS::SNS::Topic\n  A:\n    Type: AWS::SQS::Queue\n")
+    broken.write_text("Resources:\n  A:\n    Type: AWS::SNS::Topic\n  B:\n    Properties: {}\n")
     code, out, err = run(capsys, "report", str(broken), BAD, "--format", "json", "--select", "WA101")
     assert code == 2
     lines = err.strip().splitlines()
     assert len(lines) == 1
-    assert str(broken) in lines[0] and ":4:" in lines[0] and "duplicate key" in lines[0]
+    assert str(broken) in lines[0] and ":4:" in lines[0] and "resource B has no Type" in lines[0]
     data = json.loads(out)
     assert data["files"][0]["error"] is not None
     assert [f["rule"] for f in data["findings"]] == ["WA101"]

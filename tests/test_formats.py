@@ -156,13 +156,13 @@ def test_sarif_security_rule_suppressions_and_baseline_state(tmp_path: Path, mon
 
 def test_sarif_reports_file_errors_as_notifications(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     broken = tmp_path / "broken.yaml"
-    broken.write_text("Resources:\n  A:\n    Type: AWS::SNS::Topic\n  A:\n    Type: AWS::SQS::Queue\n")
+    broken.write_text("Resources:\n  A:\n    Type: AWS::SNS::Topic\n  B:\n    Properties: {}\n")
     code, out, _ = run(capsys, "report", str(broken), "--format", "sarif", "--select", "WA101", "--no-config")
     assert code == 2
     doc = validate_sarif(out)
     invocation = doc["runs"][0]["invocations"][0]
     assert invocation["executionSuccessful"] is False
-    assert "duplicate key" in invocation["toolExecutionNotifications"][0]["message"]["text"]
+    assert "resource B has no Type" in invocation["toolExecutionNotifications"][0]["message"]["text"]
 
 
 def test_fingerprints_survive_line_shifts_and_reordering(

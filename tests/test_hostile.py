@@ -181,5 +181,10 @@ def test_nested_stack_outside_the_linted_directory(tmp_path: Path) -> None:
     parent = tmp_path / "parent.yaml"
     parent.write_text("Resources:\n  N:\n    Type: AWS::CloudFormation::Stack\n"
                       "    Properties: {TemplateURL: ../../../etc/hostname}\n")
-    code, report, _ = run_cli(parent, timeout=20)
-    assert code == 2 and "outside the linted directory" in file_error(report, "parent.yaml")
+    code, report, err = run_cli(parent, timeout=20)
+    # a warning on the line that names it, not an error: the parent is linted, nothing is read
+    assert code == 1 and file_error(report, "parent.yaml") is None  # 1: the good file's finding
+    [entry] = [f for f in report["files"] if f["path"].endswith("parent.yaml")]
+    [warning] = entry["warnings"]
+    assert "parent.yaml:4: nested stack N: template " in warning and "outside the linted directory" in warning
+    assert "wa-lint: warning: " in err

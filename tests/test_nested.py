@@ -27,7 +27,7 @@ def test_nested_stack_is_loaded_linked_and_linted() -> None:
 def test_nested_template_outside_the_linted_directory_is_a_warning() -> None:
     [result] = lint(f"{NESTED}/escape.yaml")
     assert result.stacks == ["escape"] and result.error is None  # the parent is still linted
-    assert result.warnings == [f"{NESTED}/escape.yaml:4: nested stack Outside: template ../etc/passwd is outside "
+    assert result.warnings == [f"{NESTED}/escape.yaml:7: nested stack Outside: template ../etc/passwd is outside "
                                "the linted directory; not loaded"]  # relative to the working directory
 
 
@@ -58,7 +58,7 @@ def test_missing_shared_template_is_one_warning_per_reference(tmp_path: Path, mo
     results = lint(".")
     assert [r.error for r in results] == [None] * 6  # every parent is linted
     warnings = [w for r in results for w in r.warnings]
-    assert warnings == [f"stacks/app{i}.yaml:4: nested stack Dlq: template shared/templates/dlq.yaml does not "
+    assert warnings == [f"stacks/app{i}.yaml:7: nested stack Dlq: template shared/templates/dlq.yaml does not "
                         "exist; not loaded" for i in range(6)]
     assert not any(str(tmp_path) in w for w in warnings)  # never a path of the machine
 

@@ -191,7 +191,8 @@ class _Nesting:
             if found is None:
                 continue
             child_path, shown = found
-            where = (line_path(res.line) or parent.path, int(res.line) or None)
+            line = res.prop_line("TemplateURL")  # the resource's line for SAM applications
+            where = (line_path(line) or parent.path, int(line) or None)
             prefix = f"nested stack {res.logical_id}: template {_quoted(shown)}"
             if not inside(child_path, self.root):
                 parent.warnings.append(str(InputError(*where, f"{prefix} is outside the linted directory; "
