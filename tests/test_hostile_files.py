@@ -249,8 +249,9 @@ def test_outputs_never_replace_assembly_or_nested_files(tree: Path, capsys: pyte
     write(tree / "parent.yaml", {"Resources": {"N": {"Type": "AWS::CloudFormation::Stack",
                                                      "Properties": {"TemplateURL": "template.yaml"}}}})
     assert main(["report", "parent.yaml", "--save", "sarif:template.yaml"]) == 2
+    assert main(["graph", "template.yaml", "--output", "template.yaml"]) == 2
     assert (tree / "template.yaml").read_bytes() == GOOD.read_bytes()
-    assert capsys.readouterr().err.count("refusing to overwrite") == 2
+    assert capsys.readouterr().err.count("refusing to overwrite") == 3
 
 
 def test_failed_write_leaves_the_existing_report(tree: Path, monkeypatch: pytest.MonkeyPatch,
