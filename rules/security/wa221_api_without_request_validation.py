@@ -8,6 +8,7 @@ from typing import Any
 from wa_lint.api import Finding, Graph, Pillar, Severity, rule
 from wa_lint.code.analyze import code_facts
 from wa_lint.graph.api_auth import Operation, api_name, operations
+from wa_lint.graph.builders.invoke_common import text
 from wa_lint.values import branches
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
@@ -89,9 +90,10 @@ def _spec(op: Operation) -> dict[str, Any] | None:
     return None
 
 
-def _reads_body(templates: Any) -> bool:
+def _reads_body(graph: Graph, templates: Any) -> bool:
+    """Whether a mapping template (plain, or in ``Fn::Sub``/``Fn::Join``) reads the body."""
     return isinstance(templates, dict) and any(
-        isinstance(t, str) and any(v in t for v in BODY_VTL) for t in templates.values())
+        any(v in text(graph, t) for v in BODY_VTL) for t in templates.values())
 
 
 def _body_evidence(graph: Graph, op: Operation) -> str | None:
@@ -113,7 +115,7 @@ def _body_evidence(graph: Graph, op: Operation) -> str | None:
         integration = integration if isinstance(integration, dict) else {}
         kind, templates = integration.get("Type"), integration.get("RequestTemplates")
     kind = graph.resolver.scalar(kind)
-    if _reads_body(templates):
+    if _reads_body(graph, templates):
         return "its mapping template reads it"
     if isinstance(kind, str) and kind.upper() == "AWS" and templates is None:
         return "its AWS integration passes it through"
