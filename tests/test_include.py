@@ -115,3 +115,20 @@ def test_a_template_without_includes_is_not_walked(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(template, "expand_includes", lambda *a: pytest.fail("walked"))
     [result] = lint("fixtures/WA101/bad/s3-notification.yaml")
     assert result.error is None
+
+
+def test_include_fan_out_is_bounded(tmp_path: Path) -> None:
+    """Each level includes the next eight times: 8^6 inserts unless counted; the bound makes it one error."""
+    from wa_lint.expand.include import MAX_INCLUDES
+
+    for level in range(6):
+        body = "".join(f"k{i}: {{Fn::Transform: {{Name: AWS::Include, Parameters: {{Location: l{level + 1}.yaml}}}}}}\n"
+                       for i in range(8))
+        (tmp_path / f"l{level}.yaml").write_text(body)
+    (tmp_path / "l6.yaml").write_text("leaf: 1\n")
+    path = _template(tmp_path, "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Metadata:\n"
+                               "      Fn::Transform: {Name: AWS::Include, Parameters: {Location: l0.yaml}}\n")
+    [result] = lint(str(path))
+    assert result.stacks == ["template"] and result.resources == 1  # the template is still linted
+    [error] = result.errors  # once, naming the include where the budget ran out
+    assert error.endswith(f"l5.yaml:4: more than {MAX_INCLUDES} AWS::Include files; the rest are not included")

@@ -524,3 +524,30 @@ def test_corpus_loads_with_input_errors_only(capsys: pytest.CaptureFixture[str])
     assert broken <= errors.keys()
     assert set(errors) == broken  # a duplicate key is recorded, not an error
     assert sum(map(len, duplicates.values())) >= 10
+
+
+# --- WA003: duplicate keys through the whole run ------------------------------------------------
+
+
+def test_duplicate_key_is_a_configurable_finding_not_an_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wa_lint.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    Path("t.yaml").write_text("Resources:\n  A:\n    Type: AWS::SNS::Topic\n  A:\n    Type: AWS::SQS::Queue\n")
+
+    def run(*args: str) -> tuple[int, dict[str, Any]]:
+        code = main(["report", "t.yaml", "--format", "json", *args])
+        return code, json.loads(capsys.readouterr().out)
+
+    code, data = run("--no-config", "--select", "WA003")
+    assert code == 1 and data["files"][0]["error"] is None and data["files"][0]["stacks"] == ["t"]
+    [finding] = data["findings"]
+    assert (finding["rule"], finding["severity"], finding["line"], finding["resource"]) == ("WA003", "error", 4, "A")
+    assert finding["resource_type"] == "AWS::SQS::Queue"  # linted with the last value, as SAM CLI reads it
+    ignored = run("--no-config", "--ignore", "WA003", "--select", "WA003,WA104")[1]
+    assert [f["rule"] for f in ignored["findings"]] == ["WA104"]
+    Path(".wa-lint.yaml").write_text("select: [WA003]\nseverity: {duplicate-key: warning}\n")
+    code, data = run()
+    assert code == 0 and [f["severity"] for f in data["findings"]] == ["warning"]
