@@ -87,8 +87,15 @@ class StackStage(Protocol):
     def __call__(self, stack: Stack, graph: Graph, findings: list[Finding], result: FileResult) -> list[Finding]: ...
 
 
-def run_rules(stack: Stack, rules: list[RuleMeta], graph: Graph | None = None) -> list[Finding]:
-    """Build the stack's graph once and run every rule on it; stamp rule and file on findings."""
+def run_rules(
+    stack: Stack, rules: list[RuleMeta], graph: Graph | None = None, result: FileResult | None = None
+) -> list[Finding]:
+    """Build the stack's graph once and run every rule on it; stamp rule and file on findings.
+
+    With ``result``, a rule that raises loses only its own findings: the error (rule, file and
+    exception type, one line) goes to ``result.internal_error`` and the traceback to
+    ``result.traceback``; the other rules still run. Without it the exception propagates, and a
+    ``RecursionError`` always does (the template nests too deeply, which is the file's problem)."""
     if graph is None:
         from wa_lint.graph.builders import build_graph
 
@@ -98,16 +105,41 @@ def run_rules(stack: Stack, rules: list[RuleMeta], graph: Graph | None = None) -
     secrets = stack_secrets(graph)  # masked in every finding, whichever rules run
     findings: list[Finding] = []
     for meta in rules:
-        for finding in meta.check(graph):
-            if secrets:
-                finding.masked = list(dict.fromkeys([*finding.masked, *secrets]))
-            finding.rule = meta.id
-            finding.name = meta.name
-            finding.pillar = meta.pillar.value
-            finding.severity = finding.severity or meta.severity
-            place(finding, stack)
-            findings.append(finding)
+        produced: list[Finding] = []
+        try:
+            for finding in meta.check(graph):
+                if secrets:
+                    finding.masked = list(dict.fromkeys([*finding.masked, *secrets]))
+                finding.rule = meta.id
+                finding.name = meta.name
+                finding.pillar = meta.pillar.value
+                finding.severity = finding.severity or meta.severity
+                place(finding, stack)
+                produced.append(finding)
+        except RecursionError:
+            raise
+        except Exception as exc:
+            if result is None:
+                raise
+            _rule_failed(result, meta, stack, exc)
+            continue
+        findings.extend(produced)
     return findings
+
+
+def _rule_failed(result: FileResult, meta: RuleMeta, stack: Stack, exc: Exception) -> None:
+    """Record a crashed rule on one line; the exception's text (which may quote the template) is
+    flattened, control characters escaped, and shortened."""
+    try:
+        text = " ".join(str(exc).split())
+    except Exception:  # an exception whose text cannot be made (a plugin's own bug)
+        text = ""
+    text = "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
+    text = text if len(text) <= 200 else text[:197] + "..."
+    message = f"{stack.path}: internal error in rule {meta.id} ({meta.name}): {type(exc).__name__}"
+    message += f": {text}" if text else ""
+    result.internal_error = f"{result.internal_error}; {message}" if result.internal_error else message
+    result.traceback = (result.traceback or "") + f"rule {meta.id} on {stack.path}:\n" + traceback.format_exc()
 
 
 def place(finding: Finding, stack: Stack) -> None:
@@ -150,14 +182,14 @@ def lint_source(source: Source, rules: list[RuleMeta], stage: StackStage | None 
             result.stacks.append(stack.name)
             result.resources += len(stack.resources)
             if stage is None:
-                result.findings.extend(run_rules(stack, rules))
+                result.findings.extend(run_rules(stack, rules, result=result))
             else:
                 from wa_lint.graph.builders import build_graph
                 from wa_lint.secrets import mask_findings, stack_secrets
 
                 graph = build_graph(stack)
                 before = len(result.suppressed)
-                kept = stage(stack, graph, run_rules(stack, rules, graph), result)
+                kept = stage(stack, graph, run_rules(stack, rules, graph, result), result)
                 # masking holds for every finding, also those the stage made (WA001/WA002) or took out
                 mask_findings([*kept, *(s.finding for s in result.suppressed[before:])], stack_secrets(graph))
                 result.findings.extend(kept)
