@@ -21,6 +21,7 @@ from wa_lint import __version__
 if TYPE_CHECKING:
     from wa_lint.api import RuleMeta, Severity
     from wa_lint.config import Config
+    from wa_lint.config_tree import ConfigTree
     from wa_lint.discover import Source
     from wa_lint.pipeline import FileResult
 
@@ -62,8 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
                              "that are off by default (e.g. WA211)")
     report.add_argument("--fail-on", choices=["error", "warning", "info", "never"], default=None,
                         help="exit 1 when a finding is at least this severe (default: config, else error)")
-    report.add_argument("--config", help="configuration file (default: nearest .wa-lint.yaml or "
-                                         "pyproject.toml with [tool.wa-lint], from the working directory up)")
+    report.add_argument("--config", help="configuration file for every file (default: each file's nearest "
+                                         ".wa-lint.yaml or pyproject.toml with [tool.wa-lint], from its directory up)")
     report.add_argument("--no-config", action="store_true", help="ignore configuration files")
     report.add_argument("--show-suppressed", action="store_true",
                         help="list suppressed and baselined findings with their reasons")
@@ -148,11 +149,13 @@ def _all_rules() -> list[RuleMeta]:
     return sorted([*load_rules(), *META_RULES], key=lambda m: m.id)
 
 
-def _sources(args: argparse.Namespace, config: Config) -> tuple[list[Source], list[str], list[tuple[str, str]]]:
-    """Discovered sources minus excluded ones; named non-templates skipped when asked (pre-commit
-    names ``cdk.json`` and ``serverless.yml`` too: those are not templates either). Also returns
-    the missing paths and the skipped files with their reasons."""
+def _sources(args: argparse.Namespace, tree: ConfigTree) -> tuple[list[Source], list[str], list[tuple[str, str]]]:
+    """Discovered sources minus excluded ones (each by its own configuration); named non-templates
+    skipped when asked (pre-commit names ``cdk.json`` and ``serverless.yml`` too: those are not
+    templates either). Also returns the errors (missing paths, broken configurations: the files
+    they govern are not linted) and the skipped files with their reasons."""
     from wa_lint.build_first import SERVERLESS_FILES
+    from wa_lint.config import ConfigError
     from wa_lint.discover import discover_all, looks_like_template
 
     paths = args.paths
@@ -161,10 +164,15 @@ def _sources(args: argparse.Namespace, config: Config) -> tuple[list[Source], li
         if not paths:
             return [], [], []
     found = discover_all(paths, cdk_synth=args.cdk_synth)
-    excludes = config.excludes()
     kept = []
     for source in found.sources:
-        if (args.force_exclude or not source.explicit) and excludes.match(source.path):
+        try:
+            tree.for_path(source.path)
+            excluded = (args.force_exclude or not source.explicit) and tree.excluded(source.path) is not None
+        except ConfigError as exc:
+            found.errors.extend([] if str(exc) in found.errors else [str(exc)])
+            continue
+        if excluded:
             found.skipped.append((source.display, "excluded by the configuration"))
             continue
         if args.skip_non_templates and source.explicit and source.kind == "template":
@@ -241,30 +249,33 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     from wa_lint.baseline import BaselineError, apply_baseline, write_baseline
-    from wa_lint.config import ConfigError, load_config
-    from wa_lint.plugins import PluginError, select_rules
+    from wa_lint.config import ConfigError
+    from wa_lint.config_tree import ConfigTree
+    from wa_lint.plugins import PluginError
     from wa_lint.progress import ProgressBar
     from wa_lint.report import GRAPH_FORMATS, Report, render
     from wa_lint.runner import lint_all
     from wa_lint.suppress import META_IDS, FilterStage, rule_aliases
 
     try:
-        config = load_config(args.config, isolated=args.no_config)
         every = _all_rules()
-        config.check_rules(every)
-        select = _csv(args.select) or config.select
-        if args.severity_min == "info" and not select:
-            select = [m.id for m in every]  # every rule, also those off by default
-        selected = select_rules(every, select, [*config.ignore, *_csv(args.ignore)])
-        policy = config.policy(every)
+        # severity-min info: every rule when nothing is selected, also those off by default
+        tree = ConfigTree(every, explicit=args.config, isolated=args.no_config, select=_csv(args.select),
+                          ignore=_csv(args.ignore), everything=args.severity_min == "info")
+        config = tree.run  # fail-on and baseline are the run's; the rest is each file's own
+        tree.selection(config)  # an unknown --select or --ignore stops the run before any work
     except (ConfigError, PluginError) as exc:
         print(f"wa-lint: {_line(exc)}", file=sys.stderr)
         return EXIT_ERROR
-    run = [m for m in selected if m.id not in META_IDS]
+    sources, missing, skipped = _sources(args, tree)
+    governing = {s.display: tree.for_path(s.path) for s in sources}
+    in_play = list({id(c): c for c in governing.values()}.values()) or [config]
+    selected = sorted({m.id: m for c in in_play for m in tree.selection(c)}.values(), key=lambda m: m.id)
+    run = [m for m in selected if m.id not in META_IDS]  # the union; each file's policy keeps its own
     formats = {args.format, *(fmt for fmt, _ in args.save)}
     stage = FilterStage(aliases=rule_aliases(every), meta_enabled=frozenset(m.id for m in selected) & META_IDS,
-                        policy=policy, keep_graphs=bool(formats & GRAPH_FORMATS))
-    sources, missing, skipped = _sources(args, config)
+                        policy=tree.policy(config), keep_graphs=bool(formats & GRAPH_FORMATS),
+                        policies={shown: tree.policy(c) for shown, c in governing.items()})
     with contextlib.ExitStack() as cleanup:
         if args.cdk_synth and any(s.kind == "cdk-app" for s in sources):
             import tempfile

@@ -1,9 +1,11 @@
 """Project configuration: ``[tool.wa-lint]`` in ``pyproject.toml`` or ``.wa-lint.yaml``.
 
-The file is found by walking up from the working directory (``--config`` names one instead).
-Paths and globs in it are relative to the directory the file is in. An unknown key, a wrong
-type or an unknown rule is a :class:`ConfigError` that names it: a typo must never silently
-turn a check off.
+Each file takes the nearest configuration above it (:mod:`wa_lint.config_tree`; ``--config``
+names one for every file instead). A configuration may ``extend`` another file: the keys it sets
+replace the extended file's, the others are inherited. Paths and globs are relative to the
+directory of the file that wrote them. An unknown key, a wrong type, an invalid glob or an
+unknown rule is a :class:`ConfigError` that names the file: a typo must never silently turn a
+check off, and no configuration, however hostile, may crash or hang the run.
 
 :meth:`Config.policy` resolves rule selectors against the loaded rules into a :class:`Policy`,
 the plain, picklable object the filter stage applies to findings (possibly in worker processes).
@@ -11,23 +13,28 @@ the plain, picklable object the filter stage applies to findings (possibly in wo
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
-import fnmatch
-import re
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from wa_lint.api import Finding, RuleMeta, Severity
+from wa_lint.globs import GlobError, PathGlob, Segment
 
 YAML_NAMES = (".wa-lint.yaml", ".wa-lint.yml")
 PYPROJECT = "pyproject.toml"
 TABLE = "tool.wa-lint"
 FAIL_ON = ("error", "warning", "info", "never")
+MAX_CONFIG_BYTES = 1 << 20  # a configuration is a few hundred bytes; a pyproject.toml a few kB
+MAX_EXTEND = 16  # files in one extend chain
+MAX_KEY_DOTS = 64  # tomllib's cost grows with the square of a dotted key's depth
 
-#: key → (attribute, expected type description)
+#: key → expected type description
 KEYS: dict[str, str] = {
+    "extend": "path of a configuration file to extend",
     "select": "list of rule ids, names or prefixes",
     "ignore": "list of rule ids, names or prefixes",
     "fail-on": "one of error, warning, info, never",
@@ -44,73 +51,49 @@ class ConfigError(Exception):
     """A configuration the user must fix; the message names the file and the key."""
 
 
+def _show(value: Any, limit: int = 60) -> str:
+    """A short one-line repr: a huge integer or a deeply nested value cannot break the message."""
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 # -- globs ------------------------------------------------------------------------------------
-def glob_to_regex(pattern: str) -> str:
-    """Regex text for a glob: ``**`` spans directories, ``*``/``?`` stay within one, ``[…]`` is a class."""
-    out: list[str] = []
-    i, n = 0, len(pattern)
-    while i < n:
-        c = pattern[i]
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif c == "*":
-            out.append("[^/]*")
-            i += 1
-        elif c == "?":
-            out.append("[^/]")
-            i += 1
-        elif c == "[" and (end := pattern.find("]", i + 2)) != -1:
-            body = pattern[i + 1 : end]
-            negate, chars = (True, body[1:]) if body[:1] in "!^" else (False, body)
-            out.append("[" + ("^" if negate else "") + chars.replace("\\", "\\\\") + "]")
-            i = end + 1
-        else:
-            out.append(re.escape(c))
-            i += 1
-    return "".join(out)
-
-
-def compile_path_glob(pattern: str) -> re.Pattern[str]:
-    """A gitignore-like glob: without ``/`` it matches any file or directory name at any depth;
-    with ``/`` it is anchored at the config directory. Matching a directory matches what is below."""
-    pat = pattern.strip()
-    pat = pat[2:] if pat.startswith("./") else pat
-    pat = pat.strip("/")
-    body = glob_to_regex(pat)
-    prefix = "(?:.*/)?" if "/" not in pat else ""
-    return re.compile(f"{prefix}{body}(?:/.*)?", re.DOTALL)
-
-
 @dataclass(frozen=True, slots=True)
 class PathGlobs:
-    """Globs relative to ``root``; :meth:`match` returns the first glob that matches a path."""
+    """Path globs relative to ``root``; :meth:`match` returns the first glob that matches a path."""
 
     root: Path
-    patterns: tuple[tuple[str, re.Pattern[str]], ...]
+    patterns: tuple[PathGlob, ...]
 
     @classmethod
     def of(cls, root: Path, patterns: Iterable[str]) -> PathGlobs:
-        return cls(root, tuple((p, compile_path_glob(p)) for p in patterns))
+        return cls(root, tuple(PathGlob.compile(p) for p in patterns))
 
     def relative(self, path: str | Path) -> str:
         absolute = Path(path) if Path(path).is_absolute() else Path.cwd() / path
         try:
             return absolute.resolve().relative_to(self.root.resolve()).as_posix()
-        except (ValueError, OSError):
+        except (ValueError, OSError, RuntimeError):
             return absolute.as_posix()
 
     def match(self, path: str | Path) -> str | None:
         if not self.patterns:
             return None
         rel = self.relative(path)
-        for text, regex in self.patterns:
-            if regex.fullmatch(rel):
-                return text
+        for glob in self.patterns:
+            if glob.match(rel):
+                return glob.text
         return None
+
+
+def _check_glob(glob: str, key: str, where: str, *, anchored: bool = False) -> None:
+    try:
+        PathGlob.compile(glob, anchored=anchored)
+    except GlobError as exc:
+        raise ConfigError(f"{where}: {key}: invalid glob {_show(glob)}: {exc}") from None
 
 
 # -- rule selectors ---------------------------------------------------------------------------
@@ -128,7 +111,7 @@ def expand_selectors(rules: list[RuleMeta], selectors: Iterable[str], where: str
         found = {m.id for m in rules if selector_matches(m, selector)}
         if not found:
             hint = _did_you_mean(selector, [m.id for m in rules] + [m.name for m in rules])
-            raise ConfigError(f"{where}: unknown rule {selector!r}{hint}")
+            raise ConfigError(f"{where}: unknown rule {_show(selector)}{hint}")
         ids |= found
     return frozenset(ids)
 
@@ -139,6 +122,8 @@ def _specificity(selector: str) -> int:
 
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    if len(word) > 100:  # nobody mistypes a rule id that long; difflib is quadratic
+        return ""
     close = difflib.get_close_matches(word, list(choices), n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
@@ -146,12 +131,14 @@ def _did_you_mean(word: str, choices: Iterable[str]) -> str:
 # -- the policy applied by the filter stage ---------------------------------------------------
 @dataclass(slots=True)
 class Policy:
-    """What the configuration does to findings: severity overrides and scoped ignores."""
+    """What a file's configuration does to its findings: which rules it selects (None: every
+    rule that ran), severity overrides and scoped ignores."""
 
     severity: dict[str, Severity] = field(default_factory=dict)
     paths: list[tuple[PathGlobs, frozenset[str]]] = field(default_factory=list)
-    constructs: list[tuple[str, re.Pattern[str], frozenset[str]]] = field(default_factory=list)
-    types: list[tuple[str, frozenset[str]]] = field(default_factory=list)
+    constructs: list[tuple[PathGlob, frozenset[str]]] = field(default_factory=list)
+    types: list[tuple[str, Segment, frozenset[str]]] = field(default_factory=list)
+    selected: frozenset[str] | None = None
 
     def adjust(self, finding: Finding) -> None:
         """Apply a severity override to ``finding`` in place."""
@@ -165,22 +152,26 @@ class Policy:
             if finding.rule in ids and (hit := globs.match(finding.path)):
                 return f"per-path-ignores {hit!r}"
         if finding.construct_path:
-            for text, regex, ids in self.constructs:
-                if finding.rule in ids and regex.fullmatch(finding.construct_path.strip("/")):
-                    return f"per-construct-ignores {text!r}"
-        for pattern, ids in self.types:
-            if finding.rule in ids and fnmatch.fnmatchcase(finding.resource_type, pattern):
-                return f"per-resource-type-ignores {pattern!r}"
+            for glob, ids in self.constructs:
+                if finding.rule in ids and glob.match(finding.construct_path.strip("/")):
+                    return f"per-construct-ignores {glob.text!r}"
+        for text, name_glob, ids in self.types:
+            if finding.rule in ids and name_glob.match(finding.resource_type):
+                return f"per-resource-type-ignores {text!r}"
         return None
 
 
 # -- the configuration as written -------------------------------------------------------------
 @dataclass(slots=True)
 class Config:
-    """A configuration file's content, checked for shape; rule names are resolved by :meth:`policy`."""
+    """A configuration file's content, checked for shape; rule names are resolved by :meth:`policy`.
+
+    ``origins`` says which file set each key (differs from ``path`` for keys inherited through
+    ``extend``): that file's directory is the root of the key's paths, and errors name it."""
 
     path: Path | None = None
     root: Path = field(default_factory=Path.cwd)
+    extend: str | None = None
     select: list[str] | None = None
     ignore: list[str] = field(default_factory=list)
     fail_on: str | None = None
@@ -190,40 +181,66 @@ class Config:
     per_construct_ignores: dict[str, list[str]] = field(default_factory=dict)
     per_resource_type_ignores: dict[str, list[str]] = field(default_factory=dict)
     baseline: str | None = None
+    origins: dict[str, Path] = field(default_factory=dict)
+    _excludes: PathGlobs | None = field(default=None, repr=False, compare=False)
 
     @property
     def where(self) -> str:
         return str(self.path) if self.path else "configuration"
 
+    def where_of(self, key: str) -> str:
+        origin = self.origins.get(key)
+        return str(origin) if origin else self.where
+
+    def root_of(self, key: str) -> Path:
+        origin = self.origins.get(key)
+        return origin.parent if origin else self.root
+
     def excludes(self) -> PathGlobs:
-        return PathGlobs.of(self.root, self.exclude)
+        if self._excludes is None:
+            self._excludes = PathGlobs.of(self.root_of("exclude"), self.exclude)
+        return self._excludes
 
     def baseline_path(self) -> Path | None:
-        return self.root / self.baseline if self.baseline else None
+        return self.root_of("baseline") / self.baseline if self.baseline else None
 
     def check_rules(self, rules: list[RuleMeta]) -> None:
         """Every rule named anywhere must exist (raises :class:`ConfigError`)."""
         self.policy(rules)
-        expand_selectors(rules, self.select or [], f"{self.where}: select")
-        expand_selectors(rules, self.ignore, f"{self.where}: ignore")
+        expand_selectors(rules, self.select or [], f"{self.where_of('select')}: select")
+        expand_selectors(rules, self.ignore, f"{self.where_of('ignore')}: ignore")
 
-    def policy(self, rules: list[RuleMeta]) -> Policy:
-        where = self.where
+    def rule_selection(self, rules: list[RuleMeta], select: list[str] | None = None, ignore: Iterable[str] = (),
+                       everything: bool = False) -> list[RuleMeta]:
+        """The rules this configuration runs: ``select`` (the command line's) replaces the
+        configuration's, ``ignore`` adds to it; ``everything`` selects rules off by default too
+        when nothing is selected. Unknown command-line selectors raise ``PluginError``."""
+        from wa_lint.plugins import select_rules
+
+        chosen = select or self.select
+        if everything and not chosen:
+            chosen = [m.id for m in rules]
+        return select_rules(rules, chosen, [*self.ignore, *ignore])
+
+    def policy(self, rules: list[RuleMeta], selected: frozenset[str] | None = None) -> Policy:
         severity: dict[str, Severity] = {}
+        where = self.where_of("severity")
         for key in sorted(self.severity, key=_specificity):  # specific keys override prefixes
             level = Severity(self.severity[key])
             for rule_id in expand_selectors(rules, [key], f"{where}: severity"):
                 severity[rule_id] = level
-        paths = [(PathGlobs.of(self.root, [glob]), expand_selectors(rules, ids, f"{where}: per-path-ignores"))
+        where = self.where_of("per-path-ignores")
+        paths = [(PathGlobs.of(self.root_of("per-path-ignores"), [glob]),
+                  expand_selectors(rules, ids, f"{where}: per-path-ignores"))
                  for glob, ids in self.per_path_ignores.items()]
-        constructs = [
-            (glob, re.compile(glob_to_regex(glob.strip("/")) + "(?:/.*)?", re.DOTALL),
-             expand_selectors(rules, ids, f"{where}: per-construct-ignores"))
-            for glob, ids in self.per_construct_ignores.items()
-        ]
-        types = [(glob, expand_selectors(rules, ids, f"{where}: per-resource-type-ignores"))
+        where = self.where_of("per-construct-ignores")
+        constructs = [(PathGlob.compile(glob, anchored=True),
+                       expand_selectors(rules, ids, f"{where}: per-construct-ignores"))
+                      for glob, ids in self.per_construct_ignores.items()]
+        where = self.where_of("per-resource-type-ignores")
+        types = [(glob, Segment.compile(glob), expand_selectors(rules, ids, f"{where}: per-resource-type-ignores"))
                  for glob, ids in self.per_resource_type_ignores.items()]
-        return Policy(severity, paths, constructs, types)
+        return Policy(severity, paths, constructs, types, selected)
 
 
 def _string_list(value: Any, key: str, where: str) -> list[str]:
@@ -240,6 +257,15 @@ def _table(value: Any, key: str, where: str) -> dict[str, Any]:
     return value
 
 
+def _check_keys(data: dict[Any, Any], where: str) -> None:
+    for key in data:
+        if key not in KEYS:
+            hint = ""
+            if isinstance(key, str):
+                hint = _did_you_mean(key, [*KEYS, *(k.replace("-", "_") for k in KEYS)]).replace("_", "-")
+            raise ConfigError(f"{where}: unknown key {_show(key)}{hint}; known keys: {', '.join(KEYS)}")
+
+
 def config_from_dict(data: Any, path: Path | None, root: Path | None = None) -> Config:
     """Check ``data`` (the ``[tool.wa-lint]`` table or the YAML document) and build a :class:`Config`."""
     where = str(path) if path else "configuration"
@@ -247,48 +273,79 @@ def config_from_dict(data: Any, path: Path | None, root: Path | None = None) -> 
         data = {}
     if not isinstance(data, dict):
         raise ConfigError(f"{where}: the configuration must be a mapping of keys ({', '.join(KEYS)})")
-    for key in data:
-        if key not in KEYS:
-            hint = _did_you_mean(str(key), [*KEYS, *(k.replace("-", "_") for k in KEYS)])
-            hint = hint.replace("_", "-")
-            raise ConfigError(f"{where}: unknown key {key!r}{hint}; known keys: {', '.join(KEYS)}")
+    _check_keys(data, where)
     config = Config(path=path, root=root or (path.parent if path else Path.cwd()))
+    if path is not None:
+        config.origins = dict.fromkeys(data, path)
+    for key in ("extend", "baseline"):
+        if key in data:
+            if not isinstance(data[key], str) or not data[key].strip():
+                raise ConfigError(f"{where}: {key} must be a {KEYS[key]}")
+            setattr(config, key, data[key])
     if "select" in data:
         config.select = _string_list(data["select"], "select", where)
     if "ignore" in data:
         config.ignore = _string_list(data["ignore"], "ignore", where)
     if "exclude" in data:
         config.exclude = _string_list(data["exclude"], "exclude", where)
+        for glob in config.exclude:
+            _check_glob(glob, "exclude", where)
     if "fail-on" in data:
         if data["fail-on"] not in FAIL_ON:
-            raise ConfigError(f"{where}: fail-on must be one of {', '.join(FAIL_ON)}, not {data['fail-on']!r}")
+            raise ConfigError(f"{where}: fail-on must be one of {', '.join(FAIL_ON)}, not {_show(data['fail-on'])}")
         config.fail_on = data["fail-on"]
-    if "baseline" in data:
-        if not isinstance(data["baseline"], str):
-            raise ConfigError(f"{where}: baseline must be a {KEYS['baseline']}")
-        config.baseline = data["baseline"]
     if "severity" in data:
         for rule, level in _table(data["severity"], "severity", where).items():
             if level not in ("error", "warning", "info"):
-                raise ConfigError(f"{where}: severity.{rule} must be error, warning or info, not {level!r}")
+                raise ConfigError(f"{where}: severity.{_show(rule)[1:-1]} must be error, warning or info, "
+                                  f"not {_show(level)}")
         config.severity = dict(data["severity"])
     for key in ("per-path-ignores", "per-construct-ignores", "per-resource-type-ignores"):
         if key in data:
-            table = {glob: _string_list(ids, f"{key}.{glob}", where)
+            table = {glob: _string_list(ids, f"{key}.{_show(glob)[1:-1]}", where)
                      for glob, ids in _table(data[key], key, where).items()}
+            for glob in table:
+                _check_glob(glob, key, where, anchored=key != "per-path-ignores")
             setattr(config, key.replace("-", "_"), table)
     return config
+
+
+# -- reading files ----------------------------------------------------------------------------
+def _read(path: Path) -> str:
+    from wa_lint.fileio import read_text
+    from wa_lint.model import InputError
+
+    try:
+        return read_text(path, str(path), limit=MAX_CONFIG_BYTES)
+    except InputError as exc:
+        raise ConfigError(str(exc)) from None
+
+
+def _too_deep_keys(text: str) -> bool:
+    """A dotted key or table header nested deeper than any configuration needs (tomllib would
+    spend time and memory growing with the square of its depth)."""
+    for line in text.splitlines():
+        stripped = line.lstrip()
+        key_like = stripped.startswith("[") or "=" in stripped
+        if key_like and stripped.split("=", 1)[0].count(".") > MAX_KEY_DOTS:
+            return True
+    return False
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
     import tomllib
 
+    text = _read(path)
+    if _too_deep_keys(text):
+        raise ConfigError(f"{path}: invalid TOML: a key nests more than {MAX_KEY_DOTS} levels deep")
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from None
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: values nest too deeply") from None
+    except ValueError as exc:  # an integer beyond Python's digit limit
+        raise ConfigError(f"{path}: invalid TOML: {str(exc).split(':')[0]}") from None
 
 
 def _pyproject_table(doc: dict[str, Any]) -> Any:
@@ -296,9 +353,26 @@ def _pyproject_table(doc: dict[str, Any]) -> Any:
     return tool.get("wa-lint") if isinstance(tool, dict) else None
 
 
-def load_config_file(path: Path) -> Config:
-    """Read one configuration file: YAML (the whole document) or TOML (``[tool.wa-lint]``,
-    or the whole document when it has no ``[tool]`` table)."""
+def _read_yaml(path: Path) -> Any:
+    import yaml
+
+    text = _read(path)
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(f"{path}: invalid YAML{where}: {' '.join(str(problem).split())}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid YAML: values nest too deeply") from None
+    except ValueError as exc:  # an integer beyond Python's digit limit
+        raise ConfigError(f"{path}: invalid YAML: {str(exc).split(':')[0]}") from None
+
+
+def _load_one(path: Path) -> Config:
+    """One file, without following ``extend``: YAML (the whole document) or TOML
+    (``[tool.wa-lint]``, or the whole document when it has no ``[tool]`` table)."""
     if not path.is_file():
         raise ConfigError(f"{path}: configuration file not found")
     if path.suffix == ".toml":
@@ -309,37 +383,71 @@ def load_config_file(path: Path) -> Config:
                 raise ConfigError(f"{path}: no [{TABLE}] table")
             return config_from_dict(table, path)
         return config_from_dict(doc, path)
-    import yaml
+    return config_from_dict(_read_yaml(path), path)
+
+
+def _inherit(base: Config, child: Config) -> Config:
+    """``child`` extending ``base``: every key the child sets replaces the base's (as ruff does)."""
+    merged = dataclasses.replace(child, origins=dict(child.origins), _excludes=None)
+    for key, origin in base.origins.items():
+        if key not in child.origins and key != "extend":
+            attr = key.replace("-", "_")
+            setattr(merged, attr, getattr(base, attr))
+            merged.origins[key] = origin
+    return merged
+
+
+def load_config_file(path: Path, _chain: tuple[Path, ...] = ()) -> Config:
+    """Read one configuration file and the files it ``extend``s (relative to its directory)."""
+    config = _load_one(path)
+    if config.extend is None:
+        return config
+    chain = (*_chain, path.resolve())
+    target = Path(os.path.normpath(path.parent / Path(config.extend).expanduser()))
+    if target.resolve() in chain:
+        loop = " -> ".join(str(p) for p in (*chain, target.resolve()))
+        raise ConfigError(f"{path}: extend: {config.extend} is already being extended ({loop})")
+    if len(chain) >= MAX_EXTEND:
+        raise ConfigError(f"{path}: extend: more than {MAX_EXTEND} files extend each other")
+    if not target.is_file():
+        raise ConfigError(f"{path}: extend: configuration file not found: {target}")
+    return _inherit(load_config_file(target, chain), config)
+
+
+def config_in(directory: Path) -> Path | None:
+    """The configuration file in ``directory`` itself: ``.wa-lint.yaml``/``.wa-lint.yml``, else a
+    ``pyproject.toml`` with a ``[tool.wa-lint]`` table (one that cannot be parsed but mentions
+    ``wa-lint`` counts, so that its error is reported rather than the file passed over)."""
+    for name in YAML_NAMES:
+        if (directory / name).is_file():
+            return directory / name
+    pyproject = directory / PYPROJECT
+    if not pyproject.is_file():
+        return None
+    from wa_lint.fileio import read_bytes
+    from wa_lint.model import InputError
 
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(f"{path}: invalid YAML{where}: {' '.join(str(problem).split())}") from None
-    return config_from_dict(data, path)
+        if b"wa-lint" not in read_bytes(pyproject, str(pyproject), limit=MAX_CONFIG_BYTES):
+            return None
+        return pyproject if _pyproject_table(_read_toml(pyproject)) is not None else None
+    except (InputError, ConfigError):
+        return pyproject
 
 
 def find_config(start: Path | None = None) -> Path | None:
-    """The nearest ``.wa-lint.yaml``/``.wa-lint.yml``, or ``pyproject.toml`` with a
-    ``[tool.wa-lint]`` table, in ``start`` (default: the working directory) or above it."""
+    """The nearest configuration file in ``start`` (default: the working directory) or above it."""
     here = (start or Path.cwd()).resolve()
     for directory in (here, *here.parents):
-        for name in YAML_NAMES:
-            if (directory / name).is_file():
-                return directory / name
-        pyproject = directory / PYPROJECT
-        if (pyproject.is_file() and "wa-lint" in pyproject.read_text(encoding="utf-8", errors="replace")
-                and _pyproject_table(_read_toml(pyproject)) is not None):
-            return pyproject
+        found = config_in(directory)
+        if found is not None:
+            return found
     return None
 
 
 def load_config(explicit: str | None = None, *, isolated: bool = False) -> Config:
-    """The configuration in force: ``explicit`` if given, else the nearest one found, else defaults."""
+    """The configuration of the working directory: ``explicit`` if given, else the nearest one
+    found, else defaults."""
     if isolated:
         return Config()
     if explicit:

@@ -320,8 +320,11 @@ class FilterStage:
 
     Picklable plain data: ``aliases`` names every installed rule (for suppressions),
     ``meta_enabled`` the WA001/WA002 checks selected, ``policy`` the configuration's
-    overrides and scoped ignores. ``keep_graphs`` keeps a drawing-sized summary of each
-    stack's graph for the Markdown and HTML reports.
+    overrides and scoped ignores; ``policies`` the policy of each source (by its display
+    path) when files have configurations of their own, ``policy`` then serving the others.
+    A policy's ``selected`` drops the findings of rules that ran for other files only.
+    ``keep_graphs`` keeps a drawing-sized summary of each stack's graph for the Markdown and
+    HTML reports.
     """
 
     aliases: dict[str, str]
@@ -329,19 +332,25 @@ class FilterStage:
     policy: Policy | None = None
     inline: bool = True
     keep_graphs: bool = False
+    policies: dict[str, Policy] = field(default_factory=dict)
 
     def __call__(self, stack: Stack, graph: Graph, findings: list[Finding], result: FileResult) -> list[Finding]:
+        policy = self.policies.get(result.path, self.policy)
+        selected = policy.selected if policy is not None else None
         suppressions = stack_suppressions(stack, self.aliases) if self.inline else {}
-        extra = hygiene_findings(suppressions, self.meta_enabled)
+        meta = self.meta_enabled if selected is None else self.meta_enabled & selected
+        extra = hygiene_findings(suppressions, meta)
         from wa_lint.pipeline import place
 
         for f in extra:
             place(f, stack)  # in the included file when the Metadata came from one
         kept: list[Finding] = []
         for f in [*findings, *extra]:
-            if self.policy is not None:
-                self.policy.adjust(f)
-                why = self.policy.ignored_by(f)
+            if selected is not None and f.rule not in selected:
+                continue
+            if policy is not None:
+                policy.adjust(f)
+                why = policy.ignored_by(f)
                 if why is not None:
                     result.suppressed.append(Suppressed(f, "config", why))
                     continue

@@ -38,17 +38,17 @@ def cfn_lint_id(meta: RuleMeta) -> str | None:
     return f"{LETTER[meta.severity]}9{m.group(1)}" if m else None
 
 
-def _rules() -> tuple[list[RuleMeta], Any]:
-    """The rules to run and the filter stage, from the wa-lint configuration found from the
-    working directory (a broken configuration is logged and ignored: cfn-lint must still run)."""
-    from wa_lint.config import Config, ConfigError, load_config
+def _rules(path: Path) -> tuple[list[RuleMeta], Any]:
+    """The rules to run and the filter stage, from the wa-lint configuration nearest the template
+    (else the working directory's; a broken one is logged and ignored: cfn-lint must still run)."""
+    from wa_lint.config import Config, ConfigError
+    from wa_lint.config_tree import ConfigTree
     from wa_lint.plugins import load_rules, select_rules
     from wa_lint.suppress import META_IDS, META_RULES, FilterStage, rule_aliases
 
     every = sorted([*load_rules(), *META_RULES], key=lambda m: m.id)
     try:
-        config = load_config()
-        config.check_rules(every)
+        config = ConfigTree(every).for_path(path)
     except ConfigError as exc:
         LOG.warning("wa-lint: ignoring configuration: %s", exc)
         config = Config()
@@ -62,7 +62,7 @@ def _lint(path: Path, display: str) -> dict[str, list[Finding]]:
     from wa_lint.discover import Source
     from wa_lint.pipeline import lint_source
 
-    rules, stage = _rules()
+    rules, stage = _rules(path)
     result = lint_source(Source(path, display, "template", True, path.parent), rules, stage)
     if result.internal_error:
         LOG.warning("wa-lint: %s", result.internal_error)
