@@ -7,6 +7,7 @@ a directory that is not there) is no evidence, never an error.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,8 +60,10 @@ def _inline_text(value: Any) -> str | None:
 
 
 def _display(path: Path) -> str:
+    """The handler file as messages name it: relative to the working directory, also when it lies
+    outside it (``../src/app.py``), so no machine path reaches a report."""
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        return Path(os.path.relpath(path.resolve(), Path.cwd().resolve())).as_posix()
     except (ValueError, OSError):
         return path.as_posix()
 
