@@ -192,11 +192,13 @@ def test_cdk_app_with_assembly_lints_it_also_from_cdk_json_output(tmp_path: Path
     _assembly(_cdk_app(tmp_path / "b", {"app": "x", "output": "build/assembly"}) / "build" / "assembly")
     found = discover_all([str(tmp_path)], cwd=tmp_path)
     assert [(s.display, s.kind) for s in found.sources] == [("a/cdk.out", "cdk"), ("b/build/assembly", "cdk")]
-    # an output directory outside the walked folder is still the app's assembly
+    # cdk.json does not lead the walk out of the linted directory: the assembly must be named
     _assembly(tmp_path / "shared-out")
     _cdk_app(tmp_path / "c", {"app": "x", "output": "../shared-out"})
-    found = discover_all([str(tmp_path / "c")], cwd=tmp_path)
-    assert [(s.display, s.kind) for s in found.sources] == [("shared-out", "cdk")]
+    for named in (tmp_path / "c", tmp_path / "c" / "cdk.json"):
+        [source] = discover_all([str(named)], cwd=tmp_path).sources
+        assert (source.display, source.kind) == ("c", "cdk-app")
+        assert source.problem is not None and "(../shared-out) is outside the linted directory" in source.problem
 
 
 def test_cdk_synth_mode_yields_the_app_and_skips_its_stale_assembly(tmp_path: Path) -> None:

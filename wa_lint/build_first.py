@@ -51,6 +51,13 @@ def cdk_problem(project: Path) -> str:
             "first, or lint with --cdk-synth")
 
 
+def cdk_outside_problem(project: Path) -> str:
+    """The one line for a CDK app whose ``cdk.json`` puts its assembly outside the linted directory."""
+    name = printable(cdk_output_name(project))
+    return (f"the CDK app's cloud assembly ({name}) is outside the linted directory: name it on the "
+            "command line, or lint with --cdk-synth")
+
+
 def serverless_packaged(project: Path) -> list[Path]:
     """The templates ``serverless package`` left for a service: the update-stack template (the
     create-stack one only holds the deployment bucket it also contains), else any other."""

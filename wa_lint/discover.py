@@ -213,8 +213,8 @@ class _Walk:
             if self.cdk_synth:
                 self.pruned.add(build_first.cdk_output_dir(here).resolve())
             for source in _cdk_project(here, shown, self.root, False, self.cdk_synth, self.cwd):
-                if source.kind != "cdk" or not _inside(source.path, self.real_root):
-                    self._add(source)  # an assembly inside the root is found by the walk itself
+                if source.kind != "cdk":
+                    self._add(source)  # an assembly (always inside the root) is found by the walk itself
         if names & build_first.SERVERLESS_FILES:
             self.found.sources.extend(_serverless_project(here, shown, self.root, False))
 
@@ -282,7 +282,10 @@ def _cdk_project(project: Path, shown: str, root: Path, explicit: bool, synth: b
     (with ``synth``, always the app, for ``--cdk-synth`` to rebuild)."""
     output = build_first.cdk_output_dir(project)
     if not synth and is_cdk_dir(output):
-        return [Source(output, display_path(output, cwd), "cdk", explicit, output)]
+        if _inside(output, root.resolve()):
+            return [Source(output, display_path(output, cwd), "cdk", explicit, output)]
+        # cdk.json comes with the code under review: it must not lead the run out of its directory
+        return [Source(project, shown, "cdk-app", explicit, root, build_first.cdk_outside_problem(project))]
     return [Source(project, shown, "cdk-app", explicit, root, build_first.cdk_problem(project))]
 
 
