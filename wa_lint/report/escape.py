@@ -39,8 +39,7 @@ _UNSAFE_CATEGORIES = frozenset({"Cc", "Cs", "Zl", "Zp"})
 _COMMAND = re.compile(r"^((?:[ \t\f\v]|\x1b\[[0-9;]*m)*)(::|##)", re.M)
 _ACTING = "\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029"
 _JSON_UNSAFE = re.compile(f"[{_ACTING}\ud800-\udfff]")
-_XML_ACTING = re.compile(f"[{_ACTING}]")
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_NOT_XML = re.compile("[\ufffe\uffff]")
 #: Backslash, backtick and pipe always; ``]`` where it would close a link, image, reference or
 #: definition (``](``, ``][``, ``]:``): without it no bracket pair is a link.
 _MD_SPECIAL = re.compile(r"([\\`|]|\](?=[(\[:]))")
@@ -160,9 +159,10 @@ def html_text(text: object) -> str:
 
 
 def xml_text(text: str) -> str:
-    """Text XML 1.0 can carry (ElementTree escapes the markup): control characters and lone
-    surrogates become U+FFFD, C1 controls and bidirectional overrides are escaped."""
-    return _XML_ACTING.sub(lambda m: _escape_char(m.group()), _NOT_XML.sub("\ufffd", text))
+    """Text XML 1.0 can carry (ElementTree escapes the markup): control characters other than
+    tab and line feed, lone surrogates and bidirectional overrides shown as escapes; the two
+    noncharacters XML forbids become U+FFFD."""
+    return _NOT_XML.sub("\ufffd", visible(text, keep="\t\n"))
 
 
 # -- Graphviz and JSON --------------------------------------------------------------------------

@@ -16,7 +16,10 @@ from wa_lint.report import Report
 from wa_lint.report.escape import block, finding_names, guard_lines, line, xml_text
 from wa_lint.report.source import frame, masked, safe_fix, safe_message
 
-_x = xml_text
+
+def _x(text: str) -> str:
+    """One line of XML text: what is not printable (line breaks too) shown as an escape."""
+    return xml_text(line(text))
 
 
 def _case_name(f: Finding) -> str:
@@ -49,7 +52,7 @@ def _suite(report: Report, result: FileResult) -> ET.Element:
         case = ET.SubElement(suite, "testcase", classname=_x(result.path), name=_case_name(f), time="0")
         severity = f.severity.value if f.severity else "warning"
         fail = ET.SubElement(case, "failure", message=_x(safe_message(f)), type=severity)
-        fail.text = _x(_details(f))
+        fail.text = xml_text(_details(f))  # lines from input are escaped by _details
         tests += 1
         failures += 1
     if report.show_suppressed:

@@ -19,7 +19,7 @@ from wa_lint import __version__
 from wa_lint.api import Finding, Severity
 from wa_lint.report import Report, help_uri
 from wa_lint.report.diagram import KIND_LABEL, short_type
-from wa_lint.report.escape import html_text, md_code, md_text, mermaid_label
+from wa_lint.report.escape import html_text, md_code, md_text, mermaid_label, visible
 from wa_lint.report.source import masked, safe_fix, safe_message
 
 MAX_ROWS = 150
@@ -161,8 +161,8 @@ def diagrams(report: Report) -> list[str]:
         severities = {res: level for (stack, res), level in worst.items() if stack == key}
         flagged = sum(1 for n in g["nodes"] if n["id"] in severities)
         note = f", {g['omitted']} more not drawn" if g["omitted"] else ""
-        out += [f"<details{' open' if len(out) == 0 else ''}><summary><code>{html_text(g['path'])}</code> "
-                f"({html_text(g['stack'])}): {len(g['nodes'])} resources drawn, {flagged} flagged{note}"
+        out += [f"<details{' open' if len(out) == 0 else ''}><summary><code>{html_text(visible(g['path']))}</code> "
+                f"({html_text(visible(g['stack']))}): {len(g['nodes'])} resources drawn, {flagged} flagged{note}"
                 "</summary>", "", "```mermaid", mermaid(g, severities), "```", "", "</details>", ""]
     if len(chosen) > MAX_DIAGRAMS:
         out.append(f"_{len(chosen) - MAX_DIAGRAMS} more stacks with findings are not drawn here; "
