@@ -1,6 +1,7 @@
 """Property-based robustness: random mutations of fixture and corpus templates (dropped, retyped
 and swapped values, intrinsics in the wrong form) never produce an internal error — only a clean
-result or an ``InputError``."""
+result or an ``InputError``; nor does the glue analysis fail on them (it would treat the failure
+as "no evidence" and stay silent, so the test asks it)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from hypothesis import strategies as st
 
 from tests.conftest import CORPUS, ROOT
 from tests.lint_helpers import all_rules
+from wa_lint.code.glue import analysis_failures
 from wa_lint.expand.template import stack_from_data, template_problem
+from wa_lint.graph.builders import build_graph
 from wa_lint.load import load_file
 from wa_lint.model import InputError
 from wa_lint.pipeline import run_rules
@@ -111,4 +114,6 @@ def test_mutated_templates_never_crash(index: int, seed: int, mutations: int) ->
         stack = stack_from_data(mutated, path, str(path), path.stem)
     except InputError:
         return
-    run_rules(stack, list(all_rules()))
+    graph = build_graph(stack)
+    run_rules(stack, list(all_rules()), graph)
+    assert [str(f) for f in analysis_failures(graph)] == []  # the glue analysis swallows errors: ask it
