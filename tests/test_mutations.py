@@ -28,7 +28,7 @@ SUFFIXES = {".yaml", ".yml", ".json", ".template"}
 
 def _templates() -> list[Path]:
     found = sorted(p for p in (ROOT / "fixtures").rglob("*") if p.suffix in SUFFIXES
-                   and not p.name.endswith(".expected.json") and "cdk.out" not in p.parts
+                   and not p.name.endswith((".expected.json", ".evaluated.json")) and "cdk.out" not in p.parts
                    and "loader" not in p.parts)
     corpus = CORPUS / "serverless-patterns"
     if corpus.is_dir():
