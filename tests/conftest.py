@@ -63,7 +63,7 @@ def require_corpus(*parts: str) -> Path:
     a missing corpus skips on a developer's machine and fails under CI."""
     path = CORPUS.joinpath(*parts)
     if not path.exists():
-        missing(f"shared corpus not present: {path.relative_to(ROOT.parent).as_posix()} beside the repository")
+        missing(f"shared corpus not present: {os.path.relpath(path, ROOT)} (relative to the repository)")
     return path
 
 
