@@ -496,3 +496,47 @@ def test_secret_next_to_a_suppression_finding_is_masked(
         assert code == 0 and SECRET not in out, fmt
         if fmt in framed:
             assert "DB_PASSWORD: ********" in out, f"{fmt} shows no code frame"
+
+
+# -- the escaping functions themselves ------------------------------------------------------------
+def test_wrapping_never_starts_a_workflow_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """rich folds a long word at the console width; wherever the fold falls, no line of the text
+    report starts with ``::`` or ``##`` (ids of every length put the marker at every column)."""
+    monkeypatch.chdir(tmp_path)
+    names = [f"{'A' * k}::stop-commands::x" for k in range(1, 90)] + [f"{'B' * k} ##[error]y" for k in range(1, 90)]
+    report = make_report(tmp_path, names, PLAIN_FILE)
+    for width in (40, 80, 100):
+        text = render(report, "text", color=False, width=width)
+        assert not [row for row in text.splitlines() if COMMAND_LINE.match(row)]
+        colored = render(report, "text", color=True, width=width)
+        assert not [row for row in colored.splitlines() if re.match(r"^(\s|\x1b\[[0-9;]*m)*(::|##)", row)]
+
+
+def test_escape_contexts() -> None:
+    from wa_lint.report import escape
+
+    plain = "MyFunction-1_a.b/c:d (x) *y* é ✅"
+    for fn in (escape.line, escape.visible, escape.html_text, escape.workflow_data, escape.mermaid_label,
+               escape.md_text, escape.xml_text, escape.block, escape.guard_lines):
+        assert fn(plain) == plain, fn  # nothing special: unchanged in every context
+    assert escape.line("a\nb\x1b[2J\u202ec\x9b\ud800") == "a\\nb\\x1b[2J\\u202ec\\x9b\\ud800"
+    assert escape.line("bom\ufeff zwj\u200d") == "bom\ufeff zwj\u200d"  # invisible but inert: kept
+    assert escape.block("fix:\r\n  Type: X\r  y", ["Id\nZ"]) == "fix:\n  Type: X\\r  y"
+    assert escape.block("Ref Id\nZ here\n  next", ["Id\nZ"]) == "Ref Id\\nZ here\n  next"
+    assert escape.guard_lines("ok\n  ::set-output x\n\x1b[1m##[group]\nmid ::x") == \
+        "ok\n  \\x3a:set-output x\n\x1b[1m\\x23#[group]\nmid ::x"
+    assert escape.workflow_property("a:b,c%d\ne") == "a%3Ab%2Cc%25d%0Ae"
+    assert escape.md_text("[a](b) ![i](j) [d]: u `c` <b> a|b \\ &amp;") == \
+        "[a\\](b) ![i\\](j) [d\\]: u \\`c\\` &lt;b&gt; a\\|b \\\\ &amp;amp;"
+    assert escape.md_text("# h", line_start=True) == "\\# h"
+    assert escape.md_text("12. x", line_start=True) == "12\\. x"
+    assert escape.md_text("    code", line_start=True) == "&#32;" * 4 + "code"
+    assert escape.md_code("Orders") == "`Orders`"
+    assert escape.md_code("a`b|c") == "``a`b\\|c``"
+    assert escape.md_code("`x`") == "`` `x` ``"
+    assert escape.md_code("a\\b\n[c](d)") == "<code>a\\\\b\\\\n[c\\](d)</code>"
+    assert escape.mermaid_label('a"]\n```#lt;|') == "a#quot;]\\n#96;#96;#96;#35;lt;#124;"
+    assert escape.dot_string("tail\\") == '"tail\\\\"'
+    assert escape.dot_string('q"\\N', "AWS::X") == '"q\\"\\\\N\\nAWS::X"'
+    assert escape.json_safe(json.dumps("\x9b\u202e\ud800", ensure_ascii=False)) == '"\\u009b\\u202e\\ud800"'
+    assert escape.xml_text("a\x1b\x9b\ufffe\n\t") == "a\\x1b\\x9b\ufffd\n\t"
