@@ -11,8 +11,21 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from wa_lint.graph.model import Graph
+from wa_lint.graph.alarms import DepthAlarms, depth_alarms
+from wa_lint.graph.api_auth import Operation, operations
+from wa_lint.graph.api_stages import ApiStage, api_stages, is_private
+from wa_lint.graph.builders.invoke_common import each, walk
+from wa_lint.graph.data_reads import WideRead, managed_wide_reads, written_wide_reads
+from wa_lint.graph.log_groups import LogWriter, log_writers
+from wa_lint.graph.model import Edge, Graph
+from wa_lint.graph.names import name_text
+from wa_lint.graph.reliability import dead_letter_sources
+from wa_lint.iam.query import condition_of as statement_condition
+from wa_lint.iam.query import located as statement_location
+from wa_lint.iam.query import reach_text, role_names, short_list
+from wa_lint.iam.query import where as statement_where
 from wa_lint.model import Resource
+from wa_lint.values import branches
 
 
 class Severity(StrEnum):
@@ -173,4 +186,12 @@ def rule(
     return register
 
 
-__all__ = ["AppliesTo", "Finding", "Graph", "Pillar", "Related", "Resource", "RuleMeta", "Severity", "rule"]
+__all__ = [
+    "ApiStage", "AppliesTo", "DepthAlarms", "Edge", "Finding", "Graph", "LogWriter", "Operation", "Pillar",
+    "Related", "Resource", "RuleMeta", "Severity", "api_stages", "branches", "dead_letter_sources",
+    "depth_alarms", "each", "is_private", "log_writers", "name_text", "operations", "rule", "walk",
+]
+__all__ += [  # second-round rules, part B
+    "WideRead", "managed_wide_reads", "reach_text", "role_names", "statement_condition", "statement_location",
+    "short_list", "statement_where", "written_wide_reads",
+]

@@ -14,8 +14,9 @@ TABLE_END = "<!-- rules-table:end -->"
 
 
 def rules_text(rules: list[RuleMeta]) -> str:
-    lines = [f"{m.id}  {m.severity.value:<7}  {m.pillar.value:<22}  {m.name}{'' if m.enabled else '  (off by default)'}"
-             for m in rules]
+    width = max((len(m.name) for m in rules), default=0)
+    lines = [f"{m.id}  {m.severity.value:<7}  {m.pillar.value:<22}  {m.name:<{width}}  {m.lens}"
+             f"{'' if m.enabled else '  (off by default)'}" for m in rules]
     return "\n".join(lines) + "\n"
 
 

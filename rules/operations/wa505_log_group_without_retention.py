@@ -2,60 +2,21 @@
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
-from wa_lint.api import Finding, Graph, Pillar, Resource, Severity, rule
-from wa_lint.values import SUB_VARIABLE, intrinsic, sub_parts
+from wa_lint.api import Finding, Graph, LogWriter, Pillar, Resource, Severity, log_writers, name_text, rule
 
 PREFIX = "/aws/lambda/"
 LOG_GROUP = "AWS::Logs::LogGroup"
 LOG_RETENTION = "Custom::LogRetention"
+_MEMO = "wa_lint.wa505_groups"
+GROUP_FIX = "Set RetentionInDays on the log group (e.g. 30)."
+GROUP_CDK_FIX = "Pass retention: logs.RetentionDays.ONE_MONTH (or another period) to the LogGroup."
 SAM_FIX = ("Declare an AWS::Logs::LogGroup with LogGroupName: !Sub /aws/lambda/${{{fn}}} and RetentionInDays "
            "(or LoggingConfig.LogGroup naming one).")
 CFN_FIX = ("Declare an AWS::Logs::LogGroup named /aws/lambda/<function name> with RetentionInDays, or point "
            "LoggingConfig.LogGroup at one (CDK: logRetention or logGroup).")
-
-
-def render(graph: Graph, value: Any, depth: int = 0) -> str | None:
-    """A name as text, with what the template leaves open written ``${X}`` (a function's
-    ``Ref`` is its name, so ``${Fn}`` stands for it) so both sides of a comparison agree;
-    None when the value has parts that cannot be written that way."""
-    if depth > 20:
-        return None
-    if isinstance(value, (str, int)) and not isinstance(value, bool):
-        return str(value)
-    fn = intrinsic(value)
-    if fn is None:
-        return None
-    name, arg = fn
-    if name == "Ref" and isinstance(arg, str):
-        known = graph.resolver.scalar(value)
-        return str(known) if isinstance(known, (str, int)) and not isinstance(known, bool) else f"${{{arg}}}"
-    if name == "Fn::Join" and isinstance(arg, list) and len(arg) == 2 and isinstance(arg[1], list):
-        parts = [render(graph, item, depth + 1) for item in arg[1]]
-        return None if any(p is None for p in parts) or not isinstance(arg[0], str) else arg[0].join(
-            p for p in parts if p is not None)
-    if name == "Fn::Sub":
-        parts_ = sub_parts(arg)
-        if parts_ is None:
-            return None
-        template, variables = parts_
-        failed = False
-
-        def var(m: Any) -> str:
-            nonlocal failed
-            key = m.group(1).strip()
-            text = render(graph, variables.get(key, {"Ref": key}), depth + 1)
-            failed = failed or text is None or "." in key
-            return text or ""
-
-        result = SUB_VARIABLE.sub(var, template)
-        return None if failed else result
-    known = graph.resolver.scalar(value)
-    return known if isinstance(known, str) else None
 
 
 @dataclass
@@ -67,11 +28,8 @@ class Groups:
     unreadable: bool = False  # some log group's name cannot be read: it might be any function's
 
 
-_cache: weakref.WeakKeyDictionary[Graph, Groups] = weakref.WeakKeyDictionary()
-
-
 def _groups(graph: Graph) -> Groups:
-    groups = _cache.get(graph)
+    groups: Groups | None = graph.attrs.get(_MEMO)
     if groups is not None:
         return groups
     groups = Groups()
@@ -79,12 +37,12 @@ def _groups(graph: Graph) -> Groups:
         groups.by_id[res.logical_id] = res
         if res.prop("LogGroupName") is None:
             continue  # a generated name is no function's default log group
-        name = render(graph, res.prop("LogGroupName"))
+        name = name_text(graph, res.prop("LogGroupName"))
         if name is None:
             groups.unreadable = True
         else:
             groups.by_name.setdefault(name, []).append(res)
-    _cache[graph] = groups
+    graph.attrs[_MEMO] = groups
     return groups
 
 
@@ -95,12 +53,12 @@ def _candidates(graph: Graph, fn: Resource, groups: Groups) -> list[Resource] | 
         target = graph.target(configured)
         if target in groups.by_id:
             return [groups.by_id[target]]
-        name = render(graph, configured)
+        name = name_text(graph, configured)
         found = groups.by_name.get(name) if name is not None else None
         return found or None  # a log group outside the template
     names = {f"{PREFIX}${{{fn.logical_id}}}"}
     if fn.prop("FunctionName") is not None:
-        own = render(graph, fn.prop("FunctionName"))
+        own = name_text(graph, fn.prop("FunctionName"))
         if own is None:
             return None
         names.add(PREFIX + own)
@@ -123,27 +81,34 @@ def _retention(graph: Graph, group: Resource) -> bool:
     lens="OPS 1, COST 1",
 )
 def log_group_without_retention(graph: Graph) -> Iterator[Finding]:
-    """A function's logs are kept forever: no log group with `RetentionInDays` holds them.
+    """Logs are kept forever: a function's log group, or a log group the stack creates, has no `RetentionInDays`.
 
     ## Why
     Lambda creates the log group `/aws/lambda/<function name>` on first use, with no expiry.
     Logs then accumulate, and are paid for, forever, and the group is left behind when the
     stack is deleted. Declaring the log group in the template with `RetentionInDays` bounds
-    both.
+    both. The same holds for every log group the stack declares itself: API access logs,
+    state machine execution logs, application logs.
 
     ## When it fires
-    The function's log group is `LoggingConfig.LogGroup`, or an `AWS::Logs::LogGroup` whose
-    `LogGroupName` is `/aws/lambda/<function name>` (literal, `Sub`, or CDK's
-    `Join ["", ["/aws/lambda/", Ref fn]]`), or CDK's `Custom::LogRetention` for the function,
-    and none of them sets `RetentionInDays`; or the template declares no log group for the
-    function at all.
+    - A function: its log group is `LoggingConfig.LogGroup`, or an `AWS::Logs::LogGroup` whose
+      `LogGroupName` is `/aws/lambda/<function name>` (literal, `Sub`, or CDK's
+      `Join ["", ["/aws/lambda/", Ref fn]]`), or CDK's `Custom::LogRetention` for the function,
+      and none of them sets `RetentionInDays`; or the template declares no log group for the
+      function at all. The finding is on the function.
+    - Any other `AWS::Logs::LogGroup` of the stack without `RetentionInDays`. The finding is on
+      the log group and names who writes to it: API Gateway stages whose access-log
+      `DestinationArn` points at it, state machines whose `LoggingConfiguration` destination
+      does.
 
     ## When it stays silent
     - A matching log group or `Custom::LogRetention` sets `RetentionInDays` (also from a
-      parameter).
+      parameter, or in one `Fn::If` branch).
     - `LoggingConfig.LogGroup` names a log group outside the template, or the function's name
       or a log group's name cannot be read (it might be the one).
-    - The function is a CDK framework singleton.
+    - An API stage or state machine logs to a destination that is not a log group of the stack
+      (a literal ARN, an import): its retention is set where it is created.
+    - The function or log group is a CDK framework internal.
 
     ## Fix
     ```yaml
@@ -153,8 +118,11 @@ def log_group_without_retention(graph: Graph) -> Iterator[Finding]:
         LogGroupName: !Sub /aws/lambda/${OrdersFunction}
         RetentionInDays: 30
     ```
+    In CDK: `logRetention` or a `logGroup` on the function; `new logs.LogGroup(this, 'Logs',
+    {retention: logs.RetentionDays.ONE_MONTH})` (CDK sets two years when `retention` is left out).
     """
     groups = _groups(graph)
+    named: set[str] = set()
     for fn in graph.functions():
         found = _candidates(graph, fn, groups)
         if found is None or any(_retention(graph, g) for g in found):
@@ -162,6 +130,7 @@ def log_group_without_retention(graph: Graph) -> Iterator[Finding]:
         name = graph.label(fn.logical_id)
         fix = SAM_FIX.format(fn=fn.source_resource or fn.logical_id) if fn.source_resource else CFN_FIX
         if found:
+            named.update(g.logical_id for g in found)
             listed = graph.names(g.logical_id for g in found)
             message = (f"{name} logs to {listed}, which sets no RetentionInDays: its logs are kept, "
                        "and paid for, forever")
@@ -171,3 +140,21 @@ def log_group_without_retention(graph: Graph) -> Iterator[Finding]:
                        "on first use with no retention, so its logs are kept, and paid for, forever")
         yield Finding.at(fn, message, fix=fix, related=list(found),
                          line=fn.prop_line("LoggingConfig") if fn.prop("LoggingConfig") else None)
+    yield from _log_groups(graph, named)
+
+
+def _log_groups(graph: Graph, named: set[str]) -> Iterator[Finding]:
+    """Log groups of the stack without retention that no function finding names already."""
+    writers = log_writers(graph)
+    for group in graph.of_type(LOG_GROUP):
+        if group.logical_id in named or _retention(graph, group):
+            continue
+        name = graph.label(group.logical_id)
+        by: list[LogWriter] = writers.get(group.logical_id, [])
+        if by:
+            what = by[0].what if len(by) == 1 else f"{by[0].what} and {len(by) - 1} more"
+            message = f"Log group {name} holds {what} but sets no RetentionInDays: they are kept, and paid for, forever"
+        else:
+            message = f"Log group {name} sets no RetentionInDays: its logs are kept, and paid for, forever"
+        fix = (GROUP_CDK_FIX if group.construct_path else GROUP_FIX)
+        yield Finding.at(group, message, fix=fix, related=[w.resource for w in by])
