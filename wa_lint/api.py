@@ -192,6 +192,13 @@ __all__ = [
     "depth_alarms", "each", "is_private", "log_writers", "name_text", "operations", "rule", "walk",
 ]
 __all__ += [  # second-round rules, part B
-    "WideRead", "managed_wide_reads", "reach_text", "role_names", "statement_condition", "statement_location",
-    "short_list", "statement_where", "written_wide_reads",
+    "WideRead",
+    "managed_wide_reads",
+    "reach_text",
+    "role_names",
+    "short_list",
+    "statement_condition",
+    "statement_location",
+    "statement_where",
+    "written_wide_reads",
 ]
