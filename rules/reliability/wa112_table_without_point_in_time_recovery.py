@@ -96,7 +96,8 @@ def table_without_point_in_time_recovery(graph: Graph) -> Iterator[Finding]:
             values = [v for _c, v in walk(replica, PITR)]
             if _state(graph, values) != "off":
                 continue
-            region = name_text(graph, replica.get("Region")) or "?"
-            yield Finding.at(table, f"Replica {region} of global table {name} has no point-in-time recovery: "
+            region = name_text(graph, replica.get("Region")) or "an unknown region"
+            region = "the stack's region" if region == "${AWS::Region}" else region
+            yield Finding.at(table, f"The replica in {region} of global table {name} has no point-in-time recovery: "
                              "data lost to a bad write there cannot be restored", fix=_fix(table),
                              line=table.prop_line("Replicas"))
