@@ -132,6 +132,8 @@ class Resource:
     would make every membership test cost as much as the template.
     ``local_paths`` maps a property name (``CodeUri``, ``DefinitionUri``, ``Code``, …) to the local
     file or directory it points to, so rules can read handler code and definitions.
+    ``foreign_stack``/``foreign_path`` mark a resource of another stack of the run, shown to this
+    stack's rules because the stacks are linked (an export it imports, an SSM parameter it reads).
     """
 
     logical_id: str
@@ -147,6 +149,8 @@ class Resource:
     internal: bool = False
     local_paths: dict[str, Path] = field(default_factory=dict)
     attributes: dict[str, Any] = field(default_factory=dict)
+    foreign_stack: str | None = None  # set on a resource another stack of the run brought in (wa_lint/link)
+    foreign_path: str | None = None  # that stack's file, so findings can name where it is written
 
     def prop(self, *path: str, default: Any = None) -> Any:
         """The property at ``path`` (e.g. ``prop("TracingConfig", "Mode")``), or ``default``."""

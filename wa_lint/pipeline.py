@@ -20,6 +20,8 @@ from wa_lint.model import InputError, Stack, line_path
 
 if TYPE_CHECKING:
     from wa_lint.graph.model import Graph
+    from wa_lint.link.index import LinkIndex
+    from wa_lint.link.view import LinkedView
     from wa_lint.suppress import Suppressed
 
 
@@ -164,12 +166,24 @@ def _walked_non_template(source: Source) -> bool:
     return head is not None and not clearly_template(head)
 
 
-def lint_source(source: Source, rules: list[RuleMeta], stage: StackStage | None = None) -> FileResult:
+def _linked(links: LinkIndex | None, source: Source, stack: Stack) -> LinkedView | None:
+    if links is None:
+        return None
+    from wa_lint.link.view import linked_view
+
+    view = linked_view(links, source.display, stack)
+    return view if view.stack is not stack else None
+
+
+def lint_source(
+    source: Source, rules: list[RuleMeta], stage: StackStage | None = None, links: LinkIndex | None = None
+) -> FileResult:
     """Lint one source; never raises. ``stage`` (the filter stage) sees each stack's findings
-    before they are kept; without it every finding the rules produce is kept."""
+    before they are kept; without it every finding the rules produce is kept. With ``links`` (the
+    run's link index) each stack is linted as :func:`wa_lint.link.view.linked_view` shows it."""
     result = FileResult(path=source.display, kind="cdk" if source.kind == "cdk" else None)
     try:
-        stacks, errors = load_stacks(source)
+        stacks, errors = links.load(source) if links is not None and links.involves(source) else load_stacks(source)
         result.errors.extend(str(e) for e in errors)
         if not stacks and not errors:
             result.skipped = True
@@ -181,15 +195,21 @@ def lint_source(source: Source, rules: list[RuleMeta], stage: StackStage | None 
         for stack in stacks:
             result.stacks.append(stack.name)
             result.resources += len(stack.resources)
-            if stage is None:
+            view = _linked(links, source, stack)
+            if stage is None and view is None:
                 result.findings.extend(run_rules(stack, rules, result=result))
             else:
                 from wa_lint.graph.builders import build_graph
                 from wa_lint.secrets import mask_findings, stack_secrets
 
-                graph = build_graph(stack)
+                graph = build_graph(view.stack if view is not None else stack)
+                found = run_rules(graph.stack, rules, graph, result)
+                found = view.finish(found) if view is not None else found  # foreign findings are reported at home
+                if stage is None:
+                    result.findings.extend(found)
+                    continue
                 before = len(result.suppressed)
-                kept = stage(stack, graph, run_rules(stack, rules, graph, result), result)
+                kept = stage(stack, graph, found, result)
                 # masking holds for every finding, also those the stage made (WA001/WA002) or took out
                 mask_findings([*kept, *(s.finding for s in result.suppressed[before:])], stack_secrets(graph))
                 result.findings.extend(kept)
