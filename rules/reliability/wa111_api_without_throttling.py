@@ -25,7 +25,8 @@ USAGE_PLAN = "AWS::ApiGateway::UsagePlan"
 REST_SAM_FIX = ("Add MethodSettings: [{ResourcePath: '/*', HttpMethod: '*', ThrottlingRateLimit: 100, "
                 "ThrottlingBurstLimit: 50}] to the Api (Globals: Api for the implicit one).")
 REST_CFN_FIX = ("Add MethodSettings: [{ResourcePath: '/*', HttpMethod: '*', ThrottlingRateLimit: 100, "
-                "ThrottlingBurstLimit: 50}] to the stage (CDK: deployOptions throttlingRateLimit/BurstLimit).")
+                "ThrottlingBurstLimit: 50}] to the stage.")
+REST_CDK_FIX = "Pass deployOptions: {throttlingRateLimit: 100, throttlingBurstLimit: 50} to the RestApi."
 DEPLOYMENT_FIX = "Add ThrottlingRateLimit and ThrottlingBurstLimit to the deployment's StageDescription."
 HTTP_SAM_FIX = "Add DefaultRouteSettings: {ThrottlingRateLimit: 100, ThrottlingBurstLimit: 50} to the HttpApi."
 HTTP_CFN_FIX = ("Add DefaultRouteSettings: {ThrottlingRateLimit: 100, ThrottlingBurstLimit: 50} to the stage "
@@ -193,7 +194,8 @@ def api_without_throttling(graph: Graph) -> Iterator[Finding]:
             if pairs and _covers_rest(pairs, rest_ops.get(stage.api, [])) is not False:
                 continue
             partial, setting = bool(pairs), "MethodSettings"
-            fix = DEPLOYMENT_FIX if stage.prefix else REST_SAM_FIX if stage.resource.source_resource else REST_CFN_FIX
+            fix = (DEPLOYMENT_FIX if stage.prefix else REST_SAM_FIX if stage.resource.source_resource
+                   else REST_CDK_FIX if stage.resource.construct_path else REST_CFN_FIX)
         elif stage.kind == "http":
             covered = _http_covered(graph, stage, http_routes.get(stage.api, []))
             if covered is not False:
