@@ -19,6 +19,7 @@ from wa_lint.graph.data_reads import WideRead, managed_wide_reads, written_wide_
 from wa_lint.graph.log_groups import LogWriter, log_writers
 from wa_lint.graph.model import Edge, Graph
 from wa_lint.graph.names import name_text
+from wa_lint.graph.open_policies import OpenStatement, is_website, open_statements
 from wa_lint.graph.reliability import dead_letter_sources
 from wa_lint.iam.query import condition_of as statement_condition
 from wa_lint.iam.query import located as statement_location
@@ -192,8 +193,11 @@ __all__ = [
     "depth_alarms", "each", "is_private", "log_writers", "name_text", "operations", "rule", "walk",
 ]
 __all__ += [  # second-round rules, part B
+    "OpenStatement",
     "WideRead",
+    "is_website",
     "managed_wide_reads",
+    "open_statements",
     "reach_text",
     "role_names",
     "short_list",
