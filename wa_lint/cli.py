@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from wa_lint.config import Config
     from wa_lint.config_tree import ConfigTree
     from wa_lint.discover import Source
+    from wa_lint.link.index import LinkIndex
     from wa_lint.pipeline import FileResult
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -80,6 +81,12 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--verbose", "-v", action="store_true",
                         help="list the files skipped as not templates (and why) on stderr")
     report.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no summary; findings only")
+    report.add_argument("--stack-name", action="append", default=[], metavar="TEMPLATE=NAME",
+                        help="the stack name TEMPLATE is deployed as (repeatable); links its exports "
+                             "named with AWS::StackName")
+    report.add_argument("--parameters", action="append", default=[], metavar="[TEMPLATE=]FILE",
+                        help="a CloudFormation parameter file the deployment of TEMPLATE passes (repeatable; "
+                             "without TEMPLATE=, for the run's only template)")
     report.add_argument("--jobs", "-j", type=int, default=None,
                         help="parallel processes (default: all CPUs when there are many files)")
     report.add_argument("--debug", action="store_true",
@@ -233,6 +240,28 @@ class _DebugLines(logging.Handler):
         print(f"wa-lint: debug: {text}", file=sys.stderr)
 
 
+def _link_index(args: argparse.Namespace, sources: list[Source]) -> tuple[LinkIndex | None, list[str]]:
+    """The run's link index (``wa_lint.link``) with the deployment options; their errors as lines."""
+    from wa_lint.link.deploy import DeployOptions, parse_assignment
+    from wa_lint.link.index import build_index
+
+    options, errors = DeployOptions(), []
+    for value in args.stack_name:
+        try:
+            template, name = parse_assignment(value, "--stack-name")
+            options.stack_names[template] = name
+        except ValueError as exc:
+            errors.append(str(exc))
+    for value in args.parameters:
+        template, sep, path = value.rpartition("=")
+        options.parameter_files.append((template if sep and template else None, path if sep else value))
+    if options.parameter_files and any(t is None for t, _ in options.parameter_files):
+        if sum(s.kind == "template" for s in sources) != 1:
+            errors.append("--parameters FILE needs TEMPLATE=FILE when the run lints more than one template")
+    links, more = build_index(sources, options)
+    return links, [*errors, *more]
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     if not args.debug:
         return _report(args)
@@ -282,9 +311,12 @@ def _report(args: argparse.Namespace) -> int:
 
             workdir = Path(cleanup.enter_context(tempfile.TemporaryDirectory(prefix="wa-lint-synth-")))
             sources = _synthesize(sources, workdir)
+        links, link_errors = _link_index(args, sources)
+        missing = [*missing, *link_errors]
         progress = ProgressBar(len(sources), enabled=not args.quiet)
         try:
-            results = lint_all(sources, run, jobs=_jobs(args.jobs, len(sources)), stage=stage, progress=progress)
+            results = lint_all(sources, run, jobs=_jobs(args.jobs, len(sources)), stage=stage, progress=progress,
+                               links=links)
         finally:
             progress.close()
     if args.verbose:

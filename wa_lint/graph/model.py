@@ -236,8 +236,8 @@ class Graph:
         res = self.resource(node)
         if res is None:
             return node.removeprefix("external:")
-        if res.construct_path:
-            parts = res.construct_path.split("/")[1:]
+        if res.construct_path:  # a foreign resource (another stack's, wa_lint/link) keeps its stack's name
+            parts = res.construct_path.split("/")[0 if res.foreign_stack else 1:]
             if len(parts) > 1 and parts[-1] in ("Resource", "Default"):
                 parts = parts[:-1]
             return "/".join(parts) or res.logical_id

@@ -335,8 +335,10 @@ class _Linker:
                 index.stacks[key] = links
             for target in links.targets():
                 kind = "export" if target.output is not None else "ssm"
-                index.records.append(LinkRecord(key, target.stack, kind, target.via, target.note,
-                                                target.output or target.resource or ""))
+                record = LinkRecord(key, target.stack, kind, target.via, target.note,
+                                    target.output or target.resource or "")
+                if record not in index.records:  # an SSM name read as a parameter and as a reference
+                    index.records.append(record)
 
     def _exports(self) -> list[_Export]:
         out: list[_Export] = []
