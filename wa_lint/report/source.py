@@ -6,6 +6,7 @@ so ``Finding.masked`` is honoured in one place.
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 
 from wa_lint.api import Finding
@@ -18,8 +19,18 @@ __all__ = ["MASK", "MAX_LINE", "frame", "line_text", "masked", "safe_fix", "safe
 MAX_LINE = 400  # longer lines (minified JSON) are not shown
 
 
-@lru_cache(maxsize=64)
 def source_lines(path: str) -> tuple[str, ...]:
+    """The lines of ``path`` as it is now: cached by absolute path, size and modification time,
+    so another working directory or an edited file never shows stale lines."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return ()
+    return _read_lines(os.path.abspath(path), st.st_size, st.st_mtime_ns)
+
+
+@lru_cache(maxsize=64)
+def _read_lines(path: str, size: int, mtime: int) -> tuple[str, ...]:
     try:
         data = read_bytes(path, path)  # bounded, regular files only
     except InputError:
