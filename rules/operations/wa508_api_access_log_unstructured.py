@@ -15,14 +15,17 @@ CFN_FIX = "Set {key}.Format to a JSON object, e.g. " + JSON_FORMAT
 CDK_FIX = ("Pass accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields() in deployOptions "
            "(HTTP API: a JSON format string).")
 CLF_START = re.compile(r"^\$context\.identity\.sourceIp\s+\$context\.identity\.caller\b")
-CONTEXT = re.compile(r"\$context\.[A-Za-z0-9_.]+")
+CONTEXT = re.compile(r"\$context\.[A-Za-z0-9_.]+|\$\{[^}]*\}")
 
 
 def _format_text(graph: Graph, value: Any) -> str | None:
     """The format as text (a literal, a parameter's default, a ``Sub``/``Join`` whose parts can
     be written out); None when it cannot be read."""
     known = graph.resolver.scalar(value)
-    return known if isinstance(known, str) else name_text(graph, value)
+    if isinstance(known, str):
+        return known
+    text = name_text(graph, value) if isinstance(value, dict) and "Ref" not in value else None
+    return None if text is None or text.lstrip().startswith("${") else text  # an unknown start may be "{"
 
 
 def kind_of(text: str) -> str | None:
@@ -49,7 +52,7 @@ def _fix(stage: ApiStage) -> str:
     if stage.resource.construct_path:
         return CDK_FIX
     key = f"StageDescription.{stage.access_log_key}" if stage.prefix else stage.access_log_key
-    return CFN_FIX.format(key=key)
+    return CFN_FIX.replace("{key}", key)
 
 
 @rule(
