@@ -111,7 +111,8 @@ def test_graph_draws_stacks_as_clusters(capsys: pytest.CaptureFixture[str]) -> N
     assert main(["graph", "fixtures/cross-stack/aurora-dlq", "--format", "dot"]) == 0
     out = capsys.readouterr().out
     assert out.count("subgraph \"cluster_") == 2
-    assert '"api/template.yaml#Worker" -> "data/template.yaml#Database"' in out.replace("fixtures/cross-stack/aurora-dlq/", "")
+    edge = '"api/template.yaml#Worker" -> "data/template.yaml#Database"'
+    assert out.replace("fixtures/cross-stack/aurora-dlq/", "").count(edge) == 1  # drawn once, from either side
     assert main(["graph", "fixtures/cross-stack/aurora-dlq", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     cross = [e for g in data["graphs"] for e in g["edges"] if e.get("to_stack")]

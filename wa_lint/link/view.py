@@ -28,6 +28,7 @@ class LinkedView:
     stack: Stack
     foreign: dict[str, Resource] = dataclasses.field(default_factory=dict)
     evidence: dict[str, str] = dataclasses.field(default_factory=dict)
+    origin: dict[str, str] = dataclasses.field(default_factory=dict)  # namespaced id → id in its own stack
 
     def finish(self, findings: list[Finding]) -> list[Finding]:
         """Findings on the host's own resources, foreign related resources placed at home."""
@@ -93,6 +94,7 @@ def linked_view(index: LinkIndex, display: str, stack: Stack) -> LinkedView:
             resources[moved.logical_id] = moved
             if key != host:
                 view.foreign.setdefault(moved.source_resource or moved.logical_id, moved)
+                view.origin[moved.logical_id] = res.logical_id
     view.stack = dataclasses.replace(stack, resources=resources, parameters=parameters,
                                      conditions=conditions, mappings=mappings)
     return view
@@ -170,8 +172,6 @@ def _value(target: Target, spaces: dict[StackKey, Namespace], members: dict[Stac
 def _note(view: LinkedView, target: Target, spaces: dict[StackKey, Namespace], members: dict[StackKey, Stack]) -> None:
     """Evidence for the foreign resources a link's value points at."""
     ns = spaces[target.stack]
-    if not ns.prefix:
-        return
     other = members[target.stack]
     if target.resource is not None:
         names = [target.resource]
