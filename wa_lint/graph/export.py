@@ -124,7 +124,8 @@ def graph_dot(graph: Graph, qualified: bool = False) -> str:
 
 def _dot_parts(graph: Graph, qualified: bool) -> tuple[list[str], list[str]]:
     """The stack as a cluster, and its cross-stack edges. ``qualified`` (several stacks) names
-    nodes ``path#id`` so equal logical ids of two stacks stay two nodes and a cross-stack edge reaches the other cluster;
+    nodes ``path#id`` so equal logical ids of two stacks stay two nodes and a cross-stack edge
+    reaches the other cluster;
     those edges are drawn after the clusters, dashed, labelled with the link."""
     stack = graph.stack
 
