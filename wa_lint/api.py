@@ -15,6 +15,7 @@ from wa_lint.graph.alarms import DepthAlarms, depth_alarms
 from wa_lint.graph.api_auth import Operation, operations
 from wa_lint.graph.api_stages import ApiStage, api_stages, is_private
 from wa_lint.graph.builders.invoke_common import each, walk
+from wa_lint.graph.capacity import Burst, FixedStore, bursts, fixed_stores
 from wa_lint.graph.data_reads import WideRead, managed_wide_reads, written_wide_reads
 from wa_lint.graph.log_groups import LogWriter, log_writers
 from wa_lint.graph.model import Edge, Graph
@@ -193,8 +194,12 @@ __all__ = [
     "depth_alarms", "each", "is_private", "log_writers", "name_text", "operations", "rule", "walk",
 ]
 __all__ += [  # second-round rules, part B
+    "Burst",
+    "FixedStore",
     "OpenStatement",
     "WideRead",
+    "bursts",
+    "fixed_stores",
     "is_website",
     "managed_wide_reads",
     "open_statements",
