@@ -50,7 +50,15 @@ def _node(graph: Graph, key: str, original: str) -> dict[str, Any]:
         name = key.removeprefix("external:")
         return {"id": key, "label": "any resource (*)" if name == "*" else name, "type": "external", "line": 0}
     label = graph.label(res.logical_id) if res.construct_path else key
-    return {"id": key, "label": label, "type": res.type, "line": res.line}
+    node = {"id": key, "label": label, "type": res.type, "line": res.line}
+    if res.foreign_stack is not None:  # another stack's resource, linked (wa_lint/link): drawn in its cluster
+        node.update({"stack": res.foreign_stack, "path": res.foreign_path})
+    return node
+
+
+def _foreign(graph: Graph, node: str) -> bool:
+    res = graph.resource(node)
+    return res is not None and res.foreign_stack is not None
 
 
 def graph_summary(graph: Graph, flagged: set[str] | None = None) -> dict[str, Any]:
@@ -65,13 +73,18 @@ def graph_summary(graph: Graph, flagged: set[str] | None = None) -> dict[str, An
             a, b = _owner(graph, e.src), _owner(graph, e.dst)
             if a is None or b is None or a == b:
                 continue
+            if (_foreign(graph, e.src) or _foreign(graph, e.dst)) and (
+                    _foreign(graph, e.src) == _foreign(graph, e.dst) or graph.resource(e.src) is None
+                    or graph.resource(e.dst) is None):
+                continue  # not between this stack and another: drawn in the other stack's picture
             for key, original in ((a, e.src), (b, e.dst)):
                 if key not in nodes:
                     nodes[key] = _node(graph, key, original)
             mode = str(e.get("mode") or "")
             edges.setdefault((a, b, kind, mode), {"from": a, "to": b, "kind": kind, "mode": mode or None})
-    small = len(graph.stack.resources) <= SMALL_STACK
-    for res in graph:
+    home = [res for res in graph if res.foreign_stack is None]
+    small = len(home) <= SMALL_STACK
+    for res in home:
         owner = _owner(graph, res.logical_id)
         if owner is not None and owner not in nodes and (owner in flagged or (small and res.type not in GLUE_TYPES)):
             nodes[owner] = _node(graph, owner, res.logical_id)
@@ -87,7 +100,7 @@ def graph_summary(graph: Graph, flagged: set[str] | None = None) -> dict[str, An
         nodes = {k: v for k, v in nodes.items() if k in keep}
         edges = {k: v for k, v in edges.items() if k[0] in keep and k[1] in keep}
     stack = graph.stack
-    return {"stack": stack.name, "path": stack.path, "kind": stack.kind, "resources": len(stack.resources),
+    return {"stack": stack.name, "path": stack.path, "kind": stack.kind, "resources": len(home),
             "nodes": list(nodes.values()), "edges": list(edges.values()), "omitted": omitted}
 
 

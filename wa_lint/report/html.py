@@ -95,6 +95,7 @@ def svg_drawing(graph: dict[str, Any], severities: dict[str, str], counts: Count
         x0, y0 = pos[n["id"]]
         level = severities.get(n["id"])
         cls = f"node flagged {level}" if level else "node"
+        cls += " foreign" if n.get("stack") else ""  # another stack's resource, linked (wa_lint/link)
         label = str(n["label"])
         rtype = "external" if n["type"] == "external" else short_type(str(n["type"]))
         badge = ""
@@ -103,7 +104,7 @@ def svg_drawing(graph: dict[str, Any], severities: dict[str, str], counts: Count
                      f'<text class="count" x="{NODE_W - 4}" y="8" text-anchor="middle">{counts[n["id"]]}</text>')
         parts.append(
             f'<g class="{cls}" data-id="{e(n["id"])}" transform="translate({x0:.0f},{y0:.0f})" tabindex="0">'
-            f'<title>{e(label)} ({e(n["type"])})</title>'
+            f'<title>{e(label)} ({e(n["type"])}){e(" in " + str(n.get("path"))) if n.get("stack") else ""}</title>'
             f'<rect width="{NODE_W}" height="{NODE_H}" rx="{NODE_H / 2 if rtype.endswith("Function") else 8}"/>'
             f'<text class="label" x="12" y="19">{e(_clip(label))}</text>'
             f'<text class="type" x="12" y="36">{e(_clip(rtype, 30))}</text>{badge}</g>'
@@ -277,6 +278,7 @@ details.graph>summary{padding:6px 10px;cursor:pointer;background:var(--soft);bor
 .node text.type{font-size:11px;fill:var(--muted)}.node{cursor:pointer}
 .node.flagged.error rect{stroke:var(--error);stroke-width:3;fill:#ffebe9}
 .node.flagged.warning rect{stroke:var(--warning);stroke-width:3;fill:#fff8c5}
+.node.foreign rect{stroke-dasharray:5 3;fill:#f6f8fa}
 .node.flagged.info rect{stroke:var(--info);stroke-width:2;fill:#ddf4ff}
 circle.count{fill:var(--error)}text.count{font-size:11px;fill:#fff;font-weight:700}
 .edge{stroke-width:1.6}svg.dim .node:not(.selected){opacity:.3}svg.dim .edge:not(.selected){opacity:.15}

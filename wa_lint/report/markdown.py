@@ -111,11 +111,18 @@ def mermaid(graph: dict[str, Any], severities: dict[str, str]) -> str:
     """A Mermaid flowchart of one stack summary; flagged nodes get their worst severity's class."""
     ids = {n["id"]: f"n{i}" for i, n in enumerate(graph["nodes"])}
     lines = ["flowchart LR"]
+    clusters: dict[str, list[str]] = {}  # another stack's resources (linked) inside a subgraph of that stack
     for node in graph["nodes"]:
         label = mermaid_label(str(node["label"]))
         if node["type"] != "external":
             label += "<br/><small>" + mermaid_label(short_type(str(node["type"]))) + "</small>"
-        lines.append(f"  {ids[node['id']]}{_shape(node, label)}")
+        row = f"  {ids[node['id']]}{_shape(node, label)}"
+        if node.get("stack"):
+            clusters.setdefault(str(node.get("path") or node["stack"]), []).append("  " + row)
+        else:
+            lines.append(row)
+    for n, (path, rows) in enumerate(clusters.items()):
+        lines += [f'  subgraph s{n}["{mermaid_label(path)}"]', *rows, "  end"]
     for e in graph["edges"]:
         text = KIND_LABEL.get(e["kind"], e["kind"]) + (f" {e['mode']}" if e.get("mode") else "")
         arrow = "-->" if e["kind"] in ("invokes", "integrates", "connects", "fronts") else "-.->"
