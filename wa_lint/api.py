@@ -14,6 +14,7 @@ from typing import Any
 from wa_lint.graph.alarms import DepthAlarms, depth_alarms
 from wa_lint.graph.api_auth import Operation, operations
 from wa_lint.graph.api_stages import ApiStage, api_stages, is_private
+from wa_lint.graph.arm64 import X86Function, x86_functions
 from wa_lint.graph.builders.invoke_common import each, walk
 from wa_lint.graph.capacity import Burst, FixedStore, bursts, fixed_stores
 from wa_lint.graph.data_reads import WideRead, managed_wide_reads, written_wide_reads
@@ -198,6 +199,7 @@ __all__ += [  # second-round rules, part B
     "FixedStore",
     "OpenStatement",
     "WideRead",
+    "X86Function",
     "bursts",
     "fixed_stores",
     "is_website",
@@ -210,4 +212,5 @@ __all__ += [  # second-round rules, part B
     "statement_location",
     "statement_where",
     "written_wide_reads",
+    "x86_functions",
 ]
