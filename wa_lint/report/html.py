@@ -157,11 +157,21 @@ def drawings(report: Report) -> str:
 
 # -- findings ---------------------------------------------------------------------------------
 def code_frame(f: Finding) -> str:
-    rows = frame(f.path, f.line, f.masked, context=2)
+    out = _frame(f.path, f.line, f.masked)
+    for rel in f.related:  # a resource of another stack (linked): a second frame where it is written
+        if rel.path and rel.path != f.path:
+            other = _frame(rel.path, rel.line, f.masked)
+            if other:
+                out += f'<p class="related">{e(rel.resource)} in {e(rel.path)}:{rel.line}</p>{other}'
+    return out
+
+
+def _frame(path: str, line: int, secrets: list[str]) -> str:
+    rows = frame(path, line, secrets, context=2)
     if not rows:
         return ""
     lines = "".join(
-        f'<span class="row{" hit" if n == f.line else ""}"><span class="ln">{n}</span>{e(text)}\n</span>'
+        f'<span class="row{" hit" if n == line else ""}"><span class="ln">{n}</span>{e(text)}\n</span>'
         for n, text in rows)
     return f'<pre class="frame">{lines}</pre>'
 

@@ -69,6 +69,13 @@ def finding_block(f: Finding) -> Group:
     frame = code_frame(f.path, f.line, f.masked)
     if frame is not None:
         parts.append(Padding(frame, (0, 0, 0, 8), expand=False))
+    for rel in f.related:  # a resource of another stack (linked): where it is written, a second frame
+        if rel.path and rel.path != f.path:
+            parts.append(Padding(Text(f"related: {line(rel.path)}:{rel.line}  {line(rel.resource)}", style="dim"),
+                                 (0, 0, 0, 8), expand=False))
+            other = code_frame(rel.path, rel.line, f.masked)
+            if other is not None:
+                parts.append(Padding(other, (0, 0, 0, 8), expand=False))
     return Group(*parts)
 
 
