@@ -23,6 +23,7 @@ from wa_lint.graph.model import Edge, Graph
 from wa_lint.graph.names import name_text
 from wa_lint.graph.open_policies import OpenStatement, is_website, open_statements
 from wa_lint.graph.reliability import dead_letter_sources
+from wa_lint.graph.rest_features import RestApiUse, rest_api_uses
 from wa_lint.iam.query import condition_of as statement_condition
 from wa_lint.iam.query import located as statement_location
 from wa_lint.iam.query import reach_text, role_names, short_list
@@ -84,6 +85,7 @@ class Finding:
     related: list[Related] = field(default_factory=list)
     severity: Severity | None = None  # a rule may raise or lower its default per finding
     masked: list[str] = field(default_factory=list)  # secrets no output may show (code frames)
+    subjects: dict[str, list[str]] = field(default_factory=dict)  # what it reports, for scoped suppressions
     rule: str = ""
     name: str = ""
     pillar: str = ""
@@ -102,8 +104,13 @@ class Finding:
         line: int | None = None,
         condition: str | None = None,
         masked: list[str] | None = None,
+        subjects: dict[str, list[str]] | None = None,
     ) -> Finding:
-        """A finding on ``res`` at the line the user wrote (the SAM resource for generated ones)."""
+        """A finding on ``res`` at the line the user wrote (the SAM resource for generated ones).
+
+        ``subjects`` names what the finding reports, by kind (``actions``, ``resources``,
+        ``routes``, ``invokers``, ``targets``; see :mod:`wa_lint.scopes`), so that a suppression
+        can accept part of it."""
         name = res.source_resource or res.logical_id
         seen = {name}
         related_list = []
@@ -125,6 +132,7 @@ class Finding:
             related=related_list,
             severity=severity,
             masked=list(masked or ()),
+            subjects={k: list(dict.fromkeys(v)) for k, v in (subjects or {}).items() if v},
         )
 
     def sort_key(self) -> tuple[Any, ...]:
@@ -198,6 +206,7 @@ __all__ += [  # second-round rules, part B
     "Burst",
     "FixedStore",
     "OpenStatement",
+    "RestApiUse",
     "WideRead",
     "X86Function",
     "bursts",
@@ -206,6 +215,7 @@ __all__ += [  # second-round rules, part B
     "managed_wide_reads",
     "open_statements",
     "reach_text",
+    "rest_api_uses",
     "role_names",
     "short_list",
     "statement_condition",
