@@ -255,9 +255,9 @@ def _link_index(args: argparse.Namespace, sources: list[Source]) -> tuple[LinkIn
     for value in args.parameters:
         template, sep, path = value.rpartition("=")
         options.parameter_files.append((template if sep and template else None, path if sep else value))
-    if options.parameter_files and any(t is None for t, _ in options.parameter_files):
-        if sum(s.kind == "template" for s in sources) != 1:
-            errors.append("--parameters FILE needs TEMPLATE=FILE when the run lints more than one template")
+    lone = [t for t, _ in options.parameter_files if t is None]
+    if lone and sum(s.kind == "template" for s in sources) != 1:
+        errors.append("--parameters FILE needs TEMPLATE=FILE when the run lints more than one template")
     links, more = build_index(sources, options)
     return links, [*errors, *more]
 
