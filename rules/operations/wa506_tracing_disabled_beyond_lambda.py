@@ -108,6 +108,7 @@ def tracing_disabled_beyond_lambda(graph: Graph) -> Iterator[Finding]:
         values = [v for _c, v in walk(graphql.properties, ("XrayEnabled",), graphql.condition)]
         if _state(graph, values) != "off":
             continue
-        yield Finding.at(graphql, f"AppSync API {graph.label(graphql.logical_id)} records no X-Ray traces (XrayEnabled is "
-                         "not true): resolver latency and errors are missing from traces",
+        name = graph.label(graphql.logical_id)
+        yield Finding.at(graphql, f"AppSync API {name} records no X-Ray traces (XrayEnabled is not true): resolver "
+                         "latency and errors are missing from traces",
                          fix=FIXES[("appsync", False)], line=graphql.prop_line("XrayEnabled"))
