@@ -51,7 +51,11 @@ def rest_api_where_http_api_fits(graph: Graph) -> Iterator[Finding]:
     - canary settings (stage `CanarySetting`, deployment `DeploymentCanarySettings`);
     - X-Ray tracing (`TracingEnabled`);
     - gateway responses, payload compression (`MinimumCompressionSize`), client certificates,
-      documentation parts.
+      documentation parts;
+    - execution logging (`MethodSettings` `LoggingLevel` other than `OFF`, `DataTraceEnabled`):
+      HTTP APIs have access logs only;
+    - an edge-optimized custom domain mapped to the API (`BasePathMapping`; SAM `Domain` with
+      `EndpointConfiguration: EDGE`): HTTP APIs take regional custom domains only.
 
     An API left at the default endpoint type is edge-optimized, but nothing in the template asks
     for it: it still fires (write `EndpointConfiguration: EDGE` if clients need the edge).

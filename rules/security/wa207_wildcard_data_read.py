@@ -22,7 +22,8 @@ from wa_lint.api import (
 )
 
 #: An ARN's service and resource parts; region and account may be ``${…}`` placeholders (linear: no nesting).
-ARN_PARTS = re.compile(r"arn:[^:]*:(?P<service>[^:]*):(?:\$\{[^}]*\}|[^:$])*:(?:\$\{[^}]*\}|[^:$])*:(?P<rest>.*)")
+# "${" never inside a placeholder: with [^}]* every "${" of "${${${…" scanned to the end (quadratic)
+ARN_PARTS = re.compile(r"arn:[^:]*:(?P<service>[^:]*):(?:\$\{[^}$]*\}|[^:$])*:(?:\$\{[^}$]*\}|[^:$])*:(?P<rest>.*)")
 SAM_FIX = ("Use a policy template naming the store (S3ReadPolicy: {{BucketName: !Ref Bucket}}, "
            "DynamoDBReadPolicy: {{TableName: !Ref Table}}) instead of {what}.")
 CDK_FIX = "Grant the store to the function (bucket.grantRead(fn), table.grantReadData(fn)) instead of {what}."
@@ -93,6 +94,11 @@ def lambda_role_wildcard_data_read(graph: Graph) -> Iterator[Finding]:
     - The policy is already reported by WA203 (`AdministratorAccess`, `PowerUserAccess`,
       `IAMFullAccess`, any `*FullAccess`), and so is a wildcard action WA201 reports (`*`, `s3:*`,
       `NotAction`): fixing that finding removes this one's cause too.
+    - AWS's execution-role policies for event source mappings (`AWSLambdaSQSQueueExecutionRole`,
+      `AWSLambdaKinesisExecutionRole`, `AWSLambdaDynamoDBExecutionRole`,
+      `AWSLambdaMSKExecutionRole`): the SAM translator attaches them to every function with such
+      an event, whatever the template says, so a finding could not be acted on.
+      `AWSLambdaExecute` (S3 reads and writes on every bucket) is still reported.
     - A `Condition` narrows the resources (`aws:ResourceTag/…`, `aws:ResourceAccount`, a service
       key such as `kms:ViaService` or `dynamodb:LeadingKeys`), or an unconditional `Deny` on `*`
       in the same role takes the actions away.
@@ -126,6 +132,7 @@ def lambda_role_wildcard_data_read(graph: Graph) -> Iterator[Finding]:
             line=st.line or None,
             related=[*reach.functions],
             condition=statement_condition(st, reach),
+            subjects={"actions": list(read.actions), "resources": list(read.resources)},
         )
     for found in managed_wide_reads(graph):
         origin = "sam" if found.role.source_resource else "cdk" if found.role.construct_path else "cfn"

@@ -50,6 +50,11 @@ DATA_READS = {
 SERVICES = frozenset(a.split(":", 1)[0] for a in DATA_READS)
 #: AWS managed policies WA203 reports by name: WA207 leaves them to it.
 ADMIN_POLICIES = frozenset({"AdministratorAccess", "PowerUserAccess", "IAMFullAccess"})
+#: AWS's execution-role policies for event source mapping pollers. The SAM translator attaches
+#: them to every function with an SQS, Kinesis, DynamoDB or MSK event, whatever the user writes,
+#: and the poller's reads on ``*`` are what AWS designed them for: not actionable, not reported.
+POLLER_POLICIES = frozenset({"AWSLambdaSQSQueueExecutionRole", "AWSLambdaKinesisExecutionRole",
+                             "AWSLambdaDynamoDBExecutionRole", "AWSLambdaMSKExecutionRole"})
 
 
 def reported_by_wa203(name: str) -> bool:
@@ -151,7 +156,7 @@ def managed_wide_reads(graph: Graph) -> list[ManagedRead]:
         if not fns:
             continue
         for ref in perms.managed:
-            if not ref.known or reported_by_wa203(ref.name):
+            if not ref.known or reported_by_wa203(ref.name) or ref.name in POLLER_POLICIES:
                 continue
             actions: list[str] = []
             resources: list[str] = []

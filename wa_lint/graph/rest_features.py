@@ -5,7 +5,8 @@ custom domains, stage variables, throttling and access logs at about a third of 
 price. What it lacks: API keys and usage plans, request validators and models, AWS service
 (non-proxy) integrations and mapping templates, mock integrations, caching, WAF, resource
 policies, private and edge-optimized endpoints, canary deployments, X-Ray tracing, gateway
-response customisation, payload compression, client certificates and documentation parts.
+response customisation, payload compression, client certificates, documentation parts,
+execution logging and edge-optimized custom domains.
 
 Features are collected from every place they can be written (the API, its OpenAPI body, its
 methods, stages, deployments, usage plans, API keys, validators, models, WAF associations). A
@@ -34,6 +35,7 @@ FEATURE_RESOURCES = {
     "AWS::ApiGateway::DocumentationPart": ("RestApiId", "documentation part"),
     "AWS::ApiGateway::DocumentationVersion": ("RestApiId", "documentation version"),
 }
+BASE_PATH_MAPPINGS = ("AWS::ApiGateway::BasePathMapping", "AWS::ApiGateway::BasePathMappingV2")
 WAF_ASSOCIATIONS = ("AWS::WAFv2::WebACLAssociation", "AWS::WAFRegional::WebACLAssociation")
 #: OpenAPI extensions only REST APIs read.
 BODY_EXTENSIONS = {
@@ -78,6 +80,26 @@ def _truthy(graph: Graph, value: Any) -> bool:
         if alt is not None and known is None:
             return True
     return False
+
+
+def _logging(graph: Graph, value: Any) -> bool:
+    """An execution-log level other than OFF (or one the template does not determine)."""
+    if value is None:
+        return False
+    known = graph.resolver.scalar(value)
+    return not (isinstance(known, str) and known.upper() == "OFF")
+
+
+def _edge_domain(graph: Graph, value: Any) -> bool:
+    """Whether a base path mapping's domain is edge-optimized, or not known to be regional."""
+    domain = graph.resource(graph.target(value))
+    if domain is None or domain.type not in ("AWS::ApiGateway::DomainName", "AWS::ApiGateway::DomainNameV2"):
+        return True
+    types = [graph.resolver.scalar(t) for _c, v in walk(domain.properties, ("EndpointConfiguration", "Types"))
+             for t in (v if isinstance(v, list) else [v]) if v is not None]
+    if not types:
+        return domain.prop("RegionalCertificateArn") is None
+    return any(not isinstance(t, str) or t.upper() != "REGIONAL" for t in types)
 
 
 def _apis(graph: Graph, value: Any) -> list[str]:
@@ -214,10 +236,20 @@ def _collect(graph: Graph) -> list[RestApiUse]:
             if any(_truthy(graph, v) if flag else v is not None for _c, v in stage.values(setting)):
                 _add(table, targets, feature)
         settings = [v for _c, v in stage.values("MethodSettings")]
+        if stage.prefix:  # a deployment's own stage: StageDescription also holds the settings of "/*/*"
+            settings.append([{k: next((v for _c, v in stage.values(k) if v is not None), None)
+                              for k in ("CachingEnabled", "LoggingLevel", "DataTraceEnabled")}])
         for value in settings:
             for item in value if isinstance(value, list) else []:
-                if isinstance(item, dict) and _truthy(graph, item.get("CachingEnabled")):
+                if not isinstance(item, dict):
+                    continue
+                if _truthy(graph, item.get("CachingEnabled")):
                     _add(table, targets, "caching")
+                if _logging(graph, item.get("LoggingLevel")) or _truthy(graph, item.get("DataTraceEnabled")):
+                    _add(table, targets, "execution logging")
+    for mapping in graph.of_type(*BASE_PATH_MAPPINGS, include_internal=True):
+        if _edge_domain(graph, mapping.prop("DomainName")):
+            _add(table, _apis(graph, mapping.prop("RestApiId")), "edge-optimized custom domain")
     for deployment in graph.of_type("AWS::ApiGateway::Deployment", include_internal=True):
         if deployment.prop("DeploymentCanarySettings") is not None:
             _add(table, _apis(graph, deployment.prop("RestApiId")), "canary deployment")
