@@ -13,9 +13,11 @@ over the target, so a failed run never leaves a truncated report behind.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,7 +26,8 @@ from wa_lint.model import InputError
 if TYPE_CHECKING:
     from wa_lint.discover import Source
 
-__all__ = ["MAX_FILE_BYTES", "InputFiles", "OutputError", "inside", "read_bytes", "read_text", "write_text_atomic"]
+__all__ = ["MAX_FILE_BYTES", "Dependency", "InputFiles", "OutputError", "depends_on", "inside", "is_dir", "is_file",
+           "read_bytes", "read_text", "recording", "replay", "write_text_atomic"]
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 """CloudFormation accepts 1 MB templates (S3); 50 MB leaves room for generated ones."""
@@ -61,14 +64,111 @@ def _too_large(size: int, limit: int) -> str:
     return f"file too large ({size / 1024 / 1024:.1f} MB; the limit is {limit / 1024 / 1024:g} MB)"
 
 
+# -- what a lint read (for the cache) ---------------------------------------------------------
+Dependency = tuple[str, int, int, str | None] | tuple[str, str]
+"""A file a lint depended on: ``("file", size, mtime_ns, sha256 or None)`` for a file read (the
+digest None when a memoised reader read it earlier: the cache hashes it), ``("probe", state)`` for a
+path only looked at (``state``: "file", "dir", "other" or "none"), so a file created later counts."""
+
+_reads: ContextVar[dict[str, Dependency] | None] = ContextVar("wa_lint_reads", default=None)
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[dict[str, Dependency]]:
+    """Record every file read or probed in this context (absolute path → :data:`Dependency`).
+    A recording inside another one also feeds the outer one."""
+    mine: dict[str, Dependency] = {}
+    outer = _reads.get()
+    token = _reads.set(mine)
+    try:
+        yield mine
+    finally:
+        _reads.reset(token)
+        if outer is not None:
+            replay(mine)
+
+
+def replay(reads: dict[str, Dependency]) -> None:
+    """Add reads recorded earlier to the current recording: a memoised loader that returns what
+    it read before must still make those files the caller's dependencies."""
+    current = _reads.get()
+    if current is None:
+        return
+    for path, dep in reads.items():
+        if dep[0] == "file" or path not in current:  # a read says more than a probe
+            current[path] = dep
+
+
+def _note(path: Path | str, dep: Dependency) -> None:
+    current = _reads.get()
+    if current is not None:
+        key = os.path.abspath(path)
+        if dep[0] == "file" or key not in current:
+            current[key] = dep
+
+
+def _state(path: Path | str) -> str:
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return "none"
+    return "file" if stat.S_ISREG(mode) else "dir" if stat.S_ISDIR(mode) else "other"
+
+
+def probe(path: Path | str) -> str:
+    """What ``path`` is ("file", "dir", "other", "none"), recorded as a dependency."""
+    state = _state(path)
+    if _reads.get() is not None:
+        _note(path, ("probe", state))
+    return state
+
+
+def is_file(path: Path | str) -> bool:
+    """``Path.is_file`` that the cache sees: a lint that found no file must re-run once there is one."""
+    return probe(path) == "file"
+
+
+def is_dir(path: Path | str) -> bool:
+    """``Path.is_dir`` that the cache sees."""
+    return probe(path) == "dir"
+
+
+def depends_on(path: Path | str) -> None:
+    """Record a file that a memoised reader read earlier (or will read) as a dependency."""
+    if _reads.get() is None:
+        return
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        _note(path, ("probe", "none"))
+        return
+    if stat.S_ISREG(st.st_mode):
+        _note(path, ("file", st.st_size, st.st_mtime_ns, None))
+    else:
+        _note(path, ("probe", _state(path)))
+
+
 def read_bytes(path: Path | str, display: str, limit: int = MAX_FILE_BYTES) -> bytes:
     """At most ``limit`` bytes of the regular file ``path``; :class:`InputError` (naming
     ``display``) for anything else: missing, unreadable, not a regular file, or too large.
 
     The path is checked with ``stat`` before opening (so a device is never opened) and the open
     descriptor with ``fstat`` (so a file swapped in between is caught); opening is non-blocking, so
-    a named pipe without a writer cannot hang the run.
+    a named pipe without a writer cannot hang the run. Inside :func:`recording`, the file (or
+    what was found instead) is recorded.
     """
+    if _reads.get() is None:
+        return _read_bytes(path, display, limit)[0]
+    try:
+        data, st = _read_bytes(path, display, limit)
+    except InputError:
+        probe(path)
+        raise
+    _note(path, ("file", st.st_size, st.st_mtime_ns, hashlib.sha256(data).hexdigest()))
+    return data
+
+
+def _read_bytes(path: Path | str, display: str, limit: int) -> tuple[bytes, os.stat_result]:
     try:
         kind = _kind(os.stat(path).st_mode)
         if kind is not None:
@@ -93,7 +193,7 @@ def read_bytes(path: Path | str, display: str, limit: int = MAX_FILE_BYTES) -> b
             total += len(chunk)
         if total > limit:
             raise InputError(display, None, _too_large(total, limit))
-        return b"".join(chunks)
+        return b"".join(chunks), st
     except OSError as exc:
         raise InputError(display, None, f"cannot read file: {exc.strerror or exc}") from None
     finally:
