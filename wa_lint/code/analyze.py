@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from wa_lint.code.facts import CodeFacts
 from wa_lint.code.locate import MAX_BYTES, HandlerSource, handler_source
-from wa_lint.fileio import read_text
+from wa_lint.fileio import depends_on, read_text
 from wa_lint.model import InputError, Resource
 from wa_lint.values import Resolver
 
@@ -40,6 +40,7 @@ def analyse_source(source: HandlerSource) -> CodeFacts | None:
     try:
         if source.path is None:
             return _analyse_text(source.language, source.display, source.text or "")
+        depends_on(source.path)  # memoised below: the cache must still see the file
         st = source.path.stat()
         return _analyse_file(source.language, source.display, str(source.path), st.st_mtime_ns, st.st_size)
     except Exception:  # unreadable code is no evidence, never a crash

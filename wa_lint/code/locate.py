@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from wa_lint.fileio import is_dir, is_file
 from wa_lint.model import Resource
 from wa_lint.values import SUB_VARIABLE, Resolver, intrinsic, sub_parts
 
@@ -78,7 +79,7 @@ def _module_file(root: Path, handler: str, language: str) -> Path | None:
         candidates = [root / (module + suffix) for suffix in NODE_SUFFIXES]
     for candidate in candidates:
         try:
-            if candidate.is_file() and candidate.stat().st_size <= MAX_BYTES:
+            if is_file(candidate) and candidate.stat().st_size <= MAX_BYTES:  # is_file: seen by the cache
                 return candidate
         except OSError:
             return None
@@ -101,7 +102,7 @@ def handler_source(fn: Resource, resolver: Resolver) -> HandlerSource | None:
     if root is None or not isinstance(handler, str):
         return None
     try:
-        if not root.is_dir():
+        if not is_dir(root):
             return None
     except OSError:
         return None

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from wa_lint.expand.cdk_internal import internal_singleton
-from wa_lint.fileio import inside
+from wa_lint.fileio import inside, probe
 from wa_lint.model import InputError, MarkedDict, Resource, Stack, mark_of, resources_from_template, section
 
 Loader = Callable[[Path, str], tuple[Any, str]]
@@ -70,7 +70,7 @@ class Context:
             return None
         self.files_read += 1
         try:
-            if not path.exists():
+            if probe(path) == "none":  # recorded: the cache re-lints once the file exists
                 self.errors.append(InputError(shown, None, f"{what} not found"))
                 return None
             loaded = self.load(path, shown)
@@ -254,7 +254,7 @@ def existing(assembly: Path, raw: str) -> Path | None:
     """``raw`` (relative to the assembly, possibly ``../asset.x`` or absolute) if it exists."""
     try:
         full = Path(os.path.normpath(assembly.absolute() / raw))
-        return full if full.exists() else None
+        return full if probe(full) != "none" else None
     except (OSError, ValueError):
         return None
 

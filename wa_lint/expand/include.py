@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from wa_lint.fileio import inside
+from wa_lint.fileio import inside, is_file
 from wa_lint.load import load_file
 from wa_lint.model import DuplicateKey, InputError, Line, Mark, MarkedDict, mark_of
 
@@ -152,7 +152,7 @@ class _Includer:
         if not inside(target, self.found.root):
             self.warn(display, line, f"AWS::Include of {shown_location}: outside the linted directory; not included")
             return None
-        if not target.is_file():
+        if not is_file(target):  # recorded: the cache re-lints once the file exists
             why = "is not a file" if target.exists() else "does not exist"
             self.warn(display, line, f"AWS::Include of {shown_location}: {_quoted(shown)} {why}; not included")
             return None

@@ -23,7 +23,7 @@ from typing import Any
 from wa_lint.expand.include import Included, expand_includes, mentions_include
 from wa_lint.expand.language_extensions import expand_language_extensions, uses_language_extensions
 from wa_lint.expand.sam import expand_sam, is_sam
-from wa_lint.fileio import inside
+from wa_lint.fileio import inside, is_file
 from wa_lint.load import load_file
 from wa_lint.model import (
     DuplicateKey,
@@ -198,7 +198,7 @@ class _Nesting:
                 parent.warnings.append(str(InputError(*where, f"{prefix} is outside the linted directory; "
                                                                "not loaded")))
                 continue
-            if not child_path.is_file():
+            if not is_file(child_path):  # recorded: the cache re-lints once the file exists
                 why = "is not a file" if child_path.exists() else "does not exist"
                 parent.warnings.append(str(InputError(*where, f"{prefix} {why}; not loaded")))
                 continue

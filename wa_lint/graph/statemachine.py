@@ -212,9 +212,10 @@ DEFINITION_MAX_BYTES = 2 * 1024 * 1024
 
 def _load_file(res: Resource) -> Any:
     path = res.local_paths.get("DefinitionUri") or res.local_paths.get("DefinitionS3Location")
-    if path is None or not path.is_file():
+    from wa_lint.fileio import is_file, read_text  # bounded, regular files only; is_file: seen by the cache
+
+    if path is None or not is_file(path):
         return None
-    from wa_lint.fileio import read_text  # bounded, regular files only
 
     text = read_text(path, str(path), DEFINITION_MAX_BYTES)
     from wa_lint.load import load_text  # the template loader: alias, depth and number limits apply

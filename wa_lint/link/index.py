@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from wa_lint.discover import Source, peek
+from wa_lint.fileio import Dependency, recording, replay
 from wa_lint.link.deploy import Deployment, DeployOptions, parameter_file, samconfig
 from wa_lint.link.rewrite import SSM_REFERENCE
 from wa_lint.model import InputError, Stack
@@ -117,6 +118,7 @@ class LinkIndex:
         self.records = records
         self._neighbors: dict[StackKey, list[StackKey]] | None = None
         self._loaded: dict[str, tuple[list[Stack], list[InputError]] | InputError] = {}
+        self._reads: dict[str, dict[str, Dependency]] = {}  # what each load read, for the cache
 
     def __getstate__(self) -> dict[str, Any]:
         return {"sources": self.sources, "stacks": self.stacks, "records": self.records}
@@ -139,14 +141,18 @@ class LinkIndex:
         return source.display in self.sources
 
     def load(self, source: Source) -> tuple[list[Stack], list[InputError]]:
-        """The source's stacks, loaded once per process (the pre-pass and the lint share them)."""
+        """The source's stacks, loaded once per process (the pre-pass and the lint share them).
+        The files the load read are replayed into the caller's recording (the cache's dependencies)."""
         if source.display not in self._loaded:
             from wa_lint.pipeline import load_stacks
 
-            try:
-                self._loaded[source.display] = load_stacks(source)
-            except InputError as exc:
-                self._loaded[source.display] = exc
+            with recording() as reads:
+                try:
+                    self._loaded[source.display] = load_stacks(source)
+                except InputError as exc:
+                    self._loaded[source.display] = exc
+            self._reads[source.display] = reads
+        replay(self._reads.get(source.display, {}))
         got = self._loaded[source.display]
         if isinstance(got, InputError):
             raise got
