@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import reprlib
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
@@ -119,8 +120,8 @@ def read_baseline(path: Path) -> list[BaselineEntry]:
     for row in doc["findings"]:
         try:
             out.append(BaselineEntry(**{k: str(row[k]) for k in BaselineEntry.__dataclass_fields__}))
-        except (KeyError, TypeError):
-            raise BaselineError(f"{path}: malformed baseline entry {row!r}") from None
+        except (KeyError, TypeError, ValueError):  # reprlib: a hostile entry is shown short
+            raise BaselineError(f"{path}: malformed baseline entry {reprlib.repr(row)}") from None
     return out
 
 

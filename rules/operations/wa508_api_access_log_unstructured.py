@@ -15,7 +15,7 @@ CFN_FIX = "Set {key}.Format to a JSON object, e.g. " + JSON_FORMAT
 CDK_FIX = ("Pass accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields() in deployOptions "
            "(HTTP API: a JSON format string).")
 CLF_START = re.compile(r"^\$context\.identity\.sourceIp\s+\$context\.identity\.caller\b")
-CONTEXT = re.compile(r"\$context\.[A-Za-z0-9_.]+|\$\{[^}]*\}")
+CONTEXT = re.compile(r"\$context\.[A-Za-z0-9_.]+|\$\{[^}$]*\}")  # no "$" inside: linear on "${${…"
 
 
 def _format_text(graph: Graph, value: Any) -> str | None:

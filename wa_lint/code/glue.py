@@ -23,7 +23,6 @@ input no one foresaw) is not glue, as with no evidence; the failure is kept with
 
 from __future__ import annotations
 
-import fnmatch
 import logging
 import re
 import weakref
@@ -35,6 +34,7 @@ from wa_lint.code.permissions import Grant, function_permissions, is_source_read
 from wa_lint.graph.builders.integrations import routes_to
 from wa_lint.graph.builders.invoke_common import text
 from wa_lint.graph.model import Edge, Graph
+from wa_lint.iam.glob import glob_match
 from wa_lint.model import Resource
 from wa_lint.values import referenced_resources
 
@@ -239,7 +239,7 @@ def service_level(action: str) -> bool:
 
 def _allows(grants: list[Grant], service: str, action: str) -> bool:
     wanted = f"{service}:{action}".lower()
-    return any(fnmatch.fnmatchcase(wanted, g.action.lower()) for g in grants)
+    return any(glob_match(g.action.lower(), wanted) for g in grants)
 
 
 def _family(service: str, patterns: set[str]) -> str | None:
@@ -251,7 +251,7 @@ def _family(service: str, patterns: set[str]) -> str | None:
         ok = True
         granted: set[str] = set()
         for pattern in patterns:
-            matched = {a for a in lowered if fnmatch.fnmatchcase(a, pattern.lower())}
+            matched = {a for a in lowered if glob_match(pattern.lower(), a)}
             bare = pattern.lower().rstrip("*")
             if not matched or (pattern.endswith("*") and bare not in lowered):
                 ok = False
