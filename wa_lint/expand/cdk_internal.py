@@ -1,16 +1,27 @@
-"""Which CDK-synthesized resources are framework singletons the user cannot change.
+"""Which CDK-synthesized resources are framework internals the user cannot change.
 
 CDK adds provider functions (with their roles and default policies) for log retention, bucket
-notifications, auto-delete, ``AwsCustomResource``… Their code, runtime and permissions are fixed by
-the CDK version, so a finding on them is not actionable: the expander marks them ``internal``.
-They are recognised by the construct id CDK gives them (a fixed name, often with a GUID), which
-appears as one component of the construct path and as the start of the logical id.
+notifications, auto-delete, ``AwsCustomResource``, the ``custom-resources`` Provider framework,
+EKS kubectl and cluster providers… Their code, runtime and permissions are fixed by the CDK
+version, so a finding on them is not actionable: they are marked ``internal``, in assemblies and
+in a single ``*.template.json`` alike (from its ``aws:cdk:path`` metadata).
+
+They are recognised by the construct id CDK gives them, one component of the construct path (and
+so every child: role, policy, log group) or, without a path, the start of the logical id. The ids
+are read from aws-cdk-lib's own source by ``tools/gen_cdk_internals.py`` into
+``wa_lint/data/cdk_internals.json`` (``make cdk-internals``); the version used is recorded there.
 """
 
 from __future__ import annotations
 
+import json
 import re
-from typing import NamedTuple
+from collections.abc import Iterable
+from functools import lru_cache
+from importlib import resources
+from typing import Any, NamedTuple
+
+from wa_lint.model import Resource
 
 
 class Singleton(NamedTuple):
@@ -21,40 +32,42 @@ class Singleton(NamedTuple):
     logical_id: re.Pattern[str]  # search in the logical id when no construct path is known
 
 
-def _entry(what: str, component: str, logical_id: str) -> Singleton:
-    return Singleton(what, re.compile(component), re.compile(logical_id))
+NEVER = re.compile(r"(?!)")  # an entry without a logical-id pattern (its id is computed at synth time)
 
 
-_CORE_PROVIDERS = (
-    "S3AutoDeleteObjects|ECRAutoDeleteImages|VpcRestrictDefaultSG"
-    "|CrossRegionExportReader|CrossRegionExportWriter|DeleteExistingRecordSet"
-)
+def data() -> dict[str, Any]:
+    """The generated table (aws-cdk-lib version and entries)."""
+    text = resources.files("wa_lint.data").joinpath("cdk_internals.json").read_text(encoding="utf-8")
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
 
-SINGLETONS: tuple[Singleton, ...] = (
-    _entry("s3-deployment.BucketDeployment handler",
-           # the uuid gets a suffix such as ``512MiB`` when memoryLimit/ephemeralStorageSize/vpc are set
-           r"Custom::CDKBucketDeployment[0-9A-Fa-f]{32}\w*", r"^CustomCDKBucketDeployment[0-9A-Fa-f]{32}"),
-    _entry("s3-deployment.BucketDeployment awscli layer", r"AwsCliLayer", r"AwsCliLayer[0-9A-F]{8}$"),
-    _entry("lambda logRetention provider",
-           r"LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a", r"^LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a"),
-    _entry("s3 bucket notifications handler",
-           r"BucketNotificationsHandler050a0587b7544547bf325f094a3db834",
-           r"^BucketNotificationsHandler050a0587b7544547bf325f094a3db834"),
-    _entry("custom_resources.AwsCustomResource singleton",
-           r"AWS679f53fac002430cb0da5b7982bd2287", r"^AWS679f53fac002430cb0da5b7982bd2287"),
-    _entry("core CustomResourceProvider (autoDelete, restrictDefaultSG, cross-region exports…)",
-           rf"Custom::({_CORE_PROVIDERS})CustomResourceProvider",
-           rf"^Custom({_CORE_PROVIDERS})CustomResourceProvider"),
-    _entry("CfnUtils provider", r"AWSCDKCfnUtilsProviderCustomResourceProvider",
-           r"^AWSCDKCfnUtilsProviderCustomResourceProvider"),
-    _entry("custom_resources.Provider framework functions",
-           r"framework-(onEvent|isComplete|onTimeout)", r"framework(onEvent|isComplete|onTimeout)"),
-)
+
+def _singletons() -> tuple[Singleton, ...]:
+    return tuple(
+        Singleton(e["what"], re.compile(e["component"]), re.compile(e["logical_id"]) if e["logical_id"] else NEVER)
+        for e in data()["entries"]
+    )
+
+
+SINGLETONS: tuple[Singleton, ...] = _singletons()
+
+
+@lru_cache(maxsize=4096)
+def _component_match(component: str) -> Singleton | None:
+    """Construct-path components repeat across resources (stack names, ``Resource``): cached."""
+    return next((s for s in SINGLETONS if s.component.fullmatch(component)), None)
 
 
 def internal_singleton(construct_path: str | None, logical_id: str) -> Singleton | None:
-    """The singleton a resource belongs to (the construct itself or a child such as its role)."""
+    """The framework construct a resource belongs to (the construct itself or a child such as its role)."""
     if construct_path:
-        components = construct_path.split("/")
-        return next((s for s in SINGLETONS if any(s.component.fullmatch(c) for c in components)), None)
+        return next((s for c in construct_path.split("/") if (s := _component_match(c)) is not None), None)
     return next((s for s in SINGLETONS if s.logical_id.search(logical_id)), None)
+
+
+def mark_internal(resources: Iterable[Resource]) -> None:
+    """Mark resources of a plain template that carry CDK's ``aws:cdk:path`` metadata (a template
+    taken out of ``cdk.out``): only the path decides, never a logical id a user may have written."""
+    for res in resources:
+        if res.construct_path and isinstance(res.metadata.get("aws:cdk:path"), str):
+            res.internal = internal_singleton(res.construct_path, res.logical_id) is not None

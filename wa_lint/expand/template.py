@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from wa_lint.expand.cdk_internal import mark_internal
 from wa_lint.expand.include import Included, expand_includes, mentions_include
 from wa_lint.expand.language_extensions import expand_language_extensions, uses_language_extensions
 from wa_lint.expand.sam import expand_sam, is_sam
@@ -95,6 +96,7 @@ def stack_from_data(data: dict[str, Any], path: Path, display: str, name: str) -
         template, resources = expand_sam(data, display, path.parent)
     else:
         template, resources = data, resources_from_template(data)
+        mark_internal(resources.values())  # a template taken out of cdk.out: its aws:cdk:path metadata
     return Stack(
         name=name,
         path=display,

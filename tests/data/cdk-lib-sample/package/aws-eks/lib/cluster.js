@@ -1,0 +1,1 @@
+"use strict";class Cluster{defineKubectlProvider(removalPolicy){const uid="@aws-cdk/aws-eks.KubectlProvider";if(this.stack.node.tryFindChild(uid))throw new Error("Only a single EKS cluster can be defined within a CloudFormation stack");return new KubectlProvider(this.stack,uid,{cluster:this})}}

@@ -1,0 +1,1 @@
+"use strict";class LogRetention{ensureSingletonLogRetentionFunction(props){const functionLogicalId="LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a",stack=core_1().Stack.of(this),existing=stack.node.tryFindChild(functionLogicalId);return existing||new LogRetentionFunction(stack,functionLogicalId,props)}}

@@ -1,0 +1,1 @@
+"use strict";class AwsCustomResource{static PROVIDER_FUNCTION_UUID="679f53fa-c002-430c-b0da-5b7982bd2287";constructor(scope,id,props){const provider=new(aws_custom_resource_provider_generated_1()).AwsCustomResourceSingletonFunction(this,"Provider",{uuid:AwsCustomResource.PROVIDER_FUNCTION_UUID,lambdaPurpose:"AWS",timeout:props.timeout})}}
