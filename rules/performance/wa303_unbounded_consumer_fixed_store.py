@@ -1,4 +1,4 @@
-"""WA303: a function whose concurrency follows its input writes to a store that cannot grow with it."""
+"""WA303: a function whose concurrency follows its input uses a store that cannot grow with it."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def _fix(graph: Graph, fn: Resource, burst: Burst, store: FixedStore) -> str:
     lens="REL 1, PERF 1",
 )
 def unbounded_consumer_to_fixed_capacity_store(graph: Graph) -> Iterator[Finding]:
-    """A function that scales with its input writes to a store whose capacity is fixed.
+    """A function whose concurrency follows its input uses a database or table of fixed capacity.
 
     ## Why
     Lambda runs as many copies of a function as its input asks for. A queue that fills up
@@ -61,7 +61,7 @@ def unbounded_consumer_to_fixed_capacity_store(graph: Graph) -> Iterator[Finding
     non-scalable resources: bound the consumer, or let the store scale.
 
     ## When it fires
-    The function has no `ReservedConcurrentExecutions`, at least one input that can scale it
+    The function has no `ReservedConcurrentExecutions` and at least one input that can scale it
     out without a bound:
 
     - an SQS event source mapping without `ScalingConfig.MaximumConcurrency` (SAM `SQS` event,

@@ -17,7 +17,6 @@ The cost rules (WA401–WA404) use them to recognise the good pattern and to say
 from __future__ import annotations
 
 import re
-import weakref
 from collections.abc import Iterator
 from typing import Any
 
@@ -147,15 +146,13 @@ def api_operations(api: Resource) -> Iterator[tuple[str | None, str, dict[str, A
                                 yield cond4, f"{verb} {path}", integ
 
 
-_routes: weakref.WeakKeyDictionary[Graph, dict[tuple[str, str], list[str]]] = weakref.WeakKeyDictionary()
-
-
 def _route_index(graph: Graph) -> dict[tuple[str, str], list[str]]:
     """(api node, function) → route names, from OpenAPI bodies, REST methods and HTTP API routes."""
-    index = _routes.get(graph)
-    if index is not None:
-        return index
-    index = {}
+    return graph.memo("wa_lint.graph.builders.integrations.routes", lambda: _find_routes(graph))
+
+
+def _find_routes(graph: Graph) -> dict[tuple[str, str], list[str]]:
+    index: dict[tuple[str, str], list[str]] = {}
     for api_res in graph.of_type(*REST_API, *HTTP_API, include_internal=True):
         for _cond, route, integ in api_operations(api_res):
             hit = function_of(graph, integ.get("uri"))
@@ -180,7 +177,6 @@ def _route_index(graph: Graph) -> dict[tuple[str, str], list[str]]:
         hit = function_of(graph, http_api.prop("Target"))
         if hit is not None:
             index.setdefault((http_api.logical_id, hit[0]), []).append("$default")
-    _routes[graph] = index
     return index
 
 

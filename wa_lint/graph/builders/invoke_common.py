@@ -8,7 +8,6 @@ template; what service does an ARN-ish value belong to. All of them tolerate any
 from __future__ import annotations
 
 import re
-import weakref
 from collections.abc import Iterator
 from typing import Any
 
@@ -29,8 +28,6 @@ def invoke_uri_function(uri: str) -> str | None:
     start = uri.find("/functions/")
     inner = uri[start + len("/functions/") : -len("/invocations")] if start >= 0 else ""
     return inner if inner and "\n" not in inner else None
-
-_names: weakref.WeakKeyDictionary[Graph, dict[str, str]] = weakref.WeakKeyDictionary()
 
 
 def both(a: str | None, b: str | None) -> str | None:
@@ -145,15 +142,15 @@ def node_for(graph: Graph, value: Any, service: str, types: tuple[str, ...] = ()
 
 def _function_names(graph: Graph) -> dict[str, str]:
     """Literal ``FunctionName`` → logical id, for ARNs written as text (``Fn::Sub`` with region)."""
-    names = _names.get(graph)
-    if names is None:
-        names = {}
+    def compute() -> dict[str, str]:
+        names: dict[str, str] = {}
         for res in graph.of_type(FUNCTION, include_internal=True):
             name = graph.resolver.scalar(res.prop("FunctionName"))
             if isinstance(name, str) and name:
                 names[name] = res.logical_id
-        _names[graph] = names
-    return names
+        return names
+
+    return graph.memo("wa_lint.graph.builders.invoke_common.function_names", compute)
 
 
 def function_of(graph: Graph, value: Any) -> tuple[str, str | None] | None:
