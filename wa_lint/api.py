@@ -18,7 +18,7 @@ from wa_lint.graph.arm64 import X86Function, x86_functions
 from wa_lint.graph.builders.invoke_common import each, walk
 from wa_lint.graph.capacity import Burst, FixedStore, bursts, fixed_stores
 from wa_lint.graph.data_reads import WideRead, managed_wide_reads, written_wide_reads
-from wa_lint.graph.log_groups import LogWriter, log_writers
+from wa_lint.graph.log_groups import LogGroups, LogWriter, log_groups, log_writers
 from wa_lint.graph.model import Edge, Graph
 from wa_lint.graph.names import name_text
 from wa_lint.graph.open_policies import OpenStatement, is_website, open_statements
@@ -205,6 +205,7 @@ __all__ = [
 __all__ += [  # second-round rules, part B
     "Burst",
     "FixedStore",
+    "LogGroups",
     "OpenStatement",
     "RestApiUse",
     "WideRead",
@@ -212,6 +213,7 @@ __all__ += [  # second-round rules, part B
     "bursts",
     "fixed_stores",
     "is_website",
+    "log_groups",
     "managed_wide_reads",
     "open_statements",
     "reach_text",

@@ -30,7 +30,7 @@ SECRET_PAIRS = frozenset({
 #: Trailing words that only describe the encoding (``PRIVATE_KEY_PEM``, ``DB_PASSWORD_VALUE``).
 QUALIFIERS = frozenset({"value", "string", "str", "pem", "b64", "base64", "raw", "plain", "plaintext", "text"})
 DYNAMIC_REFERENCE = "{{resolve:"
-SECRETS_ATTRIBUTE = "environment_secrets"  # graph.attrs key of the memoized stack_secrets
+SECRETS_MEMO = "wa_lint.secrets.stack_secrets"  # graph.memo key of stack_secrets
 #: Literal values that name where a secret lives rather than being one.
 REFERENCE_VALUE = re.compile(r"^(arn:|/[\w.\-/]+$|[\w.\-]+(/[\w.\-]+)+$)")
 SECRET_FIX = ("Keep the secret in AWS Secrets Manager and pass its ARN or name instead, read at runtime "
@@ -141,10 +141,8 @@ def environment_secrets(graph: Graph) -> Iterator[EnvironmentSecret]:
 def stack_secrets(graph: Graph) -> list[str]:
     """Every text no output may show for this stack (found once per graph); the pipeline masks
     them in every finding, whichever rule or stage produced it (:func:`mask_findings`)."""
-    found = graph.attrs.get(SECRETS_ATTRIBUTE)
-    if found is None:
-        found = graph.attrs[SECRETS_ATTRIBUTE] = list(
-            dict.fromkeys(t for s in environment_secrets(graph) for t in s.texts))
+    found = graph.memo(SECRETS_MEMO, lambda: list(dict.fromkeys(
+        t for s in environment_secrets(graph) for t in s.texts)))
     return list(found)
 
 

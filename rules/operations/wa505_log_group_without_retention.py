@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
-from wa_lint.api import Finding, Graph, LogWriter, Pillar, Resource, Severity, log_writers, name_text, rule
+from wa_lint.api import (
+    Finding,
+    Graph,
+    LogGroups,
+    LogWriter,
+    Pillar,
+    Resource,
+    Severity,
+    log_groups,
+    log_writers,
+    name_text,
+    rule,
+)
 
 PREFIX = "/aws/lambda/"
 LOG_GROUP = "AWS::Logs::LogGroup"
-LOG_RETENTION = "Custom::LogRetention"
-_MEMO = "wa_lint.wa505_groups"
 GROUP_FIX = "Set RetentionInDays on the log group (e.g. 30)."
 GROUP_CDK_FIX = "Pass retention: logs.RetentionDays.ONE_MONTH (or another period) to the LogGroup."
 SAM_FIX = ("Declare an AWS::Logs::LogGroup with LogGroupName: !Sub /aws/lambda/${{{fn}}} and RetentionInDays "
@@ -19,34 +28,7 @@ CFN_FIX = ("Declare an AWS::Logs::LogGroup named /aws/lambda/<function name> wit
            "LoggingConfig.LogGroup at one (CDK: logRetention or logGroup).")
 
 
-@dataclass
-class Groups:
-    """Log groups and LogRetention resources by the name they manage."""
-
-    by_name: dict[str, list[Resource]] = field(default_factory=dict)
-    by_id: dict[str, Resource] = field(default_factory=dict)
-    unreadable: bool = False  # some log group's name cannot be read: it might be any function's
-
-
-def _groups(graph: Graph) -> Groups:
-    groups: Groups | None = graph.attrs.get(_MEMO)
-    if groups is not None:
-        return groups
-    groups = Groups()
-    for res in graph.of_type(LOG_GROUP, LOG_RETENTION, include_internal=True):
-        groups.by_id[res.logical_id] = res
-        if res.prop("LogGroupName") is None:
-            continue  # a generated name is no function's default log group
-        name = name_text(graph, res.prop("LogGroupName"))
-        if name is None:
-            groups.unreadable = True
-        else:
-            groups.by_name.setdefault(name, []).append(res)
-    graph.attrs[_MEMO] = groups
-    return groups
-
-
-def _candidates(graph: Graph, fn: Resource, groups: Groups) -> list[Resource] | None:
+def _candidates(graph: Graph, fn: Resource, groups: LogGroups) -> list[Resource] | None:
     """The log groups that hold the function's logs; None when the template cannot tell."""
     configured = fn.prop("LoggingConfig", "LogGroup")
     if configured is not None:
@@ -121,7 +103,7 @@ def log_group_without_retention(graph: Graph) -> Iterator[Finding]:
     In CDK: `logRetention` or a `logGroup` on the function; `new logs.LogGroup(this, 'Logs',
     {retention: logs.RetentionDays.ONE_MONTH})` (CDK sets two years when `retention` is left out).
     """
-    groups = _groups(graph)
+    groups = log_groups(graph)
     named: set[str] = set()
     for fn in graph.functions():
         found = _candidates(graph, fn, groups)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
@@ -14,8 +13,6 @@ from wa_lint.values import branches, integer, referenced_resources
 REST_DEFAULT_MS = 29_000
 HTTP_DEFAULT_MS = 30_000
 FUNCTION_DEFAULT_S = 3
-_routes: weakref.WeakKeyDictionary[Graph, dict[str, dict[str, list[tuple[str, Any]]]]] = weakref.WeakKeyDictionary()
-_route_keys: weakref.WeakKeyDictionary[Graph, dict[str, set[Any]]] = weakref.WeakKeyDictionary()
 INVOCATION_TYPE = "integration.request.header.X-Amz-Invocation-Type"
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "x-amazon-apigateway-any-method")
 
@@ -56,16 +53,15 @@ def _v2_kind(graph: Graph, api: str) -> tuple[str, int]:
 def _route_keys_of(graph: Graph, integration: str) -> set[Any]:
     """The ``RouteKey`` of every v2 route whose ``Target`` names the integration (unknown keys
     as None); built once per graph."""
-    index = _route_keys.get(graph)
-    if index is None:
-        index = {}
-        ids = graph.stack.resources
+    def compute() -> dict[str, set[Any]]:
+        index: dict[str, set[Any]] = {}
         for route in graph.of_type("AWS::ApiGatewayV2::Route", include_internal=True):
             key = scalar(graph, route.prop("RouteKey"))
-            for target in referenced_resources(route.prop("Target"), ids):
+            for target in referenced_resources(route.prop("Target"), graph.stack.resources):
                 index.setdefault(target, set()).add(key)
-        _route_keys[graph] = index
-    return index.get(integration, set())
+        return index
+
+    return graph.memo("WA302.route_keys", compute).get(integration, set())
 
 
 def _only_disconnect(graph: Graph, integration: str) -> bool:
@@ -78,9 +74,10 @@ def _only_disconnect(graph: Graph, integration: str) -> bool:
 def _body_routes(graph: Graph, api: Resource) -> dict[str, list[tuple[str, Any]]]:
     """Function → ``(route, timeoutInMillis)`` of each synchronous OpenAPI Lambda integration in
     the API's ``Body``; read once per API."""
-    per_graph = _routes.setdefault(graph, {})
-    if api.logical_id in per_graph:
-        return per_graph[api.logical_id]
+    return graph.memo(("WA302.body_routes", api.logical_id), lambda: _read_body_routes(graph, api))
+
+
+def _read_body_routes(graph: Graph, api: Resource) -> dict[str, list[tuple[str, Any]]]:
     found: dict[str, list[tuple[str, Any]]] = {}
     for _cond, doc in branches(api.prop("Body")):
         paths = doc.get("paths") if isinstance(doc, dict) else None
@@ -97,7 +94,6 @@ def _body_routes(graph: Graph, api: Resource) -> dict[str, list[tuple[str, Any]]
                                 continue
                             verb = "ANY" if "any" in str(method).lower() else str(method).upper()
                             found.setdefault(hit[0], []).append((f"{verb} {path}", integ.get("timeoutInMillis")))
-    per_graph[api.logical_id] = found
     return found
 
 

@@ -63,13 +63,14 @@ class DepthAlarms:
 
 def depth_alarms(graph: Graph) -> DepthAlarms:
     """The stack's SQS depth alarms, computed once per graph."""
-    found: DepthAlarms | None = graph.attrs.get(_MEMO)
-    if found is None:
-        found = DepthAlarms()
-        for alarm in graph.of_type(ALARM, include_internal=True):
-            for dimension in _depth_dimensions(graph, alarm):
-                _index(graph, found, alarm, dimension)
-        graph.attrs[_MEMO] = found
+    return graph.memo(_MEMO, lambda: _find_depth_alarms(graph))
+
+
+def _find_depth_alarms(graph: Graph) -> DepthAlarms:
+    found = DepthAlarms()
+    for alarm in graph.of_type(ALARM, include_internal=True):
+        for dimension in _depth_dimensions(graph, alarm):
+            _index(graph, found, alarm, dimension)
     return found
 
 

@@ -13,7 +13,6 @@ The result is computed once per graph and cached; nothing here adds edges.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -31,8 +30,6 @@ OPENAPI_METHODS = {
 }
 IMPLICIT_APIS = ("ServerlessRestApi", "ServerlessHttpApi")
 MAX_PATH_DEPTH = 30
-
-_cache: weakref.WeakKeyDictionary[Graph, list[Operation]] = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,11 +56,8 @@ class Operation:
 
 def operations(graph: Graph) -> list[Operation]:
     """Every API operation of the stack (CDK framework internals excluded), computed once."""
-    found = _cache.get(graph)
-    if found is None:
-        found = [*_rest_methods(graph), *_v2_routes(graph), *_bodies(graph)]
-        _cache[graph] = found
-    return found
+    return graph.memo("wa_lint.graph.api_auth.operations",
+                      lambda: [*_rest_methods(graph), *_v2_routes(graph), *_bodies(graph)])
 
 
 KIND_NAMES = {"rest": "REST API", "http": "HTTP API", "websocket": "WebSocket API"}

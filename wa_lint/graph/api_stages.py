@@ -6,7 +6,7 @@ creates through its own ``StageName`` when no ``Stage`` resource describes that 
 settings then live under ``StageDescription``). For each stage it answers which API it belongs to,
 what kind that API is, its name, and where its settings are, so rules read settings one way.
 
-Computed once per graph and kept in ``graph.attrs``; nothing here adds edges.
+Computed once per graph (``graph.memo``); nothing here adds edges.
 """
 
 from __future__ import annotations
@@ -62,11 +62,7 @@ class ApiStage:
 
 def api_stages(graph: Graph) -> list[ApiStage]:
     """Every API Gateway stage of the stack (CDK framework internals excluded), computed once."""
-    found = graph.attrs.get(_MEMO)
-    if found is None:
-        found = list(_stages(graph))
-        graph.attrs[_MEMO] = found
-    return found
+    return graph.memo(_MEMO, lambda: list(_stages(graph)))
 
 
 def stage_name(graph: Graph, value: Any) -> str | None:

@@ -95,9 +95,10 @@ def bursts(graph: Graph, fn: Resource) -> list[Burst]:
 def _write_scaled(graph: Graph) -> tuple[set[str], bool]:
     """Tables with a write-capacity scalable target, and whether some target could not be tied
     to a table of this stack (then any provisioned table may be the one it scales)."""
-    memo = graph.attrs.get(_MEMO)
-    if memo is not None:
-        return memo  # type: ignore[no-any-return]
+    return graph.memo(_MEMO, lambda: _find_write_scaled(graph))
+
+
+def _find_write_scaled(graph: Graph) -> tuple[set[str], bool]:
     tables: set[str] = set()
     unknown = False
     by_name = {name: t.logical_id for t in graph.of_type(TABLE, include_internal=True)
@@ -118,7 +119,6 @@ def _write_scaled(graph: Graph) -> tuple[set[str], bool]:
             tables.update(refs)
         else:
             unknown = True
-    graph.attrs[_MEMO] = (tables, unknown)
     return tables, unknown
 
 

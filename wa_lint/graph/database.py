@@ -6,7 +6,6 @@ concurrency can grow. WA301 reads like its description because these answers liv
 
 from __future__ import annotations
 
-import weakref
 from collections import defaultdict
 from typing import Any
 
@@ -144,9 +143,6 @@ def proxies_of(graph: Graph, db: str) -> list[str]:
     return [p for p in dict.fromkeys(found) if graph.stack.resources[p].type == "AWS::RDS::DBProxy"]
 
 
-_deployment: weakref.WeakKeyDictionary[Graph, set[str]] = weakref.WeakKeyDictionary()
-
-
 def _handlers(graph: Graph) -> set[str]:
     """Functions named as a custom resource's ``ServiceToken``, a rotation schedule's
     ``RotationLambdaARN``, or a user handler of CDK's provider framework."""
@@ -177,7 +173,4 @@ def deployment_only(graph: Graph, fn: Resource) -> bool:
     function: nothing else invokes it, so it never scales out against the database."""
     if graph.invokers(fn):
         return False
-    handlers = _deployment.get(graph)
-    if handlers is None:
-        handlers = _deployment[graph] = _handlers(graph)
-    return fn.logical_id in handlers
+    return fn.logical_id in graph.memo("wa_lint.graph.database.handlers", lambda: _handlers(graph))

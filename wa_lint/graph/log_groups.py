@@ -1,7 +1,7 @@
-"""Who writes to which log group of the stack: a query module for WA505.
+"""The stack's log groups by the name they manage, and who writes to which: a query module for WA505.
 
-Functions find their log group by name (``/aws/lambda/<name>``) or ``LoggingConfig``; that stays in
-the rule. Here are the writers that name their destination by ARN: API Gateway stages
+Functions find their log group by name (``/aws/lambda/<name>``) or ``LoggingConfig``; the rule
+matches them against :func:`log_groups`. Here too are the writers that name their destination by ARN: API Gateway stages
 (``AccessLogSetting(s).DestinationArn``) and state machines
 (``LoggingConfiguration.Destinations[].CloudWatchLogsLogGroup.LogGroupArn``). A destination that is
 not a log group of the stack (a literal ARN, an import, a Firehose stream) is no one's here.
@@ -9,15 +9,46 @@ not a log group of the stack (a literal ARN, an import, a Firehose stream) is no
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from wa_lint.graph.api_stages import api_stages
 from wa_lint.graph.builders.invoke_common import each, walk
 from wa_lint.graph.model import STATE_MACHINE, Graph
+from wa_lint.graph.names import name_text
 from wa_lint.model import Resource
 
 LOG_GROUP = "AWS::Logs::LogGroup"
+LOG_RETENTION = "Custom::LogRetention"
 _MEMO = "wa_lint.log_writers"
+
+
+@dataclass
+class LogGroups:
+    """Log groups and CDK ``LogRetention`` resources by logical id and by the name they manage."""
+
+    by_name: dict[str, list[Resource]] = field(default_factory=dict)
+    by_id: dict[str, Resource] = field(default_factory=dict)
+    unreadable: bool = False  # some log group's name cannot be read: it might be any function's
+
+
+def log_groups(graph: Graph) -> LogGroups:
+    """The stack's log groups (CDK internals included), computed once per graph; a group without
+    ``LogGroupName`` has a generated name, so it is no function's default log group."""
+    return graph.memo("wa_lint.graph.log_groups", lambda: _find_log_groups(graph))
+
+
+def _find_log_groups(graph: Graph) -> LogGroups:
+    groups = LogGroups()
+    for res in graph.of_type(LOG_GROUP, LOG_RETENTION, include_internal=True):
+        groups.by_id[res.logical_id] = res
+        if res.prop("LogGroupName") is None:
+            continue
+        name = name_text(graph, res.prop("LogGroupName"))
+        if name is None:
+            groups.unreadable = True
+        else:
+            groups.by_name.setdefault(name, []).append(res)
+    return groups
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,10 +62,11 @@ class LogWriter:
 
 def log_writers(graph: Graph) -> dict[str, list[LogWriter]]:
     """Log group logical id → the stages and state machines that write to it, computed once."""
-    found: dict[str, list[LogWriter]] | None = graph.attrs.get(_MEMO)
-    if found is not None:
-        return found
-    found = {}
+    return graph.memo(_MEMO, lambda: _find_log_writers(graph))
+
+
+def _find_log_writers(graph: Graph) -> dict[str, list[LogWriter]]:
+    found: dict[str, list[LogWriter]] = {}
 
     def add(value: object, writer: LogWriter) -> None:
         group = graph.resource(graph.target(value))
@@ -54,5 +86,4 @@ def log_writers(graph: Graph) -> dict[str, list[LogWriter]]:
             for _c, dest in each(destinations):
                 for _c2, arn in walk(dest, ("CloudWatchLogsLogGroup", "LogGroupArn")):
                     add(arn, LogWriter(machine, what))
-    graph.attrs[_MEMO] = found
     return found

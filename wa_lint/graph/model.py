@@ -10,9 +10,9 @@ beside it so no rule has to scan the whole graph per resource.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from wa_lint.model import Resource, Stack
 from wa_lint.values import Resolver, target
@@ -31,6 +31,7 @@ EDGE_KINDS = frozenset(
     }
 )
 MODES = frozenset({"sync", "async", "poll"})
+T = TypeVar("T")
 #: Resource types the SAM translator generates for a function's ``Events`` entries.
 SAM_EVENT_TYPES = frozenset(
     {
@@ -74,9 +75,22 @@ class Graph:
         self._in: dict[tuple[str, str], list[Edge]] = defaultdict(list)
         self._by_kind: dict[str, list[Edge]] = defaultdict(list)
         self._seen: set[tuple[str, str, str, str | None]] = set()
+        self._memo: dict[Any, Any] = {}
         for res in stack.resources.values():
             self._nodes[res.logical_id] = {"type": res.type, "resource": res}
             self._by_type[res.type].append(res)
+
+    # -- derived knowledge ----------------------------------------------------------------------
+    def memo(self, key: Any, compute: Callable[[], T]) -> T:
+        """``compute()`` once per graph under ``key``: the one home for knowledge derived from the
+        graph (query results, parsed definitions), so no module keeps a cache keyed on graphs and
+        the knowledge dies with the graph. Keys are namespaced by their module
+        (``"wa_lint.graph.api_stages"``, or a tuple starting with that name)."""
+        try:
+            return self._memo[key]  # type: ignore[no-any-return]
+        except KeyError:
+            value = self._memo[key] = compute()
+            return value
 
     # -- nodes -------------------------------------------------------------------------------
     def resource(self, logical_id: str | None) -> Resource | None:

@@ -7,7 +7,6 @@ its documented default applies.
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,8 +15,6 @@ from wa_lint.graph.builders.invoke_mappings import ARN_SERVICES, PROPERTY_HINTS,
 from wa_lint.graph.model import FUNCTION, Edge, Graph
 from wa_lint.model import Resource
 from wa_lint.values import integer, referenced_resources
-
-_by_via: weakref.WeakKeyDictionary[Graph, dict[str, list[Edge]]] = weakref.WeakKeyDictionary()
 
 #: ``source_type`` → how messages name the source.
 SOURCE_NAMES = {"kinesis": "Kinesis stream", "dynamodb": "DynamoDB stream", "msk": "MSK cluster",
@@ -70,14 +67,7 @@ class MappingSource:
 def mapping_sources(graph: Graph, esm: Resource) -> list[MappingSource]:
     """The sources of a mapping, from its ``invokes`` edges; for a mapping whose function is not
     in the template (no edge), from its ``EventSourceArn`` the same way the builder reads it."""
-    index = _by_via.get(graph)
-    if index is None:
-        index = {}
-        for edge in graph.edges("invokes"):
-            if edge.via is not None and edge.get("mode") == "poll":
-                index.setdefault(edge.via, []).append(edge)
-        _by_via[graph] = index
-    edges = index.get(esm.logical_id)
+    edges = graph.memo("wa_lint.graph.reliability.polls_by_via", lambda: _polls_by_via(graph)).get(esm.logical_id)
     if edges:
         return [MappingSource(e.src, e.get("source_type") or "unknown", e.dst, e.condition) for e in edges]
     servers = esm.prop("SelfManagedEventSource", "Endpoints", "KafkaBootstrapServers")
@@ -153,3 +143,12 @@ def outside(graph: Graph, value: Any) -> str:
     if found.startswith("import:"):
         return f"from import {found[7:]}"
     return found
+
+
+def _polls_by_via(graph: Graph) -> dict[str, list[Edge]]:
+    """Mapping logical id → its ``invokes`` edges of mode ``poll``."""
+    index: dict[str, list[Edge]] = {}
+    for edge in graph.edges("invokes"):
+        if edge.via is not None and edge.get("mode") == "poll":
+            index.setdefault(edge.via, []).append(edge)
+    return index

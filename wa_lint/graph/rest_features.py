@@ -264,7 +264,4 @@ def _collect(graph: Graph) -> list[RestApiUse]:
 
 def rest_api_uses(graph: Graph) -> list[RestApiUse]:
     """Every REST API of the stack (CDK internals excluded) with the REST-only features it uses."""
-    found = graph.attrs.get(_MEMO)
-    if found is None:
-        found = graph.attrs[_MEMO] = _collect(graph)
-    return found  # type: ignore[no-any-return]
+    return graph.memo(_MEMO, lambda: _collect(graph))

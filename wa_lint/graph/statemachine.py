@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import re
-import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -235,15 +234,10 @@ def read_definition(res: Resource, graph: Graph | None = None) -> Definition | N
         return None
 
 
-_cache: weakref.WeakKeyDictionary[Graph, dict[str, Definition | None]] = weakref.WeakKeyDictionary()
-
-
 def cached_definition(graph: Graph, res: Resource) -> Definition | None:
     """:func:`read_definition` once per graph and state machine (builders and rules share it)."""
-    table = _cache.setdefault(graph, {})
-    if res.logical_id not in table:
-        table[res.logical_id] = read_definition(res, graph)
-    return table[res.logical_id]
+    return graph.memo(("wa_lint.graph.statemachine.definition", res.logical_id),
+                      lambda: read_definition(res, graph))
 
 
 def parse_json_text(value: Any, resolver: Resolver | None = None) -> Definition | None:

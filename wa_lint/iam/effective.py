@@ -13,7 +13,6 @@ A statement held by a policy resource attached to several roles is one :class:`S
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,16 +48,9 @@ class RolePermissions:
     unresolved: int = 0  # attachments that could not be resolved (imports, parameters)
 
 
-_CACHE: weakref.WeakKeyDictionary[Graph, dict[str, RolePermissions]] = weakref.WeakKeyDictionary()
-
-
 def permissions(graph: Graph) -> dict[str, RolePermissions]:
     """Role logical id → its effective permissions, for every role of the stack (cached)."""
-    found = _CACHE.get(graph)
-    if found is None:
-        found = _Collector(graph).collect()
-        _CACHE[graph] = found
-    return found
+    return graph.memo("wa_lint.iam.effective.permissions", lambda: _Collector(graph).collect())
 
 
 def functions_of(graph: Graph, role: str) -> list[Resource]:

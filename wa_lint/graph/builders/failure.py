@@ -12,7 +12,6 @@ Edge attributes: ``mechanism`` (``dead_letter``, ``destination``, ``source_dead_
 
 from __future__ import annotations
 
-import weakref
 from typing import Any
 
 from wa_lint.graph.builders import builder
@@ -33,7 +32,6 @@ from wa_lint.values import intrinsic
 
 #: Resource types a destination ARN may name by its literal name, and the property holding it.
 NAMED_TYPES = {"sqs": ("AWS::SQS::Queue", "QueueName"), "sns": ("AWS::SNS::Topic", "TopicName")}
-_named: weakref.WeakKeyDictionary[Graph, dict[tuple[str, str], str]] = weakref.WeakKeyDictionary()
 
 Alternatives = list[tuple[str | None, Any]]
 
@@ -44,17 +42,20 @@ def by_name(graph: Graph, value: Any) -> str | None:
     service = service_of(graph, value)
     if service not in NAMED_TYPES:
         return None
-    names = _named.get(graph)
-    if names is None:
-        names = {}
-        for svc, (rtype, prop) in NAMED_TYPES.items():
-            for res in graph.of_type(rtype, include_internal=True):
-                name = scalar(graph, res.prop(prop))
-                if isinstance(name, str) and name:
-                    names.setdefault((svc, name), res.logical_id)
-        _named[graph] = names
+    names = graph.memo("wa_lint.graph.builders.failure.named", lambda: _named(graph))
     name = text(graph, value).rsplit(":", 1)[-1]
     return names.get((service, name)) if name and "?" not in name else None
+
+
+def _named(graph: Graph) -> dict[tuple[str, str], str]:
+    """(service, literal queue or topic name) → logical id."""
+    names: dict[tuple[str, str], str] = {}
+    for svc, (rtype, prop) in NAMED_TYPES.items():
+        for res in graph.of_type(rtype, include_internal=True):
+            name = scalar(graph, res.prop(prop))
+            if isinstance(name, str) and name:
+                names.setdefault((svc, name), res.logical_id)
+    return names
 
 
 def destination_node(graph: Graph, value: Any) -> str | None:
