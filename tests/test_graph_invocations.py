@@ -473,7 +473,7 @@ def test_mapping_cdk_and_outside_sources() -> None:
         ("DynamoTableB2B22E15", fn, "poll", "readStreamDynamoDBEventSource"),
         ("Cluster", fn, "poll", "Msk"),
         ("Stream", fn, "poll", "Fanout"),
-        ("external:sqs:arn:aws:sqs:?:?:jobs", fn, "poll", "Outside"),
+        ("external:sqs:arn:aws:sqs:<region>:<account>:jobs", fn, "poll", "Outside"),
         ("external:kinesis:arn:aws:kinesis:us-east-1:123456789012:stream/s", fn, "poll", "Literal"),
         ("external:kafka:b1:9092,b2:9092", fn, "poll", "Kafka"),
         ("external:mq:param:BrokerArn", fn, "poll", "Broker"),
@@ -746,3 +746,19 @@ def test_builders_never_raise_on_malformed_properties(weird: Any) -> None:
             key: {sub: weird for sub in KEYS} for key in KEYS}}
         resources[f"L{i}"] = {"Type": rtype, "Properties": {key: [{sub: weird for sub in KEYS}] for key in KEYS}}
     build(resources)  # must not raise
+
+
+def test_unknown_parts_of_a_name_are_named_not_question_marks() -> None:
+    """Issue 12 point 8: ``arn:aws:events:<region>:<account>:event-bus/orders``, not ``?:?``."""
+    from wa_lint.graph.builders.invoke_common import describe, text
+
+    g = build({"Q": {"Type": "AWS::SQS::Queue"}}, parameters={"Bus": {"Type": "String"}, "Env": {"Type": "String"}})
+    bus = {"Fn::Sub": "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/orders"}
+    assert text(g, bus) == "arn:aws:events:<region>:<account>:event-bus/orders"
+    assert text(g, {"Fn::Sub": "arn:aws:sqs:${AWS::Region}:${AWS::AccountId}:${Env}-jobs"}) == \
+        "arn:aws:sqs:<region>:<account>:<Ref Env>-jobs"
+    assert text(g, {"Fn::Join": [":", ["arn", {"Ref": "AWS::Partition"}, "sqs", {"Fn::GetAtt": ["Q", "Arn"]}]]}) == \
+        "arn:aws:sqs:<Q.Arn>"
+    assert text(g, {"Fn::ImportValue": "x"}) == "<unknown>"
+    assert describe(g, {"Ref": "Bus"}) == "param:Bus"
+    assert "?" not in describe(g, bus)

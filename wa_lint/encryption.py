@@ -327,8 +327,8 @@ def _api_cache(graph: Graph, res: Resource, store: Store) -> Assessment | None:
 def _where(graph: Graph, entry: dict[str, Any]) -> str:
     method = graph.resolver.scalar(entry.get("HttpMethod", "*"))
     path = graph.resolver.scalar(entry.get("ResourcePath", "/*"))
-    method = method if isinstance(method, str) else "?"
-    path = path if isinstance(path, str) else "?"
+    method = method if isinstance(method, str) else "<method>"
+    path = path if isinstance(path, str) else "<path>"
     if method == "*" and path == "/*":
         return "all methods"
     decoded = "/" + path.removeprefix("/").replace("~1", "/").lstrip("/")

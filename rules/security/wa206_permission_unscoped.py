@@ -103,7 +103,7 @@ def lambda_permission_unscoped(graph: Graph) -> Iterator[Finding]:
         problem = _permission_problem(graph, perm, public_urls, fn)
         if problem is None:
             continue
-        name = graph.label(fn) if fn is not None else render(perm.prop("FunctionName"), graph.resolver) or "?"
+        name = graph.label(fn) if fn is not None else render(perm.prop("FunctionName"), graph.resolver) or "<unknown>"
         yield Finding.at(
             perm,
             problem.replace("{perm}", graph.label(perm.logical_id)).replace("{fn}", name),

@@ -151,7 +151,7 @@ def _resource_path(graph: Graph, value: Any) -> str:
         if res is None or res.type != "AWS::ApiGateway::Resource":
             break  # the root resource (GetAtt RestApi.RootResourceId) or an outside id
         part = graph.resolver.scalar(res.prop("PathPart"))
-        parts.append(part if isinstance(part, str) else "?")
+        parts.append(part if isinstance(part, str) else "<path part>")
         value = res.prop("ParentId")
     return "/" + "/".join(reversed(parts))
 

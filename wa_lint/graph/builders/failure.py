@@ -19,6 +19,7 @@ from wa_lint.graph.builders.invoke_common import (
     ALIAS_TYPES,
     describe,
     functions_in,
+    has_unknown,
     items,
     scalar,
     service_of,
@@ -44,7 +45,7 @@ def by_name(graph: Graph, value: Any) -> str | None:
         return None
     names = graph.memo("wa_lint.graph.builders.failure.named", lambda: _named(graph))
     name = text(graph, value).rsplit(":", 1)[-1]
-    return names.get((service, name)) if name and "?" not in name else None
+    return names.get((service, name)) if name and not has_unknown(name) else None
 
 
 def _named(graph: Graph) -> dict[tuple[str, str], str]:

@@ -32,7 +32,7 @@ def _targets(graph: Graph, st: Statement) -> list[str]:
         node = graph.target(value)
         if node is None:
             text = render(value, graph.resolver)
-            node = graph.external(text if text is not None else "?")
+            node = graph.external(text if text is not None else "<unknown>")
         found.setdefault(node, None)
     return list(found)
 

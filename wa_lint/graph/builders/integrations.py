@@ -21,7 +21,17 @@ from collections.abc import Iterator
 from typing import Any
 
 from wa_lint.graph.builders import builder
-from wa_lint.graph.builders.invoke_common import at, both, function_of, impossible, node_for, service_of, text, upper
+from wa_lint.graph.builders.invoke_common import (
+    at,
+    both,
+    function_of,
+    has_unknown,
+    impossible,
+    node_for,
+    service_of,
+    text,
+    upper,
+)
 from wa_lint.graph.model import FUNCTION, STATE_MACHINE, Graph
 from wa_lint.graph.statemachine import Definition, read_definition, task_states
 from wa_lint.model import Resource
@@ -95,7 +105,7 @@ def parse_uri(graph: Graph, uri: Any, http_method: Any = None, templates: Any = 
         return None
     if m.group(2) == "action":
         action = re.split(r"[?&/]", m.group(3), maxsplit=1)[0] or None
-        return service, action if action and action != "?" else None
+        return service, action if action and not has_unknown(action) else None
     method = upper(graph, http_method)
     if service == "s3":
         return service, S3_PATH_ACTIONS.get(method or "")
@@ -166,13 +176,13 @@ def _find_routes(graph: Graph) -> dict[tuple[str, str], list[str]]:
         api = node_for(graph, method.prop("RestApiId"), "apigateway", REST_API)
         verb = graph.resolver.scalar(method.prop("HttpMethod"))
         path = paths.get(graph.target(method.prop("ResourceId")) or "", "/")
-        index.setdefault((api, hit[0]), []).append(f"{verb if isinstance(verb, str) else '?'} {path}")
+        index.setdefault((api, hit[0]), []).append(f"{verb if isinstance(verb, str) else '<method>'} {path}")
     routes_by_integration = _v2_routes(graph)
     for v2 in graph.of_type("AWS::ApiGatewayV2::Integration", include_internal=True):
         hit = function_of(graph, v2.prop("IntegrationUri"))
         if hit is not None:
             api = node_for(graph, v2.prop("ApiId"), "apigateway", HTTP_API)
-            index.setdefault((api, hit[0]), []).extend(routes_by_integration.get(v2.logical_id, ["?"]))
+            index.setdefault((api, hit[0]), []).extend(routes_by_integration.get(v2.logical_id, ["<route>"]))
     for http_api in graph.of_type(*HTTP_API, include_internal=True):
         hit = function_of(graph, http_api.prop("Target"))
         if hit is not None:
@@ -186,7 +196,7 @@ def _v2_routes(graph: Graph) -> dict[str, list[str]]:
     for route in graph.of_type("AWS::ApiGatewayV2::Route", include_internal=True):
         key = graph.resolver.scalar(route.prop("RouteKey"))
         for ref in referenced_resources(route.prop("Target"), graph.stack.resources):
-            found.setdefault(ref, []).append(key if isinstance(key, str) else "?")
+            found.setdefault(ref, []).append(key if isinstance(key, str) else "<route key>")
     return found
 
 
@@ -195,7 +205,7 @@ def _rest_paths(graph: Graph) -> dict[str, str]:
     parts = {}
     for res in graph.of_type("AWS::ApiGateway::Resource", include_internal=True):
         part = graph.resolver.scalar(res.prop("PathPart"))
-        parts[res.logical_id] = (graph.target(res.prop("ParentId")), part if isinstance(part, str) else "?")
+        parts[res.logical_id] = (graph.target(res.prop("ParentId")), part if isinstance(part, str) else "<path part>")
     paths: dict[str, str] = {}
     for rid in parts:
         chain, node, seen = [], rid, set()
@@ -229,7 +239,7 @@ def api_integrations(graph: Graph) -> None:
         api = node_for(graph, method.prop("RestApiId"), "apigateway", REST_API)
         verb = graph.resolver.scalar(method.prop("HttpMethod"))
         path = paths.get(graph.target(method.prop("ResourceId")) or "", "/")
-        route = f"{verb if isinstance(verb, str) else '?'} {path}"
+        route = f"{verb if isinstance(verb, str) else '<method>'} {path}"
         for cond, integ in at(method, "Integration"):
             if not isinstance(integ, dict) or upper(graph, integ.get("Type")) != "AWS":
                 continue

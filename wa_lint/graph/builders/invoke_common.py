@@ -13,7 +13,7 @@ from typing import Any
 
 from wa_lint.graph.model import FUNCTION, STATE_MACHINE, Graph
 from wa_lint.model import Resource
-from wa_lint.values import SUB_VARIABLE, branches, intrinsic, referenced_resources, sub_parts
+from wa_lint.values import SUB_VARIABLE, branches, getatt_parts, intrinsic, referenced_resources, sub_parts
 
 ALIAS_TYPES = ("AWS::Lambda::Alias", "AWS::Lambda::Version")
 ARN_SERVICE = re.compile(r"^arn:[^:]*:([^:]+):")
@@ -71,44 +71,66 @@ def each(value: Any, condition: str | None = None) -> Iterator[tuple[str | None,
                     yield cond2, element
 
 
+UNKNOWN = "<unknown>"
+#: What an unknown pseudo parameter stands for in a message (``arn:aws:events:<region>:<account>:…``).
+PSEUDO_PLACEHOLDERS = {
+    "AWS::Region": "<region>", "AWS::AccountId": "<account>", "AWS::Partition": "<partition>",
+    "AWS::StackName": "<stack name>", "AWS::StackId": "<stack id>", "AWS::URLSuffix": "<url suffix>",
+    "AWS::NotificationARNs": "<notification ARNs>",
+}  # fmt: skip
+
+
+def has_unknown(text: str) -> bool:
+    """Whether :func:`text` had to write a placeholder (``<region>``, ``<Ref Name>``…) into ``text``."""
+    return "<" in text
+
+
+def _placeholder(ref: str) -> str:
+    return PSEUDO_PLACEHOLDERS.get(ref, f"<Ref {ref}>")
+
+
 def text(graph: Graph, value: Any) -> str:
-    """An ARN-ish value as text: known parts literal, unknown parts as ``?``, so that service
-    names and ``:function:name`` can be read even when region or account are unknown."""
+    """An ARN-ish value as text: known parts literal, unknown parts as named placeholders
+    (``<region>``, ``<account>``, ``<Ref BucketName>``, ``<Fn.Arn>``, else ``<unknown>``), so that
+    service names and ``:function:name`` can be read, and messages say what is unknown."""
     if isinstance(value, str):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
     fn = intrinsic(value)
     if fn is None:
-        return "?"
+        return UNKNOWN
     name, arg = fn
     if name == "Ref" and isinstance(arg, str):
         known = graph.resolver.ref(arg)
-        return known if isinstance(known, str) else "?"
+        return known if isinstance(known, str) else _placeholder(arg)
+    if name == "Fn::GetAtt":
+        attribute = getatt_parts(arg)
+        return f"<{attribute[0]}.{attribute[1]}>" if attribute else UNKNOWN
     if name == "Fn::Sub":
         parts = sub_parts(arg)
         if parts is None:
-            return "?"
+            return UNKNOWN
         template, variables = parts
 
         def var(m: re.Match[str]) -> str:
             key = m.group(1).strip()
             if key in variables:
                 return text(graph, variables[key])
-            return "?" if "." in key else text(graph, {"Ref": key})
+            return f"<{key}>" if "." in key else text(graph, {"Ref": key})
 
         return SUB_VARIABLE.sub(var, template).replace("${!", "${")
     if name == "Fn::Join" and isinstance(arg, list) and len(arg) == 2 and isinstance(arg[1], list):
         sep = arg[0] if isinstance(arg[0], str) else ""
         return sep.join(text(graph, item) for item in arg[1])
     known = graph.resolver.scalar(value)
-    return known if isinstance(known, str) else "?"
+    return known if isinstance(known, str) else UNKNOWN
 
 
 def service_of(graph: Graph, value: Any) -> str | None:
     """The service part of an ARN-ish value (``sqs``, ``kinesis``…), when it can be read."""
     m = ARN_SERVICE.match(text(graph, value))
-    return m.group(1) if m and m.group(1) != "?" else None
+    return m.group(1) if m and not has_unknown(m.group(1)) else None
 
 
 def describe(graph: Graph, value: Any) -> str:
@@ -121,7 +143,7 @@ def describe(graph: Graph, value: Any) -> str:
         known = graph.resolver.scalar(value)
         return known if isinstance(known, str) else f"param:{fn[1]}"
     found = text(graph, value)
-    return found if found and found != "?" else "unknown"
+    return found if found and found != UNKNOWN else "unknown"
 
 
 def node_for(graph: Graph, value: Any, service: str, types: tuple[str, ...] = ()) -> str:
@@ -179,7 +201,7 @@ def function_of(graph: Graph, value: Any) -> tuple[str, str | None] | None:
     literal = text(graph, value)
     literal = invoke_uri_function(literal) or literal
     m = FUNCTION_NAME.search(literal)
-    name = m.group(1) if m else (literal if ":" not in literal and "?" not in literal else None)
+    name = m.group(1) if m else (literal if ":" not in literal and not has_unknown(literal) else None)
     if name and name in _function_names(graph):
         qualifier = m.group(2) if m else None
         return _function_names(graph)[name], qualifier or "$LATEST"
