@@ -37,6 +37,13 @@ def _at_root(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test writes a result cache into the repository; tests of the cache turn it on in a tmp dir."""
+    monkeypatch.setenv("WA_LINT_NO_CACHE", "1")
+    monkeypatch.delenv("WA_LINT_CACHE_DIR", raising=False)
+
+
+@pytest.fixture(autouse=True)
 def _fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
     """Runtime deprecation (WA504) is judged against a fixed date, so fixtures do not rot."""
     monkeypatch.setattr("wa_lint.runtimes.today", lambda: datetime.date(2026, 11, 29))

@@ -20,6 +20,7 @@ from wa_lint import __version__
 
 if TYPE_CHECKING:
     from wa_lint.api import RuleMeta, Severity
+    from wa_lint.cache import Cache
     from wa_lint.config import Config
     from wa_lint.config_tree import ConfigTree
     from wa_lint.discover import Source
@@ -91,6 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="parallel processes (default: all CPUs when there are many files)")
     report.add_argument("--debug", action="store_true",
                         help="show tracebacks of internal errors and every analysis that failed")
+    report.add_argument("--no-cache", action="store_true",
+                        help="lint every file afresh, neither reading nor writing the cache (.wa-lint-cache)")
 
     rules = sub.add_parser("rules", help="list the available rules")
     rules.add_argument("--format", choices=["text", "json", "markdown"], default="text")
@@ -104,6 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument("--output", "-o")
 
     sub.add_parser("cfn-lint-rules-dir", help="print the directory to pass to `cfn-lint --append-rules`")
+
+    clean = sub.add_parser("clean", help="remove the result cache (.wa-lint-cache) of this project")
+    clean.add_argument("--config", help="the configuration file whose directory holds the cache")
     return parser
 
 
@@ -305,6 +311,7 @@ def _report(args: argparse.Namespace) -> int:
     stage = FilterStage(aliases=rule_aliases(every), meta_enabled=frozenset(m.id for m in selected) & META_IDS,
                         policy=tree.policy(config), keep_graphs=bool(formats & GRAPH_FORMATS),
                         policies={shown: tree.policy(c) for shown, c in governing.items()})
+    cache = _cache(args, config, run)
     with contextlib.ExitStack() as cleanup:
         if args.cdk_synth and any(s.kind == "cdk-app" for s in sources):
             import tempfile
@@ -316,7 +323,7 @@ def _report(args: argparse.Namespace) -> int:
         progress = ProgressBar(len(sources), enabled=not args.quiet)
         try:
             results = lint_all(sources, run, jobs=_jobs(args.jobs, len(sources)), stage=stage, progress=progress,
-                               links=links)
+                               links=links, cache=cache)
         finally:
             progress.close()
     if args.verbose:
@@ -397,6 +404,31 @@ def cmd_graph(args: argparse.Namespace) -> int:
     return EXIT_ERROR if missing or errors else EXIT_OK
 
 
+def _cache(args: argparse.Namespace, config: Config, rules: list[RuleMeta]) -> Cache | None:
+    """The result cache for ``report`` (``wa_lint.cache``); None with ``--no-cache``,
+    ``WA_LINT_NO_CACHE=1`` or ``--cdk-synth`` (a fresh temporary assembly every run)."""
+    from wa_lint.cache import Cache, default_directory, disabled_by_env
+
+    if args.no_cache or args.cdk_synth or disabled_by_env():
+        return None
+    return Cache.for_run(default_directory(config.path), rules)
+
+
+def cmd_clean(args: argparse.Namespace) -> int:
+    from wa_lint.cache import clean, default_directory
+    from wa_lint.config import ConfigError
+    from wa_lint.config_tree import ConfigTree
+
+    try:
+        directory = default_directory(ConfigTree(explicit=args.config).run.path)
+    except ConfigError as exc:
+        print(f"wa-lint: {_line(exc)}", file=sys.stderr)
+        return EXIT_ERROR
+    if clean(directory):
+        print(f"wa-lint: removed {_line(directory)}", file=sys.stderr)
+    return EXIT_OK
+
+
 def cfn_lint_rules_dir() -> Path:
     """The directory holding the cfn-lint plugin (no cfn-lint import needed to find it)."""
     return Path(__file__).resolve().parent / "cfnlint_rules"
@@ -408,7 +440,7 @@ def cmd_cfn_lint_rules_dir(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"report": cmd_report, "rules": cmd_rules, "explain": cmd_explain, "graph": cmd_graph,
-            "cfn-lint-rules-dir": cmd_cfn_lint_rules_dir}
+            "cfn-lint-rules-dir": cmd_cfn_lint_rules_dir, "clean": cmd_clean}
 
 
 def _option_named_like_a_file(argv: Sequence[str]) -> str | None:

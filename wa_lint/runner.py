@@ -7,43 +7,57 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Literal
 
 from wa_lint.api import RuleMeta
+from wa_lint.cache import Cache, lint_cached
 from wa_lint.discover import Source
 from wa_lint.link.index import LinkIndex, build_index
-from wa_lint.pipeline import FileResult, StackStage, lint_source
+from wa_lint.pipeline import FileResult, StackStage
 
 _worker_rules: list[RuleMeta] = []
 _worker_stage: StackStage | None = None
 _worker_links: LinkIndex | None = None
+_worker_cache: Cache | None = None
 
 Progress = Callable[[int, int], None]
 """Called with (files done, files in total) as results arrive."""
 
 
-def _init_worker(rule_ids: list[str], stage: StackStage | None, links: LinkIndex | None) -> None:
+def _init_worker(rule_ids: list[str], stage: StackStage | None, links: LinkIndex | None,
+                 cache: Cache | None = None) -> None:
     """Each worker loads the rule packs itself: rule functions travel badly between processes.
-    The filter stage and the link index are plain data and are pickled; each worker loads the
-    linked stacks it needs itself (once)."""
+    The filter stage, the link index and the cache are plain data and are pickled; each worker
+    loads the linked stacks it needs itself (once) and stores its own results in the cache."""
     from wa_lint.plugins import load_rules
 
-    global _worker_rules, _worker_stage, _worker_links
+    global _worker_rules, _worker_stage, _worker_links, _worker_cache
     wanted = set(rule_ids)
     _worker_rules = [m for m in load_rules() if m.id in wanted]
     _worker_stage = stage
     _worker_links = links
+    _worker_cache = cache
 
 
-def _lint_in_worker(source: Source) -> FileResult:
-    return lint_source(source, _worker_rules, _worker_stage, _worker_links)
+def _lint_in_worker(job: tuple[Source, str | None]) -> FileResult:
+    source, key = job
+    return lint_cached(_worker_cache, key, source, _worker_rules, _worker_stage, _worker_links, look=False)
 
 
-def _collect(results: Iterable[FileResult], total: int, progress: Progress | None) -> list[FileResult]:
-    out: list[FileResult] = []
-    seen: set[tuple[str, str, int, str, str]] = set()
-    for result in results:
-        drop_repeated_findings(result, seen)
-        out.append(result)
+def _collect(done: list[FileResult | None], fresh: Iterable[FileResult], total: int,
+             progress: Progress | None) -> list[FileResult]:
+    """Fill the gaps of ``done`` (the cache's hits) with ``fresh`` results, in order; then drop
+    repeated findings in source order, as a run without the cache would."""
+    gaps = iter([i for i, r in enumerate(done) if r is None])
+    count = sum(r is not None for r in done)
+    if progress is not None and count:
+        progress(count, total)
+    for result in fresh:
+        done[next(gaps)] = result
+        count += 1
         if progress is not None:
-            progress(len(out), total)
+            progress(count, total)
+    out = [r for r in done if r is not None]
+    seen: set[tuple[str, str, int, str, str]] = set()
+    for result in out:
+        drop_repeated_findings(result, seen)
     return out
 
 
@@ -66,17 +80,25 @@ def lint_all(
     stage: StackStage | None = None,
     progress: Progress | None = None,
     links: LinkIndex | Literal["auto"] | None = "auto",
+    cache: Cache | None = None,
 ) -> list[FileResult]:
     """Results in the order of ``sources`` whatever ``jobs`` is. The stacks of the run are linked
     (``wa_lint.link``): ``links`` is the run's index, None to lint each stack on its own, or
-    "auto" to build the index here (without deployment options; the CLI builds its own)."""
+    "auto" to build the index here (without deployment options; the CLI builds its own).
+    With ``cache``, valid stored results are read here and only the others are linted (and stored)."""
     total = len(sources)
     if links == "auto":
         links = build_index(sources)[0]
-    if jobs <= 1 or total <= 1:
-        return _collect((lint_source(s, rules, stage, links) for s in sources), total, progress)
-    workers = min(jobs, total)
-    initargs = ([m.id for m in rules], stage, links)
+    keys: list[str | None] = [cache.key(s, stage, links) if cache is not None else None for s in sources]
+    done: list[FileResult | None] = [None] * total
+    if cache is not None:
+        done = [cache.lookup(s, k) if k is not None else None for s, k in zip(sources, keys, strict=True)]
+    todo = [(s, k) for s, k, r in zip(sources, keys, done, strict=True) if r is None]
+    if jobs <= 1 or len(todo) <= 1:
+        fresh = (lint_cached(cache, k, s, rules, stage, links, look=False) for s, k in todo)
+        return _collect(done, fresh, total, progress)
+    workers = min(jobs, len(todo))
+    initargs = ([m.id for m in rules], stage, links, cache)
     with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=initargs) as pool:
-        chunks = max(1, total // (workers * 8))
-        return _collect(pool.map(_lint_in_worker, sources, chunksize=chunks), total, progress)
+        chunks = max(1, len(todo) // (workers * 8))
+        return _collect(done, pool.map(_lint_in_worker, todo, chunksize=chunks), total, progress)

@@ -1,0 +1,384 @@
+"""The result cache: a re-run over an unchanged tree reads each file's result instead of linting it.
+
+One entry per source, in ``.wa-lint-cache/`` at the project root (ruff's model). An entry's file
+name is a hash of the *run key* (wa-lint's version and code, Python, the rules and their packs,
+the libraries whose data shapes results, the date deprecations are judged on, the working
+directory, the options that change results) and of the source's identity; its header holds the
+full key, which adds the source's resolved policy and its part of the link index. The body lists
+every file the lint read or looked for (:func:`wa_lint.fileio.recording`: the template, included
+files, nested templates, handler code, state machine definitions, linked stacks, assembly files)
+with its size, mtime and SHA-256; a lookup re-checks each one (stat first, hash only when the stat
+moved or was too recent to trust) and any difference is a miss. So the result is never stale.
+
+Entries are written to a temporary file and renamed, so concurrent runs and pool workers never see
+half an entry; one that is corrupt, truncated or foreign is a miss and is replaced. A cache that
+cannot be read or written costs speed only, never the run.
+
+The API the CLI and the language server share: :meth:`Cache.for_run`, :meth:`Cache.key`,
+:meth:`Cache.lookup`, :meth:`Cache.store`, and :func:`lint_cached` which does all three.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import enum
+import hashlib
+import json
+import logging
+import os
+import pickle
+import stat
+import sys
+import time
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+from wa_lint.fileio import Dependency, depends_on, recording
+
+if TYPE_CHECKING:
+    from wa_lint.api import RuleMeta
+    from wa_lint.discover import Source
+    from wa_lint.link.index import LinkIndex
+    from wa_lint.pipeline import FileResult, StackStage
+
+__all__ = ["CACHE_DIR_NAME", "Cache", "clean", "default_directory", "disabled_by_env", "lint_cached"]
+
+CACHE_DIR_NAME = ".wa-lint-cache"
+DIR_ENV = "WA_LINT_CACHE_DIR"
+"""Where the cache lives instead of ``<project root>/.wa-lint-cache``."""
+OFF_ENV = "WA_LINT_NO_CACHE"
+"""Set to 1 to run as with ``--no-cache`` (the test suite does)."""
+FORMAT = 1
+MAGIC = b"wa-lint-cache %d\n" % FORMAT
+RACY_NS = 2_000_000_000
+"""A file modified this close to the moment it was recorded could change again within the same
+mtime tick: such a file is hashed on every lookup (git's "racily clean" rule)."""
+CACHEDIR_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
+                "# This file is a cache directory tag created by wa-lint.\n"
+                "# For information about cache directory tags see https://bford.info/cachedir/\n")
+#: distributions whose code or data shapes findings (runtime lifecycle, SAM expansion, parsers)
+LIBRARIES = ("cfn-lint", "aws-sam-translator", "pyyaml", "networkx", "tree-sitter", "tree-sitter-javascript",
+             "tree-sitter-typescript")
+ENV_AFFECTING = ("WA_LINT_NO_LINK",)
+
+FileDep = tuple[str, int, int, str | None]
+
+log = logging.getLogger("wa_lint.cache")
+
+
+# -- keys ----------------------------------------------------------------------------------------
+def canonical(obj: Any) -> Any:
+    """``obj`` as JSON-able data that is the same in every process: dataclasses by field, dicts and
+    sets sorted (set order follows string hashing, which differs between processes)."""
+    if obj is None or isinstance(obj, (bool, int, float, str)):
+        return obj
+    if isinstance(obj, enum.Enum):
+        return canonical(obj.value)
+    if isinstance(obj, Path):
+        return str(obj)
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return [type(obj).__qualname__, {f.name: canonical(getattr(obj, f.name)) for f in dataclasses.fields(obj)}]
+    if isinstance(obj, Mapping):
+        return ["dict", sorted(([canonical(k), canonical(v)] for k, v in obj.items()), key=_text)]
+    if isinstance(obj, (set, frozenset)):
+        return ["set", sorted((canonical(v) for v in obj), key=_text)]
+    if isinstance(obj, (list, tuple)):
+        return [canonical(v) for v in obj]
+    return [type(obj).__qualname__, repr(obj)]  # unknown: an address in the repr only costs hits
+
+
+def _text(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+def digest(*parts: Any) -> str:
+    return hashlib.sha256(_text(canonical(list(parts))).encode()).hexdigest()
+
+
+def _files_stamp(paths: Iterable[Path]) -> list[Any]:
+    out = []
+    for path in paths:
+        with contextlib.suppress(OSError):
+            st = path.stat()
+            out.append([str(path), st.st_size, st.st_mtime_ns])
+    return out
+
+
+def _code_stamp(rules: list[RuleMeta]) -> list[Any]:
+    """wa-lint's own files and every rule's module, by size and mtime: an edited checkout (same
+    version number) must not reuse results of the old code."""
+    import wa_lint
+
+    package = Path(wa_lint.__file__).resolve().parent
+    own = sorted(p for p in package.rglob("*") if "__pycache__" not in p.parts and p.suffix in (".py", ".json"))
+    modules = sorted({getattr(sys.modules.get(m.check.__module__), "__file__", None) or m.check.__module__
+                      for m in rules})
+    return [_files_stamp(own), _files_stamp(Path(m) for m in modules)]
+
+
+def _versions(names: Iterable[str]) -> dict[str, str | None]:
+    from importlib import metadata
+
+    out: dict[str, str | None] = {}
+    for name in names:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+def run_key(rules: list[RuleMeta], options: Mapping[str, Any] | None = None) -> str:
+    """What every result of a run depends on besides its own inputs."""
+    import wa_lint
+    from wa_lint.runtimes import today
+
+    packs = sorted({m.pack for m in rules if m.pack})
+    return digest(FORMAT, wa_lint.__version__, sys.version, sys.implementation.cache_tag,
+                  [(m.id, m.pack, m.enabled, m.severity) for m in rules], _versions([*LIBRARIES, *packs]),
+                  _code_stamp(rules), today().isoformat(), os.getcwd(),
+                  {name: os.environ.get(name) for name in ENV_AFFECTING}, dict(options or {}))
+
+
+def _identity(source: Source) -> list[Any]:
+    return [source.display, os.path.abspath(source.path), source.kind, source.explicit,
+            os.path.abspath(source.root), source.problem]
+
+
+def _link_part(links: LinkIndex | None, source: Source) -> Any:
+    """The source's part of the link index: its stacks' links and deployments, the records that
+    touch them, and the same for the stacks they link to (whose files become dependencies)."""
+    if links is None:
+        return None
+    if not links.involves(source):
+        return "not linked"
+    own = sorted(key for key in links.stacks if key[0] == source.display)
+    members = set(own)
+    for key in own:
+        members.update(links.neighbors(key))
+    records = [r for r in links.records if r.src in members or r.dst in members]
+    for rec in records:
+        members.update((rec.src, rec.dst))
+    return [sorted(members), {k: links.stacks.get(k) for k in members},
+            {k[0]: _identity(links.sources[k[0]]) for k in members if k[0] in links.sources}, records]
+
+
+# -- entries -------------------------------------------------------------------------------------
+def _file_digest(path: str, size: int) -> str | None:
+    """SHA-256 of a regular file of ``size`` bytes, None when it is no longer that."""
+    try:
+        with open(path, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                return None
+            data = fh.read(size + 1)
+    except OSError:
+        return None
+    return hashlib.sha256(data).hexdigest() if len(data) == size else None
+
+
+def _state(path: str) -> str:
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return "none"
+    return "file" if stat.S_ISREG(mode) else "dir" if stat.S_ISDIR(mode) else "other"
+
+
+def _unchanged(path: str, dep: Dependency, recorded_ns: int) -> bool:
+    if dep[0] == "probe":
+        return _state(path) == dep[1]
+    _, size, mtime, sha = cast(FileDep, dep)
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return False
+    if not stat.S_ISREG(st.st_mode) or st.st_size != size:
+        return False
+    if st.st_mtime_ns == mtime and mtime + RACY_NS < recorded_ns:
+        return True
+    return sha is not None and _file_digest(path, size) == sha
+
+
+def _settled(reads: dict[str, Dependency]) -> dict[str, Dependency] | None:
+    """The dependencies with every digest filled in; None when a file changed during the lint."""
+    out: dict[str, Dependency] = {}
+    for path, dep in reads.items():
+        if dep[0] == "file" and cast(FileDep, dep)[3] is None:
+            _, size, mtime, _sha = cast(FileDep, dep)
+            sha = _file_digest(path, int(size))
+            try:
+                st = os.stat(path)
+            except OSError:
+                return None
+            if sha is None or (st.st_size, st.st_mtime_ns) != (size, mtime):
+                return None
+            dep = ("file", size, mtime, sha)
+        out[path] = dep
+    return out
+
+
+class Cache:
+    """The cache of one project: ``directory`` (``.wa-lint-cache``) and the run's key. Plain data,
+    so the process pool's workers get it pickled and store their own results."""
+
+    def __init__(self, directory: Path, run: str) -> None:
+        self.directory = directory
+        self.run = run
+        self.hits = 0
+        self._memo: dict[int, tuple[Any, str]] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"directory": self.directory, "run": self.run}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["directory"], state["run"])  # type: ignore[misc]
+
+    @classmethod
+    def for_run(cls, directory: Path, rules: list[RuleMeta], options: Mapping[str, Any] | None = None) -> Cache:
+        return cls(directory, run_key(rules, options))
+
+    def _part(self, obj: Any, shown: Any = None) -> str:
+        """Digest of a stage or policy (or of ``shown``, what counts of it), once per object."""
+        got = self._memo.get(id(obj))
+        if got is None or got[0] is not obj:
+            got = (obj, digest(obj if shown is None else shown))
+            self._memo[id(obj)] = got
+        return got[1]
+
+    def key(self, source: Source, stage: StackStage | None = None, links: LinkIndex | None = None) -> str:
+        """The full key of ``source`` in this run: the run key, the source, the filter stage (with
+        the source's own policy) and the source's part of the link index."""
+        from wa_lint.suppress import FilterStage
+
+        stage_part: Any = None
+        if isinstance(stage, FilterStage):
+            policy = stage.policies.get(source.display, stage.policy)
+            shared = {f.name: getattr(stage, f.name) for f in dataclasses.fields(stage)
+                      if f.name not in ("policy", "policies")}
+            stage_part = [self._part(stage, shared), self._part(policy) if policy is not None else None]
+        elif stage is not None:
+            stage_part = repr(stage)
+        return digest(self.run, _identity(source), stage_part, _link_part(links, source))
+
+    def path(self, source: Source) -> Path:
+        name = digest(self.run, _identity(source))
+        return self.directory / f"v{FORMAT}" / name[:2] / f"{name[2:]}.bin"
+
+    def lookup(self, source: Source, key: str) -> FileResult | None:
+        """The stored result of ``source`` when its key matches and none of its inputs changed."""
+        try:
+            data = self.path(source).read_bytes()
+        except OSError:
+            return None
+        head = MAGIC + key.encode() + b"\n"
+        if not data.startswith(head):
+            return None
+        try:
+            recorded_ns, deps, body = pickle.loads(data[len(head):])
+            if not all(_unchanged(p, d, recorded_ns) for p, d in deps.items()):
+                return None
+            result = pickle.loads(body)
+        except Exception:  # corrupt or foreign: a miss, replaced by the next store
+            return None
+        from wa_lint.pipeline import FileResult
+
+        if not isinstance(result, FileResult) or result.path != source.display:
+            return None
+        self.hits += 1
+        log.debug("cache hit: %s", source.display)
+        return result
+
+    def store(self, source: Source, key: str, result: FileResult, reads: dict[str, Dependency]) -> bool:
+        """Keep ``result`` with the files it was made from. A result with an internal error (a
+        bug of ours, perhaps transient) is not kept, nor one whose inputs changed meanwhile."""
+        if result.internal_error is not None:
+            return False
+        deps = _settled(reads)
+        if deps is None:
+            return False
+        payload = pickle.dumps((time.time_ns(), deps, pickle.dumps(result, pickle.HIGHEST_PROTOCOL)),
+                               pickle.HIGHEST_PROTOCOL)
+        try:
+            target = self.path(source)
+            self._prepare(target.parent)
+            _write_atomic(target, MAGIC + key.encode() + b"\n" + payload)
+        except OSError as exc:
+            log.debug("cache not written for %s: %s", source.display, exc)
+            return False
+        return True
+
+    def _prepare(self, parent: Path) -> None:
+        if not (self.directory / "CACHEDIR.TAG").exists():
+            self.directory.mkdir(parents=True, exist_ok=True)
+            _write_atomic(self.directory / ".gitignore", b"# Created by wa-lint automatically.\n*\n")
+            _write_atomic(self.directory / "CACHEDIR.TAG", CACHEDIR_TAG.encode())
+        parent.mkdir(parents=True, exist_ok=True)
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def lint_cached(cache: Cache | None, key: str | None, source: Source, rules: list[RuleMeta],
+                stage: StackStage | None = None, links: LinkIndex | None = None, *,
+                look: bool = True) -> FileResult:
+    """:func:`wa_lint.pipeline.lint_source` through the cache: the stored result when it is
+    valid, else a fresh lint that is stored. ``look=False`` when the caller has already looked."""
+    from wa_lint.pipeline import lint_source
+
+    if cache is None or key is None:
+        return lint_source(source, rules, stage, links)
+    if look:
+        hit = cache.lookup(source, key)
+        if hit is not None:
+            return hit
+    with recording() as reads:
+        if source.kind == "cdk":  # memoised readers (construct metadata) read these once per process
+            with contextlib.suppress(OSError):
+                for path in sorted(source.path.glob("*.json")):
+                    depends_on(path)
+        result = lint_source(source, rules, stage, links)
+    cache.store(source, key, result, reads)
+    return result
+
+
+# -- where, and removal ----------------------------------------------------------------------------
+def disabled_by_env() -> bool:
+    return os.environ.get(OFF_ENV, "").strip().lower() not in ("", "0", "false", "no")
+
+
+def default_directory(config_path: Path | None) -> Path:
+    """``$WA_LINT_CACHE_DIR``, else ``.wa-lint-cache`` beside the run's configuration file, else
+    in the working directory."""
+    explicit = os.environ.get(DIR_ENV)
+    if explicit:
+        return Path(explicit)
+    root = config_path.absolute().parent if config_path is not None else Path.cwd()
+    return root / CACHE_DIR_NAME
+
+
+def clean(directory: Path) -> bool:
+    """Remove the cache at ``directory``; False when there is none. A directory that is not ours
+    (no CACHEDIR.TAG written by wa-lint) is left alone."""
+    import shutil
+
+    tag = directory / "CACHEDIR.TAG"
+    try:
+        if not directory.is_dir() or "wa-lint" not in tag.read_text(encoding="utf-8", errors="replace"):
+            return False
+    except OSError:
+        return False
+    shutil.rmtree(directory)
+    return True
