@@ -246,8 +246,10 @@ class _DebugLines(logging.Handler):
         print(f"wa-lint: debug: {text}", file=sys.stderr)
 
 
-def _link_index(args: argparse.Namespace, sources: list[Source]) -> tuple[LinkIndex | None, list[str]]:
-    """The run's link index (``wa_lint.link``) with the deployment options; their errors as lines."""
+def _link_index(args: argparse.Namespace, sources: list[Source],
+                cache: Cache | None = None) -> tuple[LinkIndex | None, list[str]]:
+    """The run's link index (``wa_lint.link``) with the deployment options; their errors as lines.
+    Through the cache when there is one: building it loads every stack that may link."""
     from wa_lint.link.deploy import DeployOptions, parse_assignment
     from wa_lint.link.index import build_index
 
@@ -264,7 +266,7 @@ def _link_index(args: argparse.Namespace, sources: list[Source]) -> tuple[LinkIn
     lone = [t for t, _ in options.parameter_files if t is None]
     if lone and sum(s.kind == "template" for s in sources) != 1:
         errors.append("--parameters FILE needs TEMPLATE=FILE when the run lints more than one template")
-    links, more = build_index(sources, options)
+    links, more = build_index(sources, options) if cache is None else cache.links(sources, options, build_index)
     return links, [*errors, *more]
 
 
@@ -318,7 +320,7 @@ def _report(args: argparse.Namespace) -> int:
 
             workdir = Path(cleanup.enter_context(tempfile.TemporaryDirectory(prefix="wa-lint-synth-")))
             sources = _synthesize(sources, workdir)
-        links, link_errors = _link_index(args, sources)
+        links, link_errors = _link_index(args, sources, cache)
         missing = [*missing, *link_errors]
         progress = ProgressBar(len(sources), enabled=not args.quiet)
         try:

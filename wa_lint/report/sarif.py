@@ -3,8 +3,11 @@
 Rules carry their documentation (short and full description, ``help.markdown`` = the rule's
 page, ``helpUri``), pillar tags and, for security rules, ``security-severity`` so GitHub ranks
 them. Results point at the file relative to ``%SRCROOT%`` (the working directory), name the
-resource as a logical location, and carry a ``partialFingerprints`` entry built from rule,
-file, stack, resource and message key, so an alert survives lines moving around it.
+resource as a logical location, with a region spanning the resource's block (``endLine``,
+``endColumn``) and the other resources the finding names as ``relatedLocations``. Two
+``partialFingerprints``: ``primaryLocationLineHash``, computed as GitHub's upload action computes
+it (:mod:`wa_lint.report.line_hash`), which code scanning matches alerts by; and wa-lint's own,
+from rule, file, stack, resource and message key, which survives any edit around the resource.
 """
 
 from __future__ import annotations
@@ -19,11 +22,14 @@ from wa_lint import __version__
 from wa_lint.api import Finding, Pillar, RuleMeta, Severity
 from wa_lint.report import Report, help_uri
 from wa_lint.report.escape import json_safe
+from wa_lint.report.line_hash import file_line_hashes
+from wa_lint.report.regions import block_end
 from wa_lint.report.source import frame, line_text, masked, safe_fix, safe_message
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://github.com/wa-lint/wa-lint"
 FINGERPRINT_KEY = "waLintFinding/v1"
+LINE_HASH_KEY = "primaryLocationLineHash"
 LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 PROBLEM_SEVERITY = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "recommendation"}
 #: GitHub's bands: >= 9 critical, 7-8.9 high, 4-6.9 medium, 0.1-3.9 low
@@ -88,6 +94,9 @@ def _region(f: Finding) -> dict[str, Any] | None:
     region: dict[str, Any] = {"startLine": f.line}
     if f.column and f.column >= 1:
         region["startColumn"] = f.column
+    end = block_end(f.path, f.line, f.column)
+    if end is not None and (end[0] > f.line or end[1] > region.get("startColumn", 1)):
+        region["endLine"], region["endColumn"] = end
     snippet = line_text(f.path, f.line, f.masked)
     if snippet is not None:
         region["snippet"] = {"text": snippet}
@@ -116,6 +125,14 @@ def _message(f: Finding) -> str:
     return f"{message}{'' if message.endswith('.') else '.'} Fix: {fix}"
 
 
+def _fingerprints(f: Finding, report: Report) -> dict[str, str]:
+    prints = {FINGERPRINT_KEY: report.fingerprint(f)}
+    line_hash = file_line_hashes(f.path).get(f.line) if f.line and f.line >= 1 else None
+    if line_hash:
+        prints[LINE_HASH_KEY] = line_hash
+    return prints
+
+
 def result(f: Finding, report: Report, index: dict[str, int]) -> dict[str, Any]:
     severity = f.severity or Severity.WARNING
     out: dict[str, Any] = {
@@ -127,7 +144,7 @@ def result(f: Finding, report: Report, index: dict[str, int]) -> dict[str, Any]:
             "logicalLocations": [{"name": f.resource, "fullyQualifiedName": f"{f.stack}/{f.resource}",
                                   "kind": "resource"}],
         }],
-        "partialFingerprints": {FINGERPRINT_KEY: report.fingerprint(f)},
+        "partialFingerprints": _fingerprints(f, report),
         "properties": {
             "pillar": f.pillar, "severity": severity.value, "resource": f.resource,
             "resourceType": f.resource_type, "stack": f.stack, "fix": safe_fix(f),
@@ -140,10 +157,15 @@ def result(f: Finding, report: Report, index: dict[str, int]) -> dict[str, Any]:
         out["ruleIndex"] = index[f.rule]
     related = []
     for n, rel in enumerate(f.related, start=1):
-        loc: dict[str, Any] = {"artifactLocation": artifact_location(rel.path or f.path)}
+        path = rel.path or f.path
+        loc: dict[str, Any] = {"artifactLocation": artifact_location(path)}
         if rel.line and rel.line >= 1:
             loc["region"] = {"startLine": rel.line}
-        related.append({"id": n, "physicalLocation": loc, "message": {"text": rel.resource}})
+            end = block_end(path, rel.line, 0)
+            if end is not None and end[0] > rel.line:
+                loc["region"]["endLine"] = end[0]
+        related.append({"id": n, "physicalLocation": loc, "message": {"text": rel.resource},
+                        "logicalLocations": [{"name": rel.resource, "kind": "resource"}]})
     if related:
         out["relatedLocations"] = related
     if report.baseline is not None:
