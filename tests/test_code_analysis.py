@@ -21,10 +21,10 @@ from wa_lint.code.facts import CodeFacts, iam_service, pascal
 from wa_lint.code.glue import verdict
 from wa_lint.code.locate import handler_source
 from wa_lint.code.node import analyse_node
-from wa_lint.code.permissions import function_permissions
 from wa_lint.code.python import analyse_python
 from wa_lint.graph.builders import build_graph
 from wa_lint.graph.model import Graph
+from wa_lint.iam.grants import function_grants
 from wa_lint.model import Resource, Stack, resources_from_template
 from wa_lint.values import Resolver
 
@@ -375,7 +375,7 @@ def test_permissions_are_collected_from_inline_attached_and_managed() -> None:
         "PolicyDocument": {"Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"},
                                          {"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "*"}]}}}
     graph = build(resources)
-    perms = function_permissions(graph, graph.resource("Fn"))  # type: ignore[arg-type]
+    perms = function_grants(graph, graph.resource("Fn"))  # type: ignore[arg-type]
     assert perms.incomplete == []
     assert sorted((g.action, g.policy) for g in perms.grants) == [
         ("sns:Publish", "Policy"), ("sqs:SendMessage", "Managed"), ("xray:*", "Role")]

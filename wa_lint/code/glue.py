@@ -30,11 +30,11 @@ from dataclasses import dataclass, field
 
 from wa_lint.code.analyze import code_facts
 from wa_lint.code.facts import CodeFacts, SdkCall
-from wa_lint.code.permissions import Grant, function_permissions, is_source_read, is_support
 from wa_lint.graph.builders.integrations import routes_to
 from wa_lint.graph.builders.invoke_common import text
 from wa_lint.graph.model import Edge, Graph
 from wa_lint.iam.glob import glob_match
+from wa_lint.iam.grants import Grant, function_grants, is_source_read, is_support
 from wa_lint.model import Resource
 from wa_lint.values import referenced_resources
 
@@ -207,16 +207,13 @@ def _destinations(graph: Graph, fn: Resource, edge: Edge) -> set[str]:
     return found
 
 
-def _resource_key(graph: Graph, grant: Grant, service_target: str | None = None) -> str:
+def _resource_key(grant: Grant, service_target: str | None = None) -> str:
     """The node a grant is on. ``service_target``: the service of a call whose action takes no
     resource (``rekognition:DetectLabels``): its grants on ``"*"`` name the service itself, the
     one target they can have, not "no evidence"."""
-    if grant.resource == "*":
-        if service_target is not None and grant.action.split(":", 1)[0].lower() == service_target:
-            return f"external:{service_target}"
-        return "*"
-    node = graph.target(grant.resource)
-    return node if node is not None else f"external:{text(graph, grant.resource)}"
+    if grant.target == "*" and service_target is not None and grant.action.split(":", 1)[0].lower() == service_target:
+        return f"external:{service_target}"
+    return grant.target
 
 
 def _s3_read(action: str) -> bool:
@@ -278,7 +275,7 @@ def verdict(graph: Graph, fn: Resource) -> tuple[Glue | None, str]:
         return None, f"the code is not one forwarded call: {code.summary()}"
     if code is None and _outside_hint(graph, fn):
         return None, "no readable code, and a VPC or environment naming an outside endpoint"
-    perms = function_permissions(graph, fn)
+    perms = function_grants(graph, fn)
     if perms.incomplete:
         return None, f"permissions incomplete: {perms.incomplete[0]}"
     polled = edge.get("mode") == "poll"
@@ -287,10 +284,10 @@ def verdict(graph: Graph, fn: Resource) -> tuple[Glue | None, str]:
     if call is not None and service_level(f"{call.service}:{CODE_TO_IAM.get(call.key, call.action)}"):
         service_target = call.service
     grants = [g for g in perms.grants if not is_support(g.action)
-              and _resource_key(graph, g) not in lambda_uses
-              and not (polled and (is_source_read(g.action) or _resource_key(graph, g) == edge.src))
+              and _resource_key(g) not in lambda_uses
+              and not (polled and (is_source_read(g.action) or _resource_key(g) == edge.src))
               and not (service_target in S3_READERS and _s3_read(g.action))]
-    keys = {_resource_key(graph, g, service_target) for g in grants}
+    keys = {_resource_key(g, service_target) for g in grants}
     services = {g.action.split(":", 1)[0].lower() for g in grants}
     if len(keys) != 1 or len(services) != 1 or "*" in keys:
         return None, f"not one target: resources {sorted(keys)}, services {sorted(services)}"

@@ -46,6 +46,7 @@ class RolePermissions:
     statements: list[Statement] = field(default_factory=list)
     managed: list[ManagedRef] = field(default_factory=list)
     unresolved: int = 0  # attachments that could not be resolved (imports, parameters)
+    unreadable: list[str] = field(default_factory=list)  # policies (logical ids) whose document cannot be read
 
 
 def permissions(graph: Graph) -> dict[str, RolePermissions]:
@@ -79,10 +80,10 @@ class _Collector:
             self._managed_arns(role, perms)
         for res in self.graph.of_type(*POLICY_TYPES, include_internal=True):
             for role_id, cond in self._attached_roles(res.prop("Roles"), res.condition):
-                self.result[role_id].statements.extend(self._resource_statements(res, cond))
+                self._attach(self.result[role_id], res, cond)
         for res in self.graph.of_type(ROLE_POLICY, include_internal=True):
             for role_id, cond in self._attached_roles([res.prop("RoleName")], res.condition):
-                self.result[role_id].statements.extend(self._resource_statements(res, cond))
+                self._attach(self.result[role_id], res, cond)
         return self.result
 
     # -- sources ---------------------------------------------------------------------------
@@ -98,6 +99,8 @@ class _Collector:
                 name = policy.get("PolicyName")
                 name_text = render(name, self.resolver)
                 document = policy.get("PolicyDocument")
+                if not readable(document):
+                    perms.unreadable.append(role.logical_id)
                 mark = mark_of(policy)
                 statements = list(statements_of(
                     document, self.resolver, key=f"{role.logical_id}.Policies[{i}]", policy=role.logical_id,
@@ -123,7 +126,7 @@ class _Collector:
                 target = self.graph.target(arn)
                 res = self.graph.resource(target)
                 if res is not None and res.type == "AWS::IAM::ManagedPolicy":
-                    perms.statements.extend(self._resource_statements(res, cond))
+                    self._attach(perms, res, cond)
                     continue
                 text = render(arn, self.resolver)
                 name = data.managed_policy_name(text) if text else None
@@ -142,6 +145,12 @@ class _Collector:
                                                  policy_kind="aws-managed", policy_name=name, line=line,
                                                  condition=cond))
         return self._docs[key]
+
+    def _attach(self, perms: RolePermissions, res: Resource, cond: str | None) -> None:
+        """The statements of a policy resource reach the role (an unreadable document is noted)."""
+        if not readable(res.prop("PolicyDocument")):
+            perms.unreadable.append(res.logical_id)
+        perms.statements.extend(self._resource_statements(res, cond))
 
     def _resource_statements(self, res: Resource, cond: str | None) -> list[Statement]:
         key = res.logical_id + (f"?{cond}" if cond and cond != res.condition else "")
@@ -163,3 +172,18 @@ class _Collector:
                 if role in self.result:
                     found.append((role, cond))
         return found
+
+
+def readable(document: Any) -> bool:
+    """Whether every ``Fn::If`` alternative of a policy document, and of each of its statements,
+    is a mapping (or absent): an import, a parameter or a string hides what the policy allows."""
+    for _cond, doc in branches(document):
+        if doc is None:
+            continue
+        if not isinstance(doc, dict):
+            return False
+        raw = doc.get("Statement")
+        for item in raw if isinstance(raw, list) else [raw]:
+            if any(st is not None and not isinstance(st, dict) for _c, st in branches(item)):
+                return False
+    return True
