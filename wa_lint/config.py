@@ -16,13 +16,14 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from wa_lint.api import Finding, RuleMeta, Severity
 from wa_lint.globs import GlobError, PathGlob, Segment
+from wa_lint.scopes import Scope, parse_scope
 
 YAML_NAMES = (".wa-lint.yaml", ".wa-lint.yml")
 PYPROJECT = "pyproject.toml"
@@ -31,18 +32,21 @@ FAIL_ON = ("error", "warning", "info", "never")
 MAX_CONFIG_BYTES = 1 << 20  # a configuration is a few hundred bytes; a pyproject.toml a few kB
 MAX_EXTEND = 16  # files in one extend chain
 MAX_KEY_DOTS = 16  # pyproject keys nest 4 or 5 deep; tomllib spends the square of the depth on each key
+IGNORE_TABLES = ("per-path-ignores", "per-construct-ignores", "per-resource-type-ignores")
+ENTRY_KEYS = ("id", "reason", "applies-to")
 
 #: key → expected type description
 KEYS: dict[str, str] = {
     "extend": "path of a configuration file to extend",
     "select": "list of rule ids, names or prefixes",
     "ignore": "list of rule ids, names or prefixes",
+    "mandatory": "list of rule ids, names or prefixes that no inline suppression may turn off",
     "fail-on": "one of error, warning, info, never",
     "exclude": "list of path globs",
     "severity": "table of rule → error / warning / info",
-    "per-path-ignores": "table of path glob → list of rules",
-    "per-construct-ignores": "table of CDK construct-path glob → list of rules",
-    "per-resource-type-ignores": "table of resource-type glob → list of rules",
+    "per-path-ignores": "table of path glob → list of rules or {id, reason, applies-to} entries",
+    "per-construct-ignores": "table of CDK construct-path glob → list of rules or {id, reason, applies-to} entries",
+    "per-resource-type-ignores": "table of resource-type glob → list of rules or {id, reason, applies-to} entries",
     "baseline": "path of a baseline file",
 }
 
@@ -129,16 +133,53 @@ def _did_you_mean(word: str, choices: Iterable[str]) -> str:
 
 
 # -- the policy applied by the filter stage ---------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Ignore:
+    """One rule of one ``per-…-ignores`` entry, as the filter stage applies it.
+
+    ``level`` is how far above the file's own configuration it is written (0: that one; 1: the
+    configuration governing the directory above it; …): a parent's entries reach a file only for
+    rules the parent makes mandatory. ``source``/``line`` say where it is written (for review)."""
+
+    key: str
+    pattern: str
+    rule: str
+    source: str
+    line: int
+    level: int
+    matcher: PathGlobs | PathGlob | Segment
+    reason: str = ""
+    scope: Scope | None = None
+
+    @property
+    def why(self) -> str:
+        """The suppression reason a report shows: the key and glob, and the reason when written."""
+        return f"{self.key} {self.pattern!r}" + (f": {self.reason}" if self.reason else "")
+
+    def applies(self, finding: Finding) -> bool:
+        """Whether the entry's glob selects the finding (its scope is judged by the filter stage)."""
+        if finding.rule != self.rule:
+            return False
+        if isinstance(self.matcher, PathGlobs):
+            return self.matcher.match(finding.path) is not None
+        if isinstance(self.matcher, PathGlob):
+            return bool(finding.construct_path) and self.matcher.match((finding.construct_path or "").strip("/"))
+        return self.matcher.match(finding.resource_type)
+
+
 @dataclass(slots=True)
 class Policy:
     """What a file's configuration does to its findings: which rules it selects (None: every
-    rule that ran), severity overrides and scoped ignores."""
+    rule that ran), severity overrides, scoped ignores, and the mandatory rules (rule → where the
+    outermost configuration making it mandatory is written) whose inline suppressions are
+    refused. ``refused`` keeps the entries of nearer configurations that tried to relax a rule a
+    configuration above them makes mandatory: they do not apply."""
 
     severity: dict[str, Severity] = field(default_factory=dict)
-    paths: list[tuple[PathGlobs, frozenset[str]]] = field(default_factory=list)
-    constructs: list[tuple[PathGlob, frozenset[str]]] = field(default_factory=list)
-    types: list[tuple[str, Segment, frozenset[str]]] = field(default_factory=list)
+    ignores: list[Ignore] = field(default_factory=list)
     selected: frozenset[str] | None = None
+    mandatory: dict[str, str] = field(default_factory=dict)
+    refused: list[Ignore] = field(default_factory=list)
 
     def adjust(self, finding: Finding) -> None:
         """Apply a severity override to ``finding`` in place."""
@@ -146,18 +187,15 @@ class Policy:
         if override is not None:
             finding.severity = override
 
+    def matching(self, finding: Finding) -> list[Ignore]:
+        """The entries that select ``finding``, scoped or not, in the order written."""
+        return [i for i in self.ignores if i.applies(finding)]
+
     def ignored_by(self, finding: Finding) -> str | None:
-        """Why the configuration ignores ``finding`` (the key and glob), or None."""
-        for globs, ids in self.paths:
-            if finding.rule in ids and (hit := globs.match(finding.path)):
-                return f"per-path-ignores {hit!r}"
-        if finding.construct_path:
-            for glob, ids in self.constructs:
-                if finding.rule in ids and glob.match(finding.construct_path.strip("/")):
-                    return f"per-construct-ignores {glob.text!r}"
-        for text, name_glob, ids in self.types:
-            if finding.rule in ids and name_glob.match(finding.resource_type):
-                return f"per-resource-type-ignores {text!r}"
+        """Why the configuration ignores the whole of ``finding`` (the key and glob), or None."""
+        for entry in self.matching(finding):
+            if entry.scope is None:
+                return entry.why
         return None
 
 
@@ -174,12 +212,13 @@ class Config:
     extend: str | None = None
     select: list[str] | None = None
     ignore: list[str] = field(default_factory=list)
+    mandatory: list[str] = field(default_factory=list)
     fail_on: str | None = None
     exclude: list[str] = field(default_factory=list)
     severity: dict[str, str] = field(default_factory=dict)
-    per_path_ignores: dict[str, list[str]] = field(default_factory=dict)
-    per_construct_ignores: dict[str, list[str]] = field(default_factory=dict)
-    per_resource_type_ignores: dict[str, list[str]] = field(default_factory=dict)
+    per_path_ignores: dict[str, list[str | dict[str, Any]]] = field(default_factory=dict)
+    per_construct_ignores: dict[str, list[str | dict[str, Any]]] = field(default_factory=dict)
+    per_resource_type_ignores: dict[str, list[str | dict[str, Any]]] = field(default_factory=dict)
     baseline: str | None = None
     origins: dict[str, Path] = field(default_factory=dict)
     _excludes: PathGlobs | None = field(default=None, repr=False, compare=False)
@@ -209,6 +248,14 @@ class Config:
         self.policy(rules)
         expand_selectors(rules, self.select or [], f"{self.where_of('select')}: select")
         expand_selectors(rules, self.ignore, f"{self.where_of('ignore')}: ignore")
+        mandatory = expand_selectors(rules, self.mandatory, f"{self.where_of('mandatory')}: mandatory")
+        ignored = expand_selectors(rules, self.ignore, "ignore") & mandatory
+        if ignored:
+            raise ConfigError(f"{self.where_of('ignore')}: ignore: {min(ignored)} is mandatory "
+                              f"(in {self.where_of('mandatory')}); it cannot also be ignored")
+
+    def mandatory_ids(self, rules: list[RuleMeta]) -> frozenset[str]:
+        return expand_selectors(rules, self.mandatory, f"{self.where_of('mandatory')}: mandatory")
 
     def rule_selection(self, rules: list[RuleMeta], select: list[str] | None = None, ignore: Iterable[str] = (),
                        everything: bool = False) -> list[RuleMeta]:
@@ -222,25 +269,101 @@ class Config:
             chosen = [m.id for m in rules]
         return select_rules(rules, chosen, [*self.ignore, *ignore])
 
-    def policy(self, rules: list[RuleMeta], selected: frozenset[str] | None = None) -> Policy:
+    def policy(self, rules: list[RuleMeta], selected: frozenset[str] | None = None,
+               above: Sequence[Config] = ()) -> Policy:
+        """The filter stage's policy for the files this configuration governs. ``above`` lists the
+        configurations governing the directories above it, nearest first: their ``mandatory``
+        rules are mandatory here too, and only their own ignores (not this file's) may relax
+        those rules."""
+        chain = [self, *above]
+        declared = [config.mandatory_ids(rules) for config in chain]
+        mandatory: dict[str, tuple[int, str]] = {}
+        for level, config in enumerate(chain):
+            for rule_id in declared[level]:
+                mandatory[rule_id] = (level, shown_path(config.where_of("mandatory")))  # the outermost wins
         severity: dict[str, Severity] = {}
         where = self.where_of("severity")
+        defaults = {m.id: m.severity for m in rules}
         for key in sorted(self.severity, key=_specificity):  # specific keys override prefixes
-            level = Severity(self.severity[key])
+            wanted = Severity(self.severity[key])
             for rule_id in expand_selectors(rules, [key], f"{where}: severity"):
-                severity[rule_id] = level
-        where = self.where_of("per-path-ignores")
-        paths = [(PathGlobs.of(self.root_of("per-path-ignores"), [glob]),
-                  expand_selectors(rules, ids, f"{where}: per-path-ignores"))
-                 for glob, ids in self.per_path_ignores.items()]
-        where = self.where_of("per-construct-ignores")
-        constructs = [(PathGlob.compile(glob, anchored=True),
-                       expand_selectors(rules, ids, f"{where}: per-construct-ignores"))
-                      for glob, ids in self.per_construct_ignores.items()]
-        where = self.where_of("per-resource-type-ignores")
-        types = [(glob, Segment.compile(glob), expand_selectors(rules, ids, f"{where}: per-resource-type-ignores"))
-                 for glob, ids in self.per_resource_type_ignores.items()]
-        return Policy(severity, paths, constructs, types, selected)
+                if rule_id in mandatory and mandatory[rule_id][0] > 0 and wanted.rank < defaults[rule_id].rank:
+                    continue  # a rule a parent makes mandatory is not lowered here
+                severity[rule_id] = wanted
+        policy = Policy(severity, selected=selected, mandatory={r: w for r, (_lvl, w) in mandatory.items()})
+        for level, config in enumerate(chain):
+            for entry in config.ignore_entries(rules, level):
+                if level > 0 and entry.rule not in declared[level]:
+                    continue  # a parent's ignores reach here only for the rules it makes mandatory
+                floor = mandatory.get(entry.rule, (0, ""))[0]
+                (policy.ignores if level >= floor else policy.refused).append(entry)
+        return policy
+
+    def ignore_entries(self, rules: list[RuleMeta], level: int = 0) -> list[Ignore]:
+        """Every rule of every ``per-…-ignores`` entry, checked (unknown rules, bad scopes raise)."""
+        out: list[Ignore] = []
+        for key in IGNORE_TABLES:
+            table: dict[str, list[Any]] = getattr(self, key.replace("-", "_"))
+            where, root = self.where_of(key), self.root_of(key)
+            origin = self.origins.get(key) or self.path
+            lines = _key_lines(origin, table) if origin is not None else {}
+            for glob, items in table.items():
+                matcher: PathGlobs | PathGlob | Segment
+                if key == "per-path-ignores":
+                    matcher = PathGlobs.of(root, [glob])
+                elif key == "per-construct-ignores":
+                    matcher = PathGlob.compile(glob, anchored=True)
+                else:
+                    matcher = Segment.compile(glob)
+                for item in items:
+                    ids, reason, scope = _ignore_item(item, rules, f"{where}: {key}")
+                    for rule_id in sorted(ids):
+                        out.append(Ignore(key, glob, rule_id, shown_path(where), lines.get(glob, 0), level, matcher,
+                                          reason, scope))
+        return out
+
+
+def shown_path(path: str) -> str:
+    """A configuration file as output names it: relative to the working directory when below it
+    (no machine paths in reports), else as given."""
+    try:
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError, RuntimeError):
+        return path
+
+
+def _ignore_item(item: Any, rules: list[RuleMeta], where: str) -> tuple[frozenset[str], str, Scope | None]:
+    """A ``per-…-ignores`` list item: a rule selector, or ``{id, reason, applies-to}``."""
+    if isinstance(item, str):
+        return expand_selectors(rules, [item], where), "", None
+    ids = expand_selectors(rules, [item["id"]], where)
+    scope = None
+    if "applies-to" in item:
+        scope, problems = parse_scope(item["applies-to"])
+        if scope is None:
+            raise ConfigError(f"{where}: the entry for {_show(item['id'])} {problems[0]}")
+    return ids, str(item.get("reason") or "").strip(), scope
+
+
+def _key_lines(path: Path, table: dict[str, Any]) -> dict[str, int]:
+    """The line each glob of a table is written on (the first line naming it as a key; 0 when the
+    text does not show it plainly), for the suppression review."""
+    try:
+        text = _read(path)
+    except ConfigError:
+        return {}
+    found: dict[str, int] = {}
+    lines = text.splitlines()
+    for glob in table:
+        for quoted in (f"'{glob}'", f'"{glob}"', glob):
+            for n, line in enumerate(lines, 1):
+                at = line.find(quoted)
+                if at >= 0 and line[at + len(quoted):].lstrip()[:1] in (":", "="):
+                    found[glob] = n
+                    break
+            if glob in found:
+                break
+    return found
 
 
 def _string_list(value: Any, key: str, where: str) -> list[str]:
@@ -249,6 +372,30 @@ def _string_list(value: Any, key: str, where: str) -> list[str]:
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return list(value)
     raise ConfigError(f"{where}: {key} must be a {KEYS.get(key, 'list of strings')}")
+
+
+def _ignore_list(value: Any, key: str, where: str) -> list[str | dict[str, Any]]:
+    """Rules, or entries ``{id, reason, applies-to}`` (a scoped or explained ignore)."""
+    items = value if isinstance(value, list) else [value]
+    out: list[str | dict[str, Any]] = []
+    for item in items:
+        if isinstance(item, str):
+            out.append(item)
+            continue
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str) or not item["id"].strip():
+            raise ConfigError(f"{where}: {key} must be a list of rules or {{id, reason, applies-to}} entries")
+        unknown = [k for k in item if k not in ENTRY_KEYS]
+        if unknown:
+            raise ConfigError(f"{where}: {key}: unknown entry key {_show(unknown[0])} (entries take "
+                              f"{', '.join(ENTRY_KEYS)})")
+        if "reason" in item and not isinstance(item["reason"], str):
+            raise ConfigError(f"{where}: {key}: reason must be a string")
+        if "applies-to" in item:
+            scope, problems = parse_scope(item["applies-to"])
+            if scope is None:
+                raise ConfigError(f"{where}: {key}: the entry for {_show(item['id'])} {problems[0]}")
+        out.append(dict(item))
+    return out
 
 
 def _table(value: Any, key: str, where: str) -> dict[str, Any]:
@@ -286,6 +433,8 @@ def config_from_dict(data: Any, path: Path | None, root: Path | None = None) -> 
         config.select = _string_list(data["select"], "select", where)
     if "ignore" in data:
         config.ignore = _string_list(data["ignore"], "ignore", where)
+    if "mandatory" in data:
+        config.mandatory = _string_list(data["mandatory"], "mandatory", where)
     if "exclude" in data:
         config.exclude = _string_list(data["exclude"], "exclude", where)
         for glob in config.exclude:
@@ -300,9 +449,9 @@ def config_from_dict(data: Any, path: Path | None, root: Path | None = None) -> 
                 raise ConfigError(f"{where}: severity.{_show(rule)[1:-1]} must be error, warning or info, "
                                   f"not {_show(level)}")
         config.severity = dict(data["severity"])
-    for key in ("per-path-ignores", "per-construct-ignores", "per-resource-type-ignores"):
+    for key in IGNORE_TABLES:
         if key in data:
-            table = {glob: _string_list(ids, f"{key}.{_show(glob)[1:-1]}", where)
+            table = {glob: _ignore_list(ids, f"{key}.{_show(glob)[1:-1]}", where)
                      for glob, ids in _table(data[key], key, where).items()}
             for glob in table:
                 _check_glob(glob, key, where, anchored=key != "per-path-ignores")
@@ -394,6 +543,8 @@ def _inherit(base: Config, child: Config) -> Config:
             attr = key.replace("-", "_")
             setattr(merged, attr, getattr(base, attr))
             merged.origins[key] = origin
+    if base.mandatory and "mandatory" in child.origins:  # mandatory rules only accumulate
+        merged.mandatory = list(dict.fromkeys([*base.mandatory, *child.mandatory]))
     return merged
 
 

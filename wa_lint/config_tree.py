@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from wa_lint.api import RuleMeta
-from wa_lint.config import Config, ConfigError, Policy, config_in, load_config_file
+from wa_lint.config import Config, ConfigError, Policy, config_in, load_config_file, selector_matches
 
 
 class ConfigTree:
@@ -107,12 +107,36 @@ class ConfigTree:
             hit = config.excludes().match(directory)
         return hit
 
+    def above(self, config: Config) -> list[Config]:
+        """The configurations governing the directories above ``config``'s, nearest first (none
+        with ``--config`` or ``--no-config``): their ``mandatory`` rules hold below them."""
+        chain: list[Config] = []
+        while self._fixed is None and config.path is not None and len(chain) < 64:
+            directory = config.path.parent.resolve()
+            if directory.parent == directory:
+                break
+            found = self._nearest_file(directory.parent)
+            if found is None:
+                break
+            config = self._load(found)
+            chain.append(config)
+        return chain
+
     def selection(self, config: Config) -> list[RuleMeta]:
-        """The rules ``config`` runs (with the command line's selection); needs ``rules``."""
+        """The rules ``config`` runs (with the command line's selection); needs ``rules``. Rules
+        made mandatory here or above run even when the configuration does not select them
+        (unless the command line's --select or --ignore leaves them out)."""
         key = id(config)
         if key not in self._selections:
-            self._selections[key] = config.rule_selection(self._rules or [], self._select, self._ignore,
-                                                          self._everything)
+            rules = self._rules or []
+            chosen = config.rule_selection(rules, self._select, self._ignore, self._everything)
+            if not self._select:
+                have = {m.id for m in chosen}
+                mandatory = set().union(*(c.mandatory_ids(rules) for c in [config, *self.above(config)]))
+                dropped = {m.id for m in rules if any(selector_matches(m, s) for s in self._ignore)}
+                chosen = sorted([*chosen, *(m for m in rules if m.id in mandatory - have - dropped)],
+                                key=lambda m: m.id)
+            self._selections[key] = chosen
         return self._selections[key]
 
     def policy(self, config: Config) -> Policy:
@@ -120,5 +144,5 @@ class ConfigTree:
         key = id(config)
         if key not in self._policies:
             selected = frozenset(m.id for m in self.selection(config))
-            self._policies[key] = config.policy(self._rules or [], selected)
+            self._policies[key] = config.policy(self._rules or [], selected, self.above(config))
         return self._policies[key]

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from wa_lint.graph.model import Graph
     from wa_lint.link.index import LinkIndex
     from wa_lint.link.view import LinkedView
-    from wa_lint.suppress import Suppressed
+    from wa_lint.suppress import InForce, Suppressed
 
 
 @dataclass(slots=True)
@@ -41,6 +41,7 @@ class FileResult:
     skipped: bool = False
     skip_reason: str | None = None  # why a walked file was skipped (listed by --verbose)
     suppressed: list[Suppressed] = field(default_factory=list)  # taken out by the filter stage
+    suppressions: list[InForce] = field(default_factory=list)  # every suppression met, and its use (review)
     graphs: list[dict[str, Any]] = field(default_factory=list)  # drawing summaries, when asked
 
     @property

@@ -23,6 +23,11 @@ def _has_source_dlq(graph: Graph, *nodes: str | None) -> bool:
     )
 
 
+def _names(graph: Graph, nodes: list[str]) -> list[str]:
+    """The invokers as findings name resources (the SAM resource the user wrote), for scoped suppressions."""
+    return [(r.source_resource or r.logical_id) if (r := graph.resource(n)) is not None else n for n in nodes]
+
+
 def _uncovered_qualifiers(callers: list[Edge], destinations: list[Edge]) -> list[Edge]:
     """Async invocations of a qualifier (``$LATEST`` or an alias) that no destination covers.
 
@@ -49,6 +54,7 @@ def _wrong_qualifier(graph: Graph, fn: Resource, missed: list[Edge], destination
         fix=f"Set the EventInvokeConfig's Qualifier to {invoked} (the one that is invoked), add one for it, "
             "or add a DeadLetterConfig, which applies to every version and alias.",
         related=[r for r in (graph.resource(e.src) for e in missed) if r is not None],
+        subjects={"invokers": _names(graph, [e.src for e in missed])},
     )
 
 
@@ -66,6 +72,7 @@ def _periodic_job(graph: Graph, fn: Resource, pings: list[tuple[Edge, Ping]]) ->
         related=[r for r in (graph.resource(s) for s in sources) if r is not None and r is not fn],
         condition=fn.condition or (conditions.pop() if len(conditions) == 1 else None),
         severity=Severity.INFO,
+        subjects={"invokers": _names(graph, sources)},
     )
 
 
@@ -154,4 +161,5 @@ def lambda_async_no_failure_destination(graph: Graph) -> Iterator[Finding]:
             fix=SAM_FIX if fn.source_resource else CFN_FIX,
             related=related,
             condition=condition,
+            subjects={"invokers": _names(graph, sources)},
         )

@@ -126,6 +126,7 @@ def event_target_without_dlq(graph: Graph) -> Iterator[Finding]:
                 related=[res] if res is not None else None,
                 line=mark.line if mark is not None else None,
                 condition=cond,
+                subjects={"targets": [(res.source_resource or res.logical_id) if res is not None else name]},
             )
     for sched in graph.of_type("AWS::Scheduler::Schedule"):
         for cond, target in walk(sched.properties, ("Target",), sched.condition):
@@ -145,4 +146,5 @@ def event_target_without_dlq(graph: Graph) -> Iterator[Finding]:
                 related=[res] if res is not None else None,
                 line=sched.prop_line("Target"),
                 condition=cond,
+                subjects={"targets": [(res.source_resource or res.logical_id) if res is not None else name]},
             )

@@ -56,6 +56,7 @@ def lambda_role_wildcard_action(graph: Graph) -> Iterator[Finding]:
         st = reach.statement
         if st.not_actions is not None:
             what = f"every action except {', '.join(st.not_actions) or '(none)'} (NotAction)"
+            wild = []  # no action glob can vouch for NotAction: a scoped suppression never covers it
         else:
             wild = [a for a in st.actions if is_action_wildcard(a)]
             if not wild:
@@ -71,4 +72,6 @@ def lambda_role_wildcard_action(graph: Graph) -> Iterator[Finding]:
             line=st.line or None,
             related=[*reach.functions],
             condition=condition_of(st, reach),
+            subjects={"actions": wild, "resources": [st.resources_text()] if st.not_resources is not None
+                      else list(st.resources)},
         )

@@ -103,4 +103,5 @@ def lambda_role_wildcard_resource(graph: Graph) -> Iterator[Finding]:
             line=st.line or None,
             related=[*reach.functions],
             condition=condition_of(st, reach),
+            subjects={"actions": sorted(a.full for a in offending), "resources": wide},
         )

@@ -105,4 +105,5 @@ def lambda_role_privilege_escalation(graph: Graph) -> Iterator[Finding]:
             line=st.line or None,
             related=[*reach.functions],
             condition=condition_of(st, reach),
+            subjects={"actions": names, "resources": wide},
         )

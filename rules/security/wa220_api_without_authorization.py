@@ -75,7 +75,9 @@ def api_without_authorization(graph: Graph) -> Iterator[Finding]:
             continue
         groups.setdefault((op.report_on.logical_id, op.api, op.from_body), []).append(op)
     for ops in groups.values():
-        yield _finding(graph, ops)
+        finding = _finding(graph, ops)
+        finding.subjects = {"routes": list(dict.fromkeys(op.route for op in ops))}
+        yield finding
 
 
 def routes_text(ops: list[Operation]) -> tuple[str, bool]:

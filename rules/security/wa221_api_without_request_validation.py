@@ -76,7 +76,9 @@ def api_without_request_validation(graph: Graph) -> Iterator[Finding]:
         if evidence is not None:
             groups.setdefault((op.report_on.logical_id, op.api, op.from_body), []).append((op, evidence))
     for found in groups.values():
-        yield _finding(graph, [op for op, _ in found], list(dict.fromkeys(e for _, e in found)))
+        finding = _finding(graph, [op for op, _ in found], list(dict.fromkeys(e for _, e in found)))
+        finding.subjects = {"routes": list(dict.fromkeys(op.route for op, _ in found))}
+        yield finding
 
 
 def _spec(op: Operation) -> dict[str, Any] | None:
