@@ -98,8 +98,21 @@ def build_parser() -> argparse.ArgumentParser:
     rules = sub.add_parser("rules", help="list the available rules")
     rules.add_argument("--format", choices=["text", "json", "markdown"], default="text")
 
-    explain = sub.add_parser("explain", help="show a rule's documentation")
-    explain.add_argument("rule", help="rule id or name, e.g. WA101")
+    explain = sub.add_parser("explain", help="show a rule's documentation, or what another tool's rule maps to")
+    explain.add_argument("rule", help="rule id or name, e.g. WA101; or another tool's id, e.g. CKV_AWS_116, "
+                                      "ES1007, LambdaDLQ, W89")
+
+    review = sub.add_parser("suppressions", help="list every suppression in force and whether it still matches")
+    review.add_argument("paths", nargs="*", default=["."], help="files or directories (default: .)")
+    review.add_argument("--format", choices=["text", "json", "markdown"], default="text")
+    review.add_argument("--output", "-o", help="write the list to this file")
+    review.add_argument("--config", help="configuration file for every file (as for report)")
+    review.add_argument("--no-config", action="store_true", help="ignore configuration files")
+    review.add_argument("--fail-on-stale", action="store_true",
+                        help="exit 1 when a suppression matches nothing or is refused")
+    review.add_argument("--jobs", "-j", type=int, default=None, help="parallel processes")
+    review.set_defaults(skip_non_templates=False, cdk_synth=False, force_exclude=False, select=None, ignore=None,
+                        stack_name=[], parameters=[])
 
     graph = sub.add_parser("graph", help="print the resource graph")
     graph.add_argument("paths", nargs="*", default=["."])
@@ -312,7 +325,8 @@ def _report(args: argparse.Namespace) -> int:
     formats = {args.format, *(fmt for fmt, _ in args.save)}
     stage = FilterStage(aliases=rule_aliases(every), meta_enabled=frozenset(m.id for m in selected) & META_IDS,
                         policy=tree.policy(config), keep_graphs=bool(formats & GRAPH_FORMATS),
-                        policies={shown: tree.policy(c) for shown, c in governing.items()})
+                        policies={shown: tree.policy(c) for shown, c in governing.items()},
+                        ran=frozenset(m.id for m in run))
     cache = _cache(args, config, run)
     with contextlib.ExitStack() as cleanup:
         if args.cdk_synth and any(s.kind == "cdk-app" for s in sources):
@@ -384,10 +398,55 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
     meta = find_rule(_all_rules(), args.rule)
     if meta is None:
-        print(f"wa-lint: unknown rule {args.rule!r} (see `wa-lint rules`)", file=sys.stderr)
+        from wa_lint.coming_from import explain_foreign
+
+        text = explain_foreign(args.rule, {m.id for m in _all_rules()})
+        if text is not None:
+            sys.stdout.write(text)
+            return EXIT_OK
+        print(f"wa-lint: unknown rule {_line(args.rule)!r} (see `wa-lint rules`, or docs/coming-from.md for "
+              "other tools' ids)", file=sys.stderr)
         return EXIT_ERROR
     sys.stdout.write(explain(meta))
     return EXIT_OK
+
+
+def cmd_suppressions(args: argparse.Namespace) -> int:
+    """Lint as ``report`` does, recording every suppression the filter stage meets."""
+    from wa_lint.config import ConfigError
+    from wa_lint.config_tree import ConfigTree
+    from wa_lint.plugins import PluginError
+    from wa_lint.runner import lint_all
+    from wa_lint.suppress import META_IDS, FilterStage, rule_aliases
+    from wa_lint.suppressions_cmd import RENDER, collect
+
+    try:
+        every = _all_rules()
+        tree = ConfigTree(every, explicit=args.config, isolated=args.no_config)
+        config = tree.run
+        tree.selection(config)
+    except (ConfigError, PluginError) as exc:
+        print(f"wa-lint: {_line(exc)}", file=sys.stderr)
+        return EXIT_ERROR
+    sources, missing, _skipped = _sources(args, tree)
+    governing = {s.display: tree.for_path(s.path) for s in sources}
+    in_play = list({id(c): c for c in governing.values()}.values()) or [config]
+    selected = sorted({m.id: m for c in in_play for m in tree.selection(c)}.values(), key=lambda m: m.id)
+    run = [m for m in selected if m.id not in META_IDS]
+    stage = FilterStage(aliases=rule_aliases(every), meta_enabled=frozenset(m.id for m in selected) & META_IDS,
+                        policy=tree.policy(config), policies={shown: tree.policy(c) for shown, c in governing.items()},
+                        ran=frozenset(m.id for m in run))
+    links, link_errors = _link_index(args, sources)
+    results = lint_all(sources, run, jobs=_jobs(args.jobs, len(sources)), stage=stage, links=links)
+    errors = [*missing, *link_errors, *(r.error for r in results if r.error)]
+    for error in errors:
+        print(f"wa-lint: {_line(error)}", file=sys.stderr)
+    review = collect(results)
+    _write(RENDER[args.format](review), args.output)
+    if errors:
+        return EXIT_ERROR
+    counts = review.counts()
+    return EXIT_FINDINGS if args.fail_on_stale and (counts["stale"] or counts["refused"]) else EXIT_OK
 
 
 def cmd_graph(args: argparse.Namespace) -> int:
@@ -442,7 +501,8 @@ def cmd_cfn_lint_rules_dir(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"report": cmd_report, "rules": cmd_rules, "explain": cmd_explain, "graph": cmd_graph,
-            "cfn-lint-rules-dir": cmd_cfn_lint_rules_dir, "clean": cmd_clean}
+            "cfn-lint-rules-dir": cmd_cfn_lint_rules_dir, "clean": cmd_clean,
+            "suppressions": cmd_suppressions}
 
 
 def _option_named_like_a_file(argv: Sequence[str]) -> str | None:
