@@ -1,9 +1,10 @@
 """``grants`` edges: role → resource (or ``external:*``) for every statement that reaches a role.
 
 One edge per statement and target. Targets are the stack's resources a statement's ``Resource``
-names (``!GetAtt Table.Arn``, ``${Bucket.Arn}/*``), else an ``external:`` node with the rendered
-ARN (``external:*`` for ``*`` and for ``NotResource``). The edge's ``via`` is the statement's key
-(``<policy>#<index>``: unique, since one policy holds many statements on the same target).
+names (``!GetAtt Table.Arn``, ``${Bucket.Arn}/*``), else an ``external:`` node with the ARN as
+messages write it (``external:*`` for ``*`` and for ``NotResource``). The edge's ``via`` is the
+statement's key (``<policy>#<index>``: unique, since one policy holds many statements on the
+same target).
 
 Attributes (JSON scalars, so ``wa-lint graph --format json`` shows them): ``policy`` (logical id
 of the resource holding the statement, or the AWS managed policy's name), ``policy_kind``,
@@ -16,9 +17,10 @@ with their provenance, through :func:`wa_lint.iam.effective.permissions`.
 from __future__ import annotations
 
 from wa_lint.graph.builders import builder
+from wa_lint.graph.builders.invoke_common import text
 from wa_lint.graph.model import Graph
 from wa_lint.iam.effective import permissions
-from wa_lint.iam.statements import Statement, render
+from wa_lint.iam.statements import Statement
 
 
 def _targets(graph: Graph, st: Statement) -> list[str]:
@@ -30,9 +32,8 @@ def _targets(graph: Graph, st: Statement) -> list[str]:
         if value is None:
             continue
         node = graph.target(value)
-        if node is None:
-            text = render(value, graph.resolver)
-            node = graph.external(text if text is not None else "<unknown>")
+        if node is None:  # named as every builder names outside things (``<region>``, ``<Ref Bucket>``)
+            node = graph.external(text(graph, value))
         found.setdefault(node, None)
     return list(found)
 
