@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wa_lint import build_first
+from wa_lint.model import printable_name
 
 TEMPLATE_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".template"})
 SKIP_DIRS = frozenset(
@@ -68,14 +69,17 @@ class Discovery:
 
 def display_path(path: Path, cwd: Path | None = None) -> str:
     """How outputs name a file: as the user wrote it when relative (``../stacks/a.yaml``),
-    relative to the working directory when an absolute path lies below it, else absolute."""
+    relative to the working directory when an absolute path lies below it, else absolute.
+
+    A file name that is not UTF-8 (its bytes arrive as lone surrogates) is shown with those
+    bytes escaped (``\\xff``), so every output format can encode it."""
     if not path.is_absolute():
-        return Path(os.path.normpath(path)).as_posix()
+        return printable_name(Path(os.path.normpath(path)).as_posix())
     base = (cwd or Path.cwd()).absolute()
     try:
-        return Path(os.path.normpath(path)).relative_to(base).as_posix()
+        return printable_name(Path(os.path.normpath(path)).relative_to(base).as_posix())
     except ValueError:
-        return Path(os.path.normpath(path)).as_posix()
+        return printable_name(Path(os.path.normpath(path)).as_posix())
 
 
 def is_cdk_dir(path: Path) -> bool:

@@ -43,6 +43,16 @@ def line_path(line: int) -> str | None:
     return line.path if isinstance(line, Line) else None
 
 
+def printable_name(name: str) -> str:
+    """A file name as outputs show it. Names that are not UTF-8 reach Python with their bytes as
+    lone surrogates, which no output format can encode: those bytes are shown escaped (``\\xff``)."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 class DuplicateKey(NamedTuple):
     """A mapping key written twice. The loader keeps the last value, as SAM CLI's YAML reader does;
     ``keys`` leads from the document root to the mapping (``("Resources", "Fn", "Properties")``,

@@ -34,6 +34,7 @@ from wa_lint.model import (
     Unknown,
     line_path,
     mark_of,
+    printable_name,
     resources_from_template,
     section,
 )
@@ -167,7 +168,7 @@ def load_template_stacks(
         if explicit or (isinstance(data, dict) and ("AWSTemplateFormatVersion" in data or is_sam(data))):
             raise InputError(display, None, problem)
         return [], []
-    stack = _stack(read, path, display, path.stem)
+    stack = _stack(read, path, display, printable_name(path.stem))
     run = _Nesting(root, display, [stack], list(read.errors))
     run.load_children(stack, depth=1, chain=(path.resolve(),))
     return run.stacks, run.errors
