@@ -6,6 +6,7 @@ suppressions honoured."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -99,5 +100,72 @@ def test_rules_are_listed(tmp_path: Path) -> None:
     proc = subprocess.run([cfn_lint(), "--append-rules", str(cfn_lint_rules_dir()), "--list-rules"],
                           cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False)
     assert proc.returncode == 0, proc.stderr
-    assert "E9101" in proc.stdout and "E9001" not in proc.stdout
-    assert "I9001" in proc.stdout and "W9002" in proc.stdout  # the suppression checks
+    listed = dict(line.split(": ", 1) for line in proc.stdout.splitlines() if line[1:2] == "9")
+    assert listed["E9101"] == "WA101 lambda-async-no-failure-destination"
+    assert listed["I9001"] == "WA001 suppression-without-reason" and "W9002" in listed  # the suppression checks
+    assert listed["E9001"].endswith("(reported as error by configuration)")  # a letter per actual severity
+
+
+def test_id_mapping_with_a_changed_severity() -> None:
+    from wa_lint.cfnlint_rules._support import cfn_lint_id
+
+    meta = RuleMeta("WA104", "x", Pillar.RELIABILITY, Severity.WARNING, "", "", lambda g: iter(()))
+    assert cfn_lint_id(meta) == "W9104" and cfn_lint_id(meta, Severity.ERROR) == "E9104"
+
+
+def test_module_path_is_a_rules_source(tmp_path: Path) -> None:
+    """``-a wa_lint.cfnlint_rules`` (a module path: no machine-specific directory) works on the command
+    line and in ``.cfnlintrc``; importing the package alone neither imports cfn-lint nor builds rules."""
+    shutil.copy(CFN, tmp_path / "template.yaml")
+    by_flag = subprocess.run([cfn_lint(), "-a", "wa_lint.cfnlint_rules", "--format", "json", "--", "template.yaml"],
+                             cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False)
+    (tmp_path / ".cfnlintrc").write_text("append_rules:\n  - wa_lint.cfnlint_rules\n")
+    by_rc = subprocess.run([cfn_lint(), "--format", "json", "template.yaml"],
+                           cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False)
+    for proc in (by_flag, by_rc):
+        ids = sorted(m["Rule"]["Id"] for m in json.loads(proc.stdout) if m["Rule"]["Id"][1:2] == "9")
+        assert ids == ["E9101", "W9212"], proc.stderr
+    quiet = subprocess.run([sys.executable, "-c", "import sys, wa_lint.cfnlint_rules; print('cfnlint' in sys.modules)"],
+                           capture_output=True, text=True, timeout=60, check=False)
+    assert quiet.stdout.split()[0] == "False", quiet.stderr
+
+
+def test_finding_keeps_its_configured_severity(tmp_path: Path) -> None:
+    """WA212 raised to error by the wa-lint configuration is E9212 (level Error), not W9212."""
+    shutil.copy(CFN, tmp_path / "template.yaml")
+    (tmp_path / ".wa-lint.yaml").write_text("severity: {WA212: error, WA101: info}\n")
+    proc = subprocess.run([cfn_lint(), "-a", "wa_lint.cfnlint_rules", "--format", "json", "--include-checks", "I",
+                           "--", "template.yaml"], cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                          check=False)
+    found = {m["Rule"]["Id"]: m["Level"] for m in json.loads(proc.stdout) if m["Rule"]["Id"][2:] in ("212", "101")}
+    assert found == {"E9212": "Error", "I9101": "Informational"}, proc.stderr
+
+
+PACK = """
+from wa_lint.api import Finding, Pillar, Severity, rule
+
+
+@rule(id="WA981", name="every-function-noted", pillar=Pillar.OPERATIONS, severity=Severity.WARNING, lens="OPS 1")
+def every_function_noted(graph):
+    \"\"\"A third-party rule: notes every function.\"\"\"
+    for fn in graph.functions():
+        yield Finding.at(fn, "noted by the third-party pack", fix="nothing to fix")
+"""
+
+
+def test_entry_point_pack_shows_up_in_cfn_lint(tmp_path: Path) -> None:
+    """A rule pack installed through the ``wa_lint.rules`` entry point is a cfn-lint rule too."""
+    site = tmp_path / "site"
+    (site / "acme_rules").mkdir(parents=True)
+    (site / "acme_rules" / "__init__.py").write_text(PACK)
+    info = site / "acme_rules-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: acme-rules\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[wa_lint.rules]\nacme = acme_rules\n")
+    shutil.copy(CFN, tmp_path / "template.yaml")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), *filter(None, [os.environ.get("PYTHONPATH")])])}
+    proc = subprocess.run([cfn_lint(), "-a", "wa_lint.cfnlint_rules", "--format", "json", "--", "template.yaml"],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300, check=False)
+    found = {m["Rule"]["Id"]: m for m in json.loads(proc.stdout) if m["Rule"]["Id"][1:2] == "9"}
+    assert found["W9981"]["Message"].startswith("noted by the third-party pack"), proc.stderr
+    assert found["W9981"]["Location"]["Path"] == ["Resources", "ProcessUpload"]

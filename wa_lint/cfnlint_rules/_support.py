@@ -1,8 +1,12 @@
 """How wa-lint runs inside cfn-lint.
 
-Every wa-lint rule becomes a cfn-lint rule: ``WA101`` (error) → ``E9101``, a warning rule →
+Every wa-lint rule becomes cfn-lint rules: ``WA101`` (error) → ``E9101``, a warning rule →
 ``W9…``, an info rule → ``I9…``; rules that are off by default are cfn-lint "experimental"
-rules (``--include-experimental``). cfn-lint has linted SAM templates untranslated since 1.54,
+rules (``--include-experimental``). cfn-lint takes a match's severity from its rule id's
+letter, so each rule also has a class for the two other letters, which reports the findings
+whose severity the configuration (``severity: {WA104: error}``) or the rule itself changed:
+WA104 raised to error is ``E9104``, never ``W9104``. Rule packs installed through the
+``wa_lint.rules`` entry point get classes the same way. cfn-lint has linted SAM templates untranslated since 1.54,
 so the rules do not read cfn-lint's view of the template: the first rule asked about a file
 lints it with wa-lint's own loader (SAM translator, nested stacks, CDK metadata), once, and
 every rule then reports its share. Matches point at ``Resources/<logical id>`` with the exact
@@ -18,6 +22,7 @@ import os
 import re
 import tempfile
 from collections import OrderedDict
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -32,10 +37,11 @@ _CACHE: OrderedDict[tuple[str, float, int], dict[str, list[Finding]]] = OrderedD
 _CACHE_SIZE = 8
 
 
-def cfn_lint_id(meta: RuleMeta) -> str | None:
-    """``WA101`` with severity error → ``E9101``; None for ids outside the ``WA`` + 3 digits scheme."""
+def cfn_lint_id(meta: RuleMeta, severity: Severity | None = None) -> str | None:
+    """``WA101`` with severity error → ``E9101`` (``severity`` overrides the rule's own); None for
+    ids outside the ``WA`` + 3 digits scheme."""
     m = _ID.match(meta.id)
-    return f"{LETTER[meta.severity]}9{m.group(1)}" if m else None
+    return f"{LETTER[severity or meta.severity]}9{m.group(1)}" if m else None
 
 
 def _rules(path: Path) -> tuple[list[RuleMeta], Any]:
@@ -103,12 +109,16 @@ class WaLintRule(CloudFormationLintRule):
     """Base of the generated classes; kept out of the plugin module so cfn-lint does not load it."""
 
     wa_id = ""
+    wa_severity = Severity.ERROR
+    wa_default = Severity.ERROR
 
     def match(self, cfn: Any) -> list[RuleMatch]:
         from wa_lint.report.source import safe_fix, safe_message
 
         matches = []
         for f in findings_for(cfn).get(self.wa_id, []):
+            if (f.severity or self.wa_default) is not self.wa_severity:
+                continue  # another letter's class reports it
             match = RuleMatch(["Resources", f.resource], f"{safe_message(f)} (fix: {safe_fix(f)})")
             if f.line:
                 column = max(f.column - 1, 0)
@@ -121,27 +131,39 @@ def _class_name(meta: RuleMeta) -> str:
     return "".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", meta.name) if part) + meta.id
 
 
+@lru_cache(maxsize=1)
 def rule_classes() -> dict[str, type[CloudFormationLintRule]]:
-    """One class per wa-lint rule with an id in the ``WA`` + 3 digits scheme, by class name."""
+    """Three classes per wa-lint rule with an id in the ``WA`` + 3 digits scheme (one per
+    severity letter; the rule's own first), by class name. Made once per process, so cfn-lint
+    finds the same classes by module path and by directory."""
     from wa_lint.plugins import load_rules
     from wa_lint.report import help_uri
     from wa_lint.suppress import META_RULES
 
     classes: dict[str, type[CloudFormationLintRule]] = {}
     for meta in [*load_rules(), *META_RULES]:
-        rule_id = cfn_lint_id(meta)
-        if rule_id is None:
+        if cfn_lint_id(meta) is None:
             continue
-        attrs = {
-            "id": rule_id,
-            "wa_id": meta.id,
-            "shortdesc": f"{meta.id} {meta.name}",
-            "description": meta.summary,
-            "source_url": help_uri(meta) or "",
-            "tags": ["wa-lint", "well-architected", meta.pillar.value],
-            "experimental": not meta.enabled,
-            "__module__": __name__,
-            "__doc__": meta.summary,
-        }
-        classes[_class_name(meta)] = type(_class_name(meta), (WaLintRule,), attrs)
+        others = [s for s in (Severity.ERROR, Severity.WARNING, Severity.INFO) if s is not meta.severity]
+        for severity in (meta.severity, *others):
+            name = _class_name(meta) + ("" if severity is meta.severity else f"As{severity.value.capitalize()}")
+            changed = "" if severity is meta.severity else f" (reported as {severity.value} by configuration)"
+            classes[name] = _rule_class(name, meta, severity, changed, help_uri(meta) or "")
     return classes
+
+
+def _rule_class(name: str, meta: RuleMeta, severity: Severity, changed: str, url: str) -> type[WaLintRule]:
+    attrs = {
+        "id": cfn_lint_id(meta, severity),
+        "wa_id": meta.id,
+        "wa_severity": severity,
+        "wa_default": meta.severity,
+        "shortdesc": f"{meta.id} {meta.name}{changed}",
+        "description": meta.summary,
+        "source_url": url,
+        "tags": ["wa-lint", "well-architected", meta.pillar.value],
+        "experimental": not meta.enabled,
+        "__module__": __name__,
+        "__doc__": meta.summary,
+    }
+    return type(name, (WaLintRule,), attrs)
