@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import enum
+import functools
 import hashlib
 import json
 import logging
@@ -31,11 +32,11 @@ import pickle
 import stat
 import sys
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from wa_lint.fileio import Dependency, depends_on, recording
+from wa_lint.fileio import Dependency, depends_on, probe, recording
 
 if TYPE_CHECKING:
     from wa_lint.api import RuleMeta
@@ -108,13 +109,19 @@ def _files_stamp(paths: Iterable[Path]) -> list[Any]:
 
 def _code_stamp(rules: list[RuleMeta]) -> list[Any]:
     """wa-lint's own files and every rule's module, by size and mtime: an edited checkout (same
-    version number) must not reuse results of the old code."""
+    version number) must not reuse results of the old code. Taken once per process, as the code
+    that runs is the code imported then."""
+    modules = tuple(sorted({getattr(sys.modules.get(m.check.__module__), "__file__", None) or m.check.__module__
+                            for m in rules}))
+    return _stamp_of(modules)
+
+
+@functools.cache
+def _stamp_of(modules: tuple[str, ...]) -> list[Any]:
     import wa_lint
 
     package = Path(wa_lint.__file__).resolve().parent
     own = sorted(p for p in package.rglob("*") if "__pycache__" not in p.parts and p.suffix in (".py", ".json"))
-    modules = sorted({getattr(sys.modules.get(m.check.__module__), "__file__", None) or m.check.__module__
-                      for m in rules})
     return [_files_stamp(own), _files_stamp(Path(m) for m in modules)]
 
 
@@ -268,22 +275,9 @@ class Cache:
 
     def lookup(self, source: Source, key: str) -> FileResult | None:
         """The stored result of ``source`` when its key matches and none of its inputs changed."""
-        try:
-            data = self.path(source).read_bytes()
-        except OSError:
-            return None
-        head = MAGIC + key.encode() + b"\n"
-        if not data.startswith(head):
-            return None
-        try:
-            recorded_ns, deps, body = pickle.loads(data[len(head):])
-            if not all(_unchanged(p, d, recorded_ns) for p, d in deps.items()):
-                return None
-            result = pickle.loads(body)
-        except Exception:  # corrupt or foreign: a miss, replaced by the next store
-            return None
         from wa_lint.pipeline import FileResult
 
+        result = self._read(self.path(source), key)
         if not isinstance(result, FileResult) or result.path != source.display:
             return None
         self.hits += 1
@@ -295,17 +289,59 @@ class Cache:
         bug of ours, perhaps transient) is not kept, nor one whose inputs changed meanwhile."""
         if result.internal_error is not None:
             return False
+        return self._write(self.path(source), key, result, reads)
+
+    def links(self, sources: list[Source], options: Any,
+              build: Callable[[list[Source], Any], tuple[LinkIndex | None, list[str]]],
+              ) -> tuple[LinkIndex | None, list[str]]:
+        """``build(sources, options)`` (the link index and its errors) through the cache: the
+        index loads every stack that may link, which a re-run over unchanged files must not pay."""
+        from wa_lint.link.index import _files  # the files its text pass scans
+
+        key = digest(self.run, "links", [_identity(s) for s in sources], options)
+        target = self.directory / f"v{FORMAT}" / "links" / f"{key}.bin"
+        got = self._read(target, key)
+        if isinstance(got, tuple) and len(got) == 2:
+            return got
+        with recording() as reads:
+            for source in sources:
+                if source.problem is None and source.kind in ("template", "cdk"):
+                    for path in _files(source):
+                        depends_on(path)
+                    probe(source.path.parent / "samconfig.toml")
+            built = build(sources, options)
+        self._write(target, key, built, reads)
+        return built
+
+    def _read(self, target: Path, key: str) -> Any:
+        """The object stored at ``target`` under ``key`` if every file it was made from is as it
+        was; None otherwise (missing, foreign, corrupt, stale)."""
+        try:
+            data = target.read_bytes()
+        except OSError:
+            return None
+        head = MAGIC + key.encode() + b"\n"
+        if not data.startswith(head):
+            return None
+        try:
+            recorded_ns, deps, body = pickle.loads(data[len(head):])
+            if not all(_unchanged(p, d, recorded_ns) for p, d in deps.items()):
+                return None
+            return pickle.loads(body)
+        except Exception:  # corrupt or foreign: a miss, replaced by the next store
+            return None
+
+    def _write(self, target: Path, key: str, obj: Any, reads: dict[str, Dependency]) -> bool:
         deps = _settled(reads)
         if deps is None:
             return False
-        payload = pickle.dumps((time.time_ns(), deps, pickle.dumps(result, pickle.HIGHEST_PROTOCOL)),
-                               pickle.HIGHEST_PROTOCOL)
         try:
-            target = self.path(source)
+            body = pickle.dumps(obj, pickle.HIGHEST_PROTOCOL)
+            payload = pickle.dumps((time.time_ns(), deps, body), pickle.HIGHEST_PROTOCOL)
             self._prepare(target.parent)
             _write_atomic(target, MAGIC + key.encode() + b"\n" + payload)
-        except OSError as exc:
-            log.debug("cache not written for %s: %s", source.display, exc)
+        except (OSError, pickle.PicklingError, TypeError, AttributeError) as exc:
+            log.debug("cache not written (%s): %s", target.name, exc)
             return False
         return True
 

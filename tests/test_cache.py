@@ -1,0 +1,292 @@
+"""The result cache (``wa_lint.cache``): a re-run reads stored results, and any change to what a
+result was made from (the file, an included file, a nested template, handler code, a linked stack,
+the configuration, wa-lint's version) lints that file again; corrupt entries and concurrent writers
+never produce a wrong report."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+import wa_lint
+import wa_lint.pipeline
+from wa_lint.cache import CACHE_DIR_NAME
+from wa_lint.cli import main
+
+APP = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Worker:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: src/
+      Events:
+        Tick:
+          Type: Schedule
+          Properties:
+            Schedule: rate(5 minutes)
+  Child:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: child.yaml
+  Queue:
+    Fn::Transform:
+      Name: AWS::Include
+      Parameters:
+        Location: parts/queue.yaml
+"""
+CHILD = """\
+Resources:
+  Topic:
+    Type: AWS::SNS::Topic
+"""
+QUEUE = """\
+Type: AWS::SQS::Queue
+Properties:
+  VisibilityTimeout: 60
+"""
+HANDLER = """\
+import boto3
+
+def handler(event, context):
+    boto3.client("s3").list_buckets()
+"""
+PRODUCER = """\
+Resources:
+  Jobs:
+    Type: AWS::SQS::Queue
+Outputs:
+  JobsArn:
+    Value: !GetAtt Jobs.Arn
+    Export:
+      Name: jobs-queue-arn
+"""
+CONSUMER = """\
+Resources:
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      Role: arn:aws:iam::123456789012:role/r
+      Code:
+        ZipFile: "def handler(e, c): pass"
+  Mapping:
+    Type: AWS::Lambda::EventSourceMapping
+    Properties:
+      FunctionName: !Ref Fn
+      EventSourceArn: !ImportValue jobs-queue-arn
+"""
+
+
+SOURCES = {"app/template.yaml", "app/child.yaml", "stacks/producer.yaml",
+           "stacks/consumer.yaml"}
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project in a tmp dir, run from there, with the cache switched on (conftest turns it off)."""
+    files = {"app/template.yaml": APP, "app/child.yaml": CHILD, "app/parts/queue.yaml": QUEUE,
+             "app/src/app.py": HANDLER, "stacks/producer.yaml": PRODUCER, "stacks/consumer.yaml": CONSUMER,
+             ".wa-lint.yaml": "fail-on: never\n"}
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("WA_LINT_NO_CACHE", raising=False)
+    return tmp_path
+
+
+@pytest.fixture
+def linted(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """Which sources the pipeline really linted (by display path), counted."""
+    seen: Counter[str] = Counter()
+    real = wa_lint.pipeline.lint_source
+
+    def counting(source, *args, **kwargs):  # type: ignore[no-untyped-def]
+        seen[source.display] += 1
+        return real(source, *args, **kwargs)
+
+    monkeypatch.setattr(wa_lint.pipeline, "lint_source", counting)
+    return seen
+
+
+def report(*extra: str, fmt: str = "json") -> str:
+    out = Path(f"out.{fmt}")
+    code = main(["report", "--format", fmt, "-o", str(out), "-q", *extra])
+    assert code in (0, 1, 2)  # 2: a test's missing include
+    text = out.read_text(encoding="utf-8")
+    out.unlink()
+    return text
+
+
+def fresh(fmt: str = "json") -> str:
+    return report("--no-cache", fmt=fmt)
+
+
+def entries(root: Path) -> list[Path]:
+    return sorted((root / CACHE_DIR_NAME).rglob("*.bin"))
+
+
+def test_second_run_reads_every_result_from_the_cache(project: Path, linted: Counter[str],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    first = report()
+    assert set(linted) == SOURCES
+    assert (project / CACHE_DIR_NAME / "CACHEDIR.TAG").is_file()
+    assert (project / CACHE_DIR_NAME / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
+
+    def no_lint(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("linted although cached")
+
+    monkeypatch.setattr(wa_lint.pipeline, "lint_source", no_lint)
+    assert report() == first
+
+
+def test_hit_does_not_import_the_sam_translator(project: Path) -> None:
+    code = ("import sys; from wa_lint.cli import main; main(['report', '-q', '--format', 'json', '-o', 'o.json']); "
+            "print(any(m.startswith('samtranslator') for m in sys.modules))")
+    env = {k: v for k, v in os.environ.items() if k != "WA_LINT_NO_CACHE"}
+    runs = [subprocess.run([sys.executable, "-c", code], cwd=project, env=env, capture_output=True, text=True,
+                           check=True).stdout.strip() for _ in range(2)]
+    assert runs == ["True", "False"]  # the first run translated SAM, the second read the results
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "text", "markdown", "html", "junit", "github"])
+def test_cached_output_is_byte_identical_to_a_fresh_run(project: Path, fmt: str) -> None:
+    report(fmt=fmt)
+    assert report(fmt=fmt) == fresh(fmt)
+
+
+@pytest.mark.parametrize(("changed", "relinted"), [
+    ("app/template.yaml", {"app/template.yaml"}),
+    ("app/parts/queue.yaml", {"app/template.yaml"}),  # an included file
+    ("app/child.yaml", {"app/template.yaml", "app/child.yaml"}),  # a nested template, also linted alone
+    ("app/src/app.py", {"app/template.yaml"}),  # handler code
+    ("stacks/producer.yaml", {"stacks/producer.yaml", "stacks/consumer.yaml"}),  # a linked stack
+])
+def test_a_changed_input_relints_exactly_what_depends_on_it(project: Path, linted: Counter[str], changed: str,
+                                                           relinted: set[str]) -> None:
+    report()
+    linted.clear()
+    path = project / changed
+    path.write_text(path.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    after = report()
+    assert set(linted) == relinted
+    assert after == fresh()
+
+
+def test_same_size_and_mtime_edit_is_still_seen(project: Path, linted: Counter[str]) -> None:
+    """A file rewritten within the same mtime tick: recent files are hashed, never trusted by stat."""
+    report()
+    path = project / "app/parts/queue.yaml"
+    st = path.stat()
+    path.write_text(QUEUE.replace("60", "90"), encoding="utf-8")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    linted.clear()
+    report()
+    assert set(linted) == {"app/template.yaml"}
+
+
+def test_a_file_that_appears_later_is_seen(project: Path, linted: Counter[str]) -> None:
+    (project / "app/parts/queue.yaml").unlink()
+    missing = report()
+    assert "has no Type" in missing  # the included resource is missing
+    (project / "app/parts/queue.yaml").write_text(QUEUE, encoding="utf-8")
+    linted.clear()
+    found = report()
+    assert "app/template.yaml" in linted
+    assert "has no Type" not in found and found == fresh()
+
+
+def test_config_change_is_a_miss(project: Path, linted: Counter[str]) -> None:
+    report()
+    linted.clear()
+    (project / ".wa-lint.yaml").write_text("fail-on: never\nignore: [WA104]\n", encoding="utf-8")
+    after = report()
+    assert set(linted) >= {"app/template.yaml"}
+    assert after == fresh()
+
+
+def test_version_change_is_a_miss(project: Path, linted: Counter[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    report()
+    linted.clear()
+    monkeypatch.setattr(wa_lint, "__version__", wa_lint.__version__ + ".post1")
+    report()
+    assert set(linted) == SOURCES
+
+
+def test_options_that_change_results_are_part_of_the_key(project: Path, linted: Counter[str]) -> None:
+    report()
+    linted.clear()
+    report(fmt="markdown")  # keeps graph summaries: another entry
+    assert set(linted) == SOURCES
+    linted.clear()
+    report("--select", "WA104")
+    assert set(linted) == SOURCES
+
+
+def test_corrupt_and_foreign_entries_are_ignored_and_replaced(project: Path, linted: Counter[str]) -> None:
+    expected = report()
+    stored = entries(project)
+    assert stored
+    for n, entry in enumerate(stored):
+        data = entry.read_bytes()
+        broken = [b"", b"garbage", data[: len(data) // 2], data.replace(b"wa-lint-cache", b"other-cache")]
+        entry.write_bytes(broken[n % 4])
+    linted.clear()
+    assert report() == expected
+    assert linted
+    linted.clear()
+    assert report() == expected
+    assert not linted  # replaced by valid entries
+
+
+def test_no_cache_neither_reads_nor_writes(project: Path, linted: Counter[str]) -> None:
+    fresh()
+    fresh()
+    assert not (project / CACHE_DIR_NAME).exists()
+    assert all(n == 2 for n in linted.values())
+
+
+def test_clean_removes_only_our_cache(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    report()
+    assert main(["clean"]) == 0
+    assert not (project / CACHE_DIR_NAME).exists()
+    assert "removed" in capsys.readouterr().err
+    assert main(["clean"]) == 0  # nothing to remove
+    (project / CACHE_DIR_NAME).mkdir()
+    (project / CACHE_DIR_NAME / "keep").write_text("not ours", encoding="utf-8")
+    assert main(["clean"]) == 0
+    assert (project / CACHE_DIR_NAME / "keep").is_file()
+
+
+def test_two_processes_writing_at_once(project: Path) -> None:
+    for n in range(12):
+        (project / f"many/t{n}.yaml").parent.mkdir(exist_ok=True)
+        (project / f"many/t{n}.yaml").write_text(PRODUCER.replace("jobs-queue-arn", f"q{n}"), encoding="utf-8")
+    expected = fresh()
+    env = {k: v for k, v in os.environ.items() if k != "WA_LINT_NO_CACHE"}
+    cmd = [sys.executable, "-m", "wa_lint.cli", "report", "-q", "--format", "json", "--jobs", "2", "-o"]
+    runs = [subprocess.Popen([*cmd, f"o{n}.json"], cwd=project, env=env) for n in range(2)]
+    assert [p.wait(timeout=300) for p in runs] in ([0, 0], [1, 1])
+    for n in range(2):
+        assert (project / f"o{n}.json").read_text(encoding="utf-8") == expected
+    assert report() == expected
+    assert not list((project / CACHE_DIR_NAME).rglob(".tmp-*"))  # no temporary file left behind
+
+
+def test_cache_dir_from_the_environment(project: Path, tmp_path_factory: pytest.TempPathFactory,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    elsewhere = tmp_path_factory.mktemp("cache") / "c"
+    monkeypatch.setenv("WA_LINT_CACHE_DIR", str(elsewhere))
+    report()
+    assert not (project / CACHE_DIR_NAME).exists()
+    assert list(elsewhere.rglob("*.bin"))
