@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import logging
 import re
-import weakref
 from dataclasses import dataclass, field
 
 from wa_lint.code.analyze import code_facts
@@ -134,35 +133,34 @@ class AnalysisFailure:
                 f"{type(self.error).__name__}: {self.error}")
 
 
-_cache: weakref.WeakKeyDictionary[Graph, dict[str, Glue]] = weakref.WeakKeyDictionary()
-_failures: weakref.WeakKeyDictionary[Graph, list[AnalysisFailure]] = weakref.WeakKeyDictionary()
+FAILURES = "wa_lint.code.glue.failures"
 
 
 def glue_functions(graph: Graph) -> dict[str, Glue]:
     """Every glue function of the graph by logical id (computed once per graph)."""
-    found = _cache.get(graph)
-    if found is None:
-        found = {}
-        failures: list[AnalysisFailure] = []
-        for fn in graph.functions():
-            try:
-                glue = _glue(graph, fn)
-            except Exception as exc:  # no evidence, but counted and shown by --debug
-                failure = AnalysisFailure(graph.stack.path, fn.logical_id, exc)
-                failures.append(failure)
-                log.debug("%s", failure)
-                glue = None
-            if glue is not None:
-                found[fn.logical_id] = glue
-        _cache[graph] = found
-        _failures[graph] = failures
+    return graph.memo("wa_lint.code.glue.functions", lambda: _find_glue(graph))
+
+
+def _find_glue(graph: Graph) -> dict[str, Glue]:
+    found: dict[str, Glue] = {}
+    failures: list[AnalysisFailure] = graph.memo(FAILURES, list)
+    for fn in graph.functions():
+        try:
+            glue = _glue(graph, fn)
+        except Exception as exc:  # no evidence, but counted and shown by --debug
+            failure = AnalysisFailure(graph.stack.path, fn.logical_id, exc)
+            failures.append(failure)
+            log.debug("%s", failure)
+            glue = None
+        if glue is not None:
+            found[fn.logical_id] = glue
     return found
 
 
 def analysis_failures(graph: Graph) -> list[AnalysisFailure]:
     """The functions of ``graph`` whose glue analysis raised, with the exception (none before
     :func:`glue_functions` has run on it)."""
-    return list(_failures.get(graph, ()))
+    return list(graph.memo(FAILURES, list))
 
 
 def _one_invoker(graph: Graph, fn: Resource) -> tuple[Edge, list[str]] | None:
