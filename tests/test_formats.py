@@ -364,3 +364,57 @@ def test_progress_bar_only_on_a_terminal() -> None:
         bar(1, total)
         bar.close()
         assert stream.getvalue() == ""
+
+
+# -- findings grouped by resource (text, Markdown, HTML) ---------------------------------------
+def grouped_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Report:
+    """The synthetic report plus a second finding on Orders, on another line and under a condition."""
+    report = synthetic_report(tmp_path, monkeypatch)
+    extra = Finding("Orders", "AWS::SNS::Topic", 4, 5, "Orders is not encrypted", "Set KmsMasterKeyId.",
+                    condition="IsProd", rule="WA298", name="topic-unencrypted", pillar="security",
+                    severity=Severity.INFO, path="app.yaml", stack="app", construct_path="App/Orders/Resource")
+    report.results[0].findings.append(extra)
+    return report
+
+
+def test_text_groups_findings_by_resource(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = render(grouped_report(tmp_path, monkeypatch), "text", color=False, width=100)
+    rows = out.splitlines()
+    assert [r for r in rows if r.startswith("app.yaml:")] == [
+        "app.yaml:3  Orders  (App/Orders/Resource)", "app.yaml:10  Handler"]
+    orders = out.split("app.yaml:3  Orders", 1)[1].split("app.yaml:10  Handler", 1)[0]
+    assert orders.count("❱ 3") == 1 and orders.index("❱ 3") < orders.index("WARNING WA199")
+    assert "WARNING WA199 Orders has no dead-letter queue <b>" in orders
+    assert "INFO    WA298 Orders is not encrypted  [line 4, condition IsProd]" in orders
+    assert "fix: Set KmsMasterKeyId." in orders and "WA299" not in orders
+    handler = out.split("app.yaml:10  Handler", 1)[1]
+    assert "related: " not in handler  # the related resource is in the same file: no second frame
+
+
+def test_markdown_groups_findings_by_resource(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = render(grouped_report(tmp_path, monkeypatch), "markdown")
+    heads = re.findall(r"^#### .*$", out, re.M)
+    assert heads == ["#### `Orders` · `app.yaml:3` <sub>App/Orders/Resource</sub>", "#### `Handler` · `app.yaml:10`"]
+    orders = out.split(heads[0], 1)[1].split(heads[1], 1)[0]
+    assert orders.count("```text\n") == 1 and "❱ 3   Orders:" in orders
+    assert re.findall(r"^- \S+ (\w+) (WA\d+)", orders, re.M) == [("warning", "WA199"), ("info", "WA298")]
+    assert "Orders is not encrypted _(line 4, condition IsProd)_<br>**Fix:** Set KmsMasterKeyId." in orders
+
+
+def test_markdown_code_frame_cannot_be_closed_by_the_template(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    report = synthetic_report(tmp_path, monkeypatch)
+    (tmp_path / "app.yaml").write_text(TEMPLATE.replace("  Orders:\n", "  Orders:  # ````\n"), encoding="utf-8")
+    out = render(report, "markdown")
+    assert "`````text\n  2 Resources:\n❱ 3   Orders:  # ````\n  4     Type: AWS::SNS::Topic\n`````\n" in out
+
+
+def test_html_groups_findings_by_resource(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = render(grouped_report(tmp_path, monkeypatch), "html")
+    groups = re.findall(r'<section class="resource">(.*?)</section>', out, re.S)
+    assert len(groups) == 2 and out.count('class="finding ') == 3
+    orders = groups[0]
+    assert '<code class="res">Orders</code>' in orders and orders.count('<pre class="frame">') == 1
+    assert re.findall(r'<article class="finding (\w+)" id="f-(\d)"', orders) == [("warning", "1"), ("info", "2")]
+    assert '<span class="loc">line 4</span>' in orders and "condition IsProd" in orders
+    assert 'id="f-3"' in groups[1]

@@ -174,11 +174,23 @@ def assert_markdown_inert(text: str, plain: str, links: set[str]) -> None:
         if tok.type in ("html_inline", "html_block"):
             for tag in re.findall(r"<[^>]*>", tok.content):
                 assert OUR_HTML.match(tag), tag
-    fences = [t for t in tokens if t.type == "fence"]
-    assert fences and all(t.info == "mermaid" for t in fences)
-    for fence in fences:
-        assert_mermaid(fence.content)
+    assert_fences(tokens)
     assert_five_cells(tokens)
+
+
+def assert_fences(tokens: list[Any]) -> None:
+    """Mermaid drawings and code frames, each whole: a frame is at most three numbered template
+    lines (one marked), so a line that closed it early would show."""
+    fences = [t for t in tokens if t.type == "fence"]
+    assert any(t.info == "mermaid" for t in fences)
+    for fence in fences:
+        assert fence.info in ("mermaid", "text"), fence.info
+        if fence.info == "mermaid":
+            assert_mermaid(fence.content)
+            continue
+        rows = fence.content.rstrip("\n").split("\n")
+        assert 1 <= len(rows) <= 3 and all(CODE_FRAME_LINE.match(row) for row in rows), rows
+        assert sum(row.startswith("❱") for row in rows) == 1 and not UNSAFE.search(fence.content)
 
 
 def assert_five_cells(tokens: list[Any]) -> None:
@@ -188,6 +200,7 @@ def assert_five_cells(tokens: list[Any]) -> None:
     assert rows and len(cells) == 5 * len(rows)
 
 
+CODE_FRAME_LINE = re.compile(r"^[❱ ] +\d+( |$)")
 MERMAID_LINE = re.compile(
     r'^  (n\d+(\["[^"`\n]*"\]|\(\["[^"`\n]*"\]\)|\[\["[^"`\n]*"\]\]|\[\("[^"`\n]*"\)\]|\{\{"[^"`\n]*"\}\})'
     r"|n\d+ -\.?->\|[^|`\n]*\| n\d+|classDef (error|warning|info) [^\n]*;|class n\d+(,n\d+)* (error|warning|info);)$")
@@ -403,10 +416,7 @@ def test_cli_every_format_end_to_end(project: Path, capsys: pytest.CaptureFixtur
             assert tok.attrs["href"] in links
         if tok.type in ("html_inline", "html_block"):
             assert all(OUR_HTML.match(tag) for tag in re.findall(r"<[^>]*>", tok.content)), tok.content
-    fences = [t for t in tokens if t.type == "fence"]
-    assert fences and all(t.info == "mermaid" for t in fences)
-    for fence in fences:
-        assert_mermaid(fence.content)
+    assert_fences(tokens)
     assert_five_cells(tokens)
 
     text, _ = cli_report(capsys, "html")

@@ -138,6 +138,15 @@ def md_code(text: str) -> str:
     return f"{fence} {content} {fence}" if pad else f"{fence}{content}{fence}"
 
 
+def md_fence(lines: Iterable[str], info: str = "text") -> str:
+    """Lines of template text as a fenced code block: nothing unprintable, and a fence longer than
+    any run of backticks in them, so no line can close it early."""
+    shown = [visible(row, keep="\t") for row in lines]
+    longest = max((len(run) for row in shown for run in re.findall(r"`+", row)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return "\n".join([fence + info, *shown, fence])
+
+
 _MERMAID = (("#", "#35;"), ("&", "#amp;"), ("<", "#lt;"), (">", "#gt;"), ('"', "#quot;"), ("|", "#124;"),
             ("`", "#96;"))
 

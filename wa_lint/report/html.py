@@ -1,5 +1,5 @@
-"""One self-contained, offline HTML page: scorecard, findings with code frames, and an SVG
-drawing of each stack's architecture.
+"""One self-contained, offline HTML page: scorecard, findings grouped by resource (one header and
+code frame per resource, a card per finding), and an SVG drawing of each stack's architecture.
 
 Nothing is fetched: styles and script are inline and a Content-Security-Policy forbids any
 other source. In the drawing, services are nodes, edges are coloured by kind, and flagged
@@ -18,6 +18,7 @@ from wa_lint.api import Finding, Severity
 from wa_lint.report import Report, help_uri
 from wa_lint.report.diagram import KIND_LABEL, layered_layout, short_type
 from wa_lint.report.escape import guard_lines, html_text, visible
+from wa_lint.report.grouping import by_resource
 from wa_lint.report.markdown import headline, stack_key, worst_by_resource
 from wa_lint.report.source import frame, masked, safe_fix, safe_message
 
@@ -156,9 +157,10 @@ def drawings(report: Report) -> str:
 
 
 # -- findings ---------------------------------------------------------------------------------
-def code_frame(f: Finding) -> str:
-    out = _frame(f.path, f.line, f.masked)
-    for rel in f.related:  # a resource of another stack (linked): a second frame where it is written
+def related_frames(f: Finding) -> str:
+    """A frame for each related resource written in another file (a linked stack's)."""
+    out = ""
+    for rel in f.related:
         if rel.path and rel.path != f.path:
             other = _frame(rel.path, rel.line, f.masked)
             if other:
@@ -176,13 +178,14 @@ def _frame(path: str, line: int, secrets: list[str]) -> str:
     return f'<pre class="frame">{lines}</pre>'
 
 
-def finding_card(report: Report, f: Finding, n: int) -> str:
+def finding_card(report: Report, f: Finding, n: int, group_line: int) -> str:
+    """One finding under its resource's header: severity, rule, message, fix, related resources."""
     severity = (f.severity or Severity.WARNING).value
     url = help_uri(report.rule(f.rule))
     rule = f'<a class="rule" href="{e(url)}">{e(f.rule)}</a>' if url else f'<span class="rule">{e(f.rule)}</span>'
     resources = [visible(name) for name in [f.resource] + [r.resource for r in f.related]]
-    where = f' <span class="muted">{e(f.construct_path)}</span>' if f.construct_path else ""
     condition = f' <span class="muted">condition {e(f.condition)}</span>' if f.condition else ""
+    own_line = f'<span class="loc">line {f.line}</span>' if f.line != group_line else ""
     related = ""
     if f.related:
         related = '<p class="related">involves ' + ", ".join(
@@ -191,10 +194,25 @@ def finding_card(report: Report, f: Finding, n: int) -> str:
         f'<article class="finding {severity}" id="f-{n}" data-stack="{e(stack_key(f.path, f.stack))}" '
         f'data-resource="{e(f.resource)}" data-resources="{e(json.dumps(resources))}" tabindex="0">'
         f'<div class="head"><span class="badge {severity}">{severity}</span>{rule} '
-        f'<span class="name">{e(f.name)}</span> <code class="res">{e(f.resource)}</code>{where}{condition}'
-        f'<span class="loc">{e(f.path)}:{f.line}</span></div>'
+        f'<span class="name">{e(f.name)}</span>{condition}{own_line}</div>'
         f'<p class="msg">{e(safe_message(f))}</p><p class="fix"><b>Fix:</b> {e(safe_fix(f))}</p>{related}'
-        f"{code_frame(f)}</article>"
+        f"{related_frames(f)}</article>"
+    )
+
+
+def resource_group(report: Report, findings: list[Finding], start: int) -> str:
+    """The findings on one resource: one header, one code frame, then a card per finding
+    (numbered from ``start``, so ``#f-N`` links stay stable)."""
+    first = findings[0]
+    where = f' <span class="muted">{e(first.construct_path)}</span>' if first.construct_path else ""
+    if not first.construct_path and first.source_resource and first.source_resource != first.resource:
+        where = f' <span class="muted">SAM {e(first.source_resource)}</span>'
+    cards = "".join(finding_card(report, f, n, first.line) for n, f in enumerate(findings, start=start))
+    secrets = sorted({s for f in findings for s in f.masked})
+    return (
+        f'<section class="resource"><div class="rhead"><code class="res">{e(first.resource)}</code>{where}'
+        f'<span class="loc">{e(first.path)}:{first.line}</span></div>'
+        f"{_frame(first.path, first.line, secrets)}{cards}</section>"
     )
 
 
@@ -202,12 +220,13 @@ def findings_section(report: Report) -> str:
     findings = report.findings
     if not findings:
         return '<p class="empty">No findings.</p>'
-    out, current = [], None
-    for n, f in enumerate(findings, start=1):
-        if f.path != current:
-            current = f.path
-            out.append(f'<h3 class="file">{e(f.path)}</h3>')
-        out.append(finding_card(report, f, n))
+    out, current, n = [], None, 1
+    for group in by_resource(findings):
+        if group[0].path != current:
+            current = group[0].path
+            out.append(f'<h3 class="file">{e(current)}</h3>')
+        out.append(resource_group(report, group, n))
+        n += len(group)
     return "".join(out)
 
 
@@ -275,6 +294,10 @@ margin:8px 0;cursor:pointer;background:var(--bg)}.finding.error{border-left-colo
 font-family:ui-monospace,Menlo,monospace;font-size:12px}.rule{font-weight:600}.name{color:var(--muted)}
 .badge{font-size:11px;text-transform:uppercase;font-weight:700;border-radius:10px;padding:1px 8px;color:#fff}
 .badge.error{background:var(--error)}.badge.warning{background:var(--warning)}.badge.info{background:var(--info)}
+.resource{border:1px solid var(--line);border-radius:8px;padding:8px 10px;margin:10px 0}
+.resource.hidden{display:none}.rhead{display:flex;gap:8px;align-items:baseline;flex-wrap:wrap}
+.rhead .res{font-weight:600}.rhead .loc{margin-left:auto;color:var(--muted);font-family:ui-monospace,Menlo,monospace;
+font-size:12px}.resource>pre.frame{margin:6px 0}
 .msg{margin:6px 0}.fix{margin:4px 0;color:var(--ok)}.related{margin:4px 0;color:var(--muted)}
 pre.frame{background:var(--soft);border-radius:6px;padding:6px 0;overflow:auto;font-size:12px;margin:6px 0 0}
 pre.frame .ln{display:inline-block;width:44px;text-align:right;padding-right:10px;color:var(--muted);user-select:none}
@@ -363,9 +386,19 @@ SCRIPT = """
       }
     });
   });
+  function refreshGroups() {  // a resource whose findings are all filtered out is hidden too
+    each(".resource", function (group) {
+      group.classList.remove("hidden");
+      var shown = Array.prototype.some.call(group.querySelectorAll(".finding"), function (card) {
+        return window.getComputedStyle(card).display !== "none";
+      });
+      group.classList.toggle("hidden", !shown);
+    });
+  }
   each(".toolbar input[type=checkbox]", function (box) {
     box.addEventListener("change", function () {
       document.body.classList.toggle("hide-" + box.value, !box.checked);
+      refreshGroups();
     });
   });
   var search = document.querySelector(".toolbar input[type=search]");
@@ -373,8 +406,10 @@ SCRIPT = """
     search.addEventListener("input", function () {
       var q = search.value.toLowerCase();
       findings.forEach(function (card) {
-        card.classList.toggle("hidden", q !== "" && card.textContent.toLowerCase().indexOf(q) < 0);
+        var text = (card.closest(".resource").querySelector(".rhead").textContent + " " + card.textContent);
+        card.classList.toggle("hidden", q !== "" && text.toLowerCase().indexOf(q) < 0);
       });
+      refreshGroups();
     });
   }
   each("button.zoom", function (button) {

@@ -1,11 +1,12 @@
 """A Markdown report for a pull-request comment or ``$GITHUB_STEP_SUMMARY``.
 
-A per-pillar scorecard, the findings as a table, and a Mermaid drawing of each stack that has
-findings with the flagged resources coloured by severity. GitHub caps comments at 65,536
-characters and summaries at 1 MiB, so the findings table and the drawings are cut well below
-that with a note saying how much was left out. In a GitHub Actions run, locations link to the
-file at the commit being checked. Text from input goes through :mod:`wa_lint.report.escape`:
-no id, path or message can open a link, an image or HTML, or end a cell or the Mermaid fence.
+A per-pillar scorecard, the findings grouped by resource (one header and code frame each), and
+a Mermaid drawing of each stack that has findings with the flagged resources coloured by
+severity. GitHub caps comments at 65,536 characters and summaries at 1 MiB, so the findings and
+the drawings are cut well below that with a note saying how much was left out. In a GitHub
+Actions run, locations link to the file at the commit being checked. Text from input goes
+through :mod:`wa_lint.report.escape`: no id, path or message can open a link, an image or HTML,
+or end a cell, a code frame or the Mermaid fence.
 """
 
 from __future__ import annotations
@@ -19,13 +20,15 @@ from wa_lint import __version__
 from wa_lint.api import Finding, Severity
 from wa_lint.report import Report, help_uri
 from wa_lint.report.diagram import KIND_LABEL, short_type
-from wa_lint.report.escape import html_text, md_code, md_text, mermaid_label, visible
-from wa_lint.report.source import masked, safe_fix, safe_message
+from wa_lint.report.escape import html_text, md_code, md_fence, md_text, mermaid_label, visible
+from wa_lint.report.grouping import by_resource
+from wa_lint.report.source import frame, masked, safe_fix, safe_message
 
 MAX_ROWS = 150
 MAX_DIAGRAMS = 5
 MAX_CHARS = 60_000
-TABLE_CHARS = 45_000  # the findings table's share of MAX_CHARS
+TABLE_CHARS = 45_000  # the findings' share of MAX_CHARS
+FRAME = 1  # lines of context either side of a resource's line
 ICON = {Severity.ERROR: "🔴", Severity.WARNING: "🟠", Severity.INFO: "🔵"}
 RANK = {"error": 3, "warning": 2, "info": 1}
 
@@ -76,21 +79,51 @@ def headline(report: Report) -> str:
     return " · ".join(parts)
 
 
-def findings_table(report: Report, findings: list[Finding]) -> list[str]:
-    rows = ["| | Rule | Resource | Location | Finding |", "| --- | --- | --- | --- | --- |"]
-    size = shown = 0
-    for f in findings[:MAX_ROWS]:
+def _frame(path: str, line: int, secrets: list[str]) -> str | None:
+    rows = frame(path, line, secrets, FRAME)
+    if not rows:
+        return None
+    width = len(str(rows[-1][0]))
+    return md_fence(f"{'❱' if n == line else ' '} {n:>{width}} {text}".rstrip() for n, text in rows)
+
+
+def resource_section(report: Report, findings: list[Finding]) -> list[str]:
+    """The findings on one resource: a header (resource, location, CDK path or SAM resource), one
+    code frame, then one list item per finding with its rule, message and fix."""
+    first = findings[0]
+    head = f"#### {md_code(first.resource)} · {_location(first.path, first.line)}"
+    if first.construct_path:
+        head += f" <sub>{cell(first.construct_path)}</sub>"
+    elif first.source_resource and first.source_resource != first.resource:
+        head += f" <sub>SAM {cell(first.source_resource)}</sub>"
+    out = [head, ""]
+    code = _frame(first.path, first.line, sorted({s for f in findings for s in f.masked}))
+    if code:
+        out += [code, ""]
+    for f in findings:
         severity = f.severity or Severity.WARNING
-        resource = md_code(f.resource) + (f"<br><sub>{cell(f.construct_path)}</sub>" if f.construct_path else "")
-        row = (f"| {ICON[severity]} {severity.value} | {_rule_link(report, f)} | {resource} "
-               f"| {_location(f.path, f.line)} | {cell(safe_message(f))}<br>**Fix:** {cell(safe_fix(f))} |")
-        size += len(row) + 1
+        notes = [f"line {f.line}"] if f.line != first.line else []
+        if f.condition:
+            notes.append(f"condition {cell(f.condition)}")
+        note = f" _({', '.join(notes)})_" if notes else ""
+        out.append(f"- {ICON[severity]} {severity.value} {_rule_link(report, f)}: {cell(safe_message(f))}{note}"
+                   f"<br>**Fix:** {cell(safe_fix(f))}")
+    return [*out, ""]
+
+
+def findings_sections(report: Report, findings: list[Finding]) -> list[str]:
+    """Findings grouped by resource, cut at ``TABLE_CHARS`` with a note saying how many are left."""
+    rows: list[str] = []
+    size = shown = 0
+    for group in by_resource(findings[:MAX_ROWS]):
+        section = resource_section(report, group)
+        size += sum(len(row) + 1 for row in section)
         if size > TABLE_CHARS:
             break
-        rows.append(row)
-        shown += 1
+        rows += section
+        shown += len(group)
     if len(findings) > shown:
-        rows.append(f"\n_… and {len(findings) - shown} more: see the SARIF, JSON or HTML report._")
+        rows.append(f"_… and {len(findings) - shown} more: see the SARIF, JSON or HTML report._")
     return rows
 
 
@@ -181,7 +214,7 @@ def render_markdown(report: Report) -> str:
     parts = ["## wa-lint: Well-Architected Serverless Lens", "", headline(report), "", *scorecard(report), ""]
     findings = report.findings
     if findings:
-        parts += ["### Findings", "", *findings_table(report, findings), ""]
+        parts += ["### Findings", "", *findings_sections(report, findings)]
     else:
         parts += ["No findings. 🎉", ""]
     if report.errors:

@@ -1,5 +1,6 @@
-"""The terminal report, composed from rich renderables: findings grouped by file, each with a
-short code frame, then one summary line per pillar. Colour only when writing to a terminal,
+"""The terminal report, composed from rich renderables: findings grouped by file and, within a
+file, by resource (one header and one short code frame per resource, its findings under it),
+then one summary line per pillar. Colour only when writing to a terminal,
 and never when ``NO_COLOR`` is set (https://no-color.org)."""
 
 from __future__ import annotations
@@ -8,18 +9,21 @@ import io
 import os
 import sys
 from collections import Counter
+from typing import Any
 
 from rich.console import Console, Group
 from rich.padding import Padding
 from rich.syntax import Syntax
+from rich.table import Table
 from rich.text import Text
 
 from wa_lint.api import Finding, Pillar, Severity
 from wa_lint.report import Report
 from wa_lint.report.escape import block, finding_names, guard_lines, line, visible
+from wa_lint.report.grouping import by_resource
 from wa_lint.report.source import MASK, frame, masked, safe_fix, safe_message
 
-__all__ = ["MASK", "code_frame", "finding_block", "render_text"]
+__all__ = ["MASK", "code_frame", "finding_block", "render_text", "resource_block"]
 
 STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 FRAME = 1  # lines of context either side of the finding's line
@@ -42,14 +46,13 @@ def code_frame(path: str, line: int, secrets: list[str] | None = None) -> Syntax
 
 
 def _where(f: Finding) -> Text:
+    """The resource's header: location, resource and where it came from (CDK path, SAM resource)."""
     text = Text(f"{line(f.path)}:{f.line}", style="bold")
     text.append(f"  {line(f.resource)}", style="magenta")
     if f.construct_path:
         text.append(f"  ({line(f.construct_path)})", style="dim")
     elif f.source_resource and f.source_resource != f.resource:
         text.append(f"  (SAM {line(f.source_resource)})", style="dim")
-    if f.condition:
-        text.append(f"  [condition {line(f.condition)}]", style="dim")
     return text
 
 
@@ -58,25 +61,53 @@ def fix_text(f: Finding) -> str:
     return block(safe_fix(f), finding_names(f))
 
 
-def finding_block(f: Finding) -> Group:
-    severity = f.severity or Severity.WARNING
-    head = Text()
-    head.append(f"{severity.value.upper():<7}", style=STYLE[severity])
-    head.append(f" {line(f.rule)} ", style="bold")
-    head.append(_where(f))
-    parts: list = [head, Padding(Text(line(safe_message(f))), (0, 0, 0, 8), expand=False)]
-    parts.append(Padding(Text(f"fix: {fix_text(f)}", style="green"), (0, 0, 0, 8), expand=False))
-    frame = code_frame(f.path, f.line, f.masked)
-    if frame is not None:
-        parts.append(Padding(frame, (0, 0, 0, 8), expand=False))
+def _indented(renderable: Any, left: int = 2) -> Padding:
+    return Padding(renderable, (0, 0, 0, left), expand=False)
+
+
+def finding_body(f: Finding, group_line: int) -> Group:
+    """What one finding says under its resource's header: the message (with its own line and
+    condition when they differ from the header's), the fix, and a frame for a related resource
+    written in another file (a linked stack's)."""
+    message = Text(line(safe_message(f)))
+    notes = [f"line {f.line}"] if f.line != group_line else []
+    if f.condition:
+        notes.append(f"condition {line(f.condition)}")
+    if notes:
+        message.append(f"  [{', '.join(notes)}]", style="dim")
+    parts: list[Any] = [message, Text(f"fix: {fix_text(f)}", style="green")]
     for rel in f.related:  # a resource of another stack (linked): where it is written, a second frame
         if rel.path and rel.path != f.path:
-            parts.append(Padding(Text(f"related: {line(rel.path)}:{rel.line}  {line(rel.resource)}", style="dim"),
-                                 (0, 0, 0, 8), expand=False))
+            parts.append(Text(f"related: {line(rel.path)}:{rel.line}  {line(rel.resource)}", style="dim"))
             other = code_frame(rel.path, rel.line, f.masked)
             if other is not None:
-                parts.append(Padding(other, (0, 0, 0, 8), expand=False))
+                parts.append(other)
     return Group(*parts)
+
+
+def resource_block(findings: list[Finding]) -> Group:
+    """The findings on one resource: one header, one code frame, then each finding's severity and
+    rule beside its message and fix (a hanging indent, so wrapped lines stay in their column)."""
+    first = findings[0]
+    parts: list[Any] = [_where(first)]
+    frame = code_frame(first.path, first.line, sorted({s for f in findings for s in f.masked}))
+    if frame is not None:
+        parts.append(_indented(frame))
+    rows = Table.grid(padding=(0, 1))
+    rows.add_column(no_wrap=True)
+    rows.add_column(no_wrap=True)
+    rows.add_column()
+    for f in findings:
+        severity = f.severity or Severity.WARNING
+        rows.add_row(Text(f"{severity.value.upper():<7}", style=STYLE[severity]),
+                     Text(line(f.rule), style="bold"), finding_body(f, first.line))
+    parts.append(_indented(rows))
+    return Group(*parts)
+
+
+def finding_block(f: Finding) -> Group:
+    """A single finding as it is shown alone (its resource's block with one finding)."""
+    return resource_block([f])
 
 
 def pillar_lines(report: Report) -> list[Text]:
@@ -126,14 +157,14 @@ def render_text(report: Report, *, color: bool | None = None, width: int | None 
     use_color = is_tty and not no_color_requested()
     console = Console(file=out, force_terminal=use_color, no_color=not use_color,
                       width=width or (None if is_tty else 100), highlight=False, soft_wrap=False)
-    by_file: dict[str, list[Finding]] = {}
-    for f in report.findings:
-        by_file.setdefault(f.path, []).append(f)
-    for path, findings in by_file.items():
+    by_file: dict[str, list[list[Finding]]] = {}
+    for group in by_resource(report.findings):
+        by_file.setdefault(group[0].path, []).append(group)
+    for path, groups in by_file.items():
         console.print(Text(line(path), style="bold underline"))
-        for f in findings:
-            console.print(finding_block(f))
-        console.print()
+        for group in groups:
+            console.print(resource_block(group))
+            console.print()
     if quiet:
         return _tidy(out.getvalue(), use_color)
     if report.show_suppressed and report.suppressed:
