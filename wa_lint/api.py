@@ -62,11 +62,14 @@ class Pillar(StrEnum):
 
 @dataclass(slots=True)
 class Related:
-    """Another resource a finding involves (the invoker, the role, the policy)."""
+    """Another resource a finding involves (the invoker, the role, the policy). ``via`` is the
+    evidence of the cross-stack link that brought it in (``export shop-data-DlqArn``), set only
+    for a resource of another stack when one link explains it."""
 
     resource: str
     line: int
     path: str = ""
+    via: str | None = None
 
 
 @dataclass(slots=True)

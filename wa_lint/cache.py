@@ -235,6 +235,7 @@ class Cache:
         self.run = run
         self.hits = 0
         self._memo: dict[int, tuple[Any, str]] = {}
+        self._ready: set[Path] = set()
 
     def __getstate__(self) -> dict[str, Any]:
         return {"directory": self.directory, "run": self.run}
@@ -271,7 +272,7 @@ class Cache:
 
     def path(self, source: Source) -> Path:
         name = digest(self.run, _identity(source))
-        return self.directory / f"v{FORMAT}" / name[:2] / f"{name[2:]}.bin"
+        return self.directory / f"v{FORMAT}" / f"{name}.bin"
 
     def lookup(self, source: Source, key: str) -> FileResult | None:
         """The stored result of ``source`` when its key matches and none of its inputs changed."""
@@ -346,11 +347,14 @@ class Cache:
         return True
 
     def _prepare(self, parent: Path) -> None:
+        if parent in self._ready:
+            return
         if not (self.directory / "CACHEDIR.TAG").exists():
             self.directory.mkdir(parents=True, exist_ok=True)
             _write_atomic(self.directory / ".gitignore", b"# Created by wa-lint automatically.\n*\n")
             _write_atomic(self.directory / "CACHEDIR.TAG", CACHEDIR_TAG.encode())
         parent.mkdir(parents=True, exist_ok=True)
+        self._ready.add(parent)
 
 
 def _write_atomic(target: Path, data: bytes) -> None:
