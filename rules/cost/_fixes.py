@@ -6,8 +6,7 @@ placeholder otherwise; they are starting points to adapt, not complete templates
 
 from __future__ import annotations
 
-from wa_lint.code.glue import Glue
-from wa_lint.graph.model import Graph
+from wa_lint.api import Glue, Graph
 
 #: HTTP API first-class integrations: (service, action) → (subtype, request parameters).
 HTTP_SUBTYPES = {

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wa_lint.api import Finding, Graph, Pillar, Severity, rule
-from wa_lint.code.glue import glue_functions
+from wa_lint.api import Finding, Graph, Pillar, Severity, glue_functions, rule
 
 from . import _fixes
 

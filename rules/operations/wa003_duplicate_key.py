@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wa_lint.api import Finding, Graph, Pillar, Resource, Severity, rule
-from wa_lint.model import DuplicateKey
+from wa_lint.api import DuplicateKey, Finding, Graph, Pillar, Resource, Severity, rule
 
 
 def _resource(graph: Graph, dup: DuplicateKey) -> Resource | None:

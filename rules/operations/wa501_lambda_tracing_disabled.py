@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wa_lint.api import Finding, Graph, Pillar, Resource, Severity, rule
-from wa_lint.graph.builders.invoke_common import walk
+from wa_lint.api import Finding, Graph, Pillar, Resource, Severity, rule, walk
 
 SAM_FIX = "Set Tracing: Active on the function, or for every function under Globals: Function: Tracing: Active."
 CFN_FIX = "Set TracingConfig: {Mode: Active} (CDK: tracing: lambda.Tracing.ACTIVE)."

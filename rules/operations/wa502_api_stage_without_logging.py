@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from wa_lint.api import Finding, Graph, Pillar, Resource, Severity, rule
-from wa_lint.graph.builders.invoke_common import each, walk
+from wa_lint.api import Finding, Graph, Pillar, Resource, Severity, each, rule, walk
 
 #: Stage type → (access log property, API id property, kind of API).
 STAGES = {

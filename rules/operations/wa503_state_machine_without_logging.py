@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from wa_lint.api import Finding, Graph, Pillar, Severity, rule
-from wa_lint.graph.builders.invoke_common import walk
+from wa_lint.api import Finding, Graph, Pillar, Severity, rule, walk
 
 SAM_FIX = ("Add Logging: {Level: ERROR (or ALL), IncludeExecutionData: false, Destinations: "
            "[{CloudWatchLogsLogGroup: {LogGroupArn: !GetAtt Logs.Arn}}]} to the state machine.")

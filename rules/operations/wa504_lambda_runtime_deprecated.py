@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wa_lint import runtimes
-from wa_lint.api import Finding, Graph, Pillar, Severity, rule
+from wa_lint.api import Finding, Graph, Pillar, Severity, rule, runtimes
 
 
 @rule(

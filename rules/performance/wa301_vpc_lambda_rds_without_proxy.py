@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wa_lint.api import Finding, Graph, Pillar, Severity, rule
-from wa_lint.graph import database as db_graph
-from wa_lint.graph.model import Edge
+from wa_lint.api import Edge, Finding, Graph, Pillar, Severity, rule
+from wa_lint.api import database as db_graph
 
 FIX = ("Put an AWS::RDS::DBProxy in front of {db} (a DBProxyTargetGroup listing it) and point the "
        "function at the proxy's Endpoint.")

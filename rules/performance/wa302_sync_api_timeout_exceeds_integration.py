@@ -5,10 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
-from wa_lint.api import Finding, Graph, Pillar, Resource, Severity, rule
-from wa_lint.graph.builders.invoke_common import function_of, scalar, walk
-from wa_lint.graph.model import Edge
-from wa_lint.values import branches, integer, referenced_resources
+from wa_lint.api import (
+    Edge,
+    Finding,
+    Graph,
+    Pillar,
+    Resource,
+    Severity,
+    branches,
+    function_of,
+    integer,
+    referenced_resources,
+    rule,
+    scalar,
+    walk,
+)
 
 REST_DEFAULT_MS = 29_000
 HTTP_DEFAULT_MS = 30_000

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wa_lint.api import Finding, Graph, Pillar, Resource, Severity, rule
-from wa_lint.graph.model import Edge
-from wa_lint.graph.schedules import Ping, invocation_ping
+from wa_lint.api import Edge, Finding, Graph, Pillar, Ping, Resource, Severity, invocation_ping, rule
 
 SAM_FIX = ("Add DeadLetterQueue ({Type: SQS, TargetArn: ...}) or EventInvokeConfig.DestinationConfig.OnFailure "
            "to the function.")

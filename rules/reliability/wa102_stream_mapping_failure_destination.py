@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wa_lint.api import Finding, Graph, Pillar, Severity, rule
-from wa_lint.graph.reliability import describe_source, into, mapping_sources, subject
+from wa_lint.api import Finding, Graph, Pillar, Severity, describe_source, into, mapping_sources, rule, subject
 
 #: Source types whose mapping takes ``DestinationConfig.OnFailure``.
 STREAMS = frozenset({"kinesis", "dynamodb", "msk", "kafka"})

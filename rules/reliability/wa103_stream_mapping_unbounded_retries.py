@@ -4,9 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wa_lint.api import Finding, Graph, Pillar, Resource, Severity, rule
-from wa_lint.graph.builders.invoke_common import walk
-from wa_lint.graph.reliability import describe_source, into, mapping_sources, number, subject
+from wa_lint.api import (
+    Finding,
+    Graph,
+    Pillar,
+    Resource,
+    Severity,
+    describe_source,
+    into,
+    mapping_sources,
+    number,
+    rule,
+    subject,
+    walk,
+)
 
 STREAMS = frozenset({"kinesis", "dynamodb"})
 EXPIRY = {"kinesis": "24 hours by default", "dynamodb": "after 24 hours"}

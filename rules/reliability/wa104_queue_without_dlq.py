@@ -5,9 +5,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from wa_lint.api import Finding, Graph, Pillar, Resource, Severity, rule
-from wa_lint.graph.builders.invoke_common import text
-from wa_lint.graph.reliability import dead_letter_sources, duration, is_set, number, queue_consumers
+from wa_lint.api import (
+    Finding,
+    Graph,
+    Pillar,
+    Resource,
+    Severity,
+    dead_letter_sources,
+    duration,
+    is_set,
+    number,
+    queue_consumers,
+    rule,
+    text,
+)
 
 SAM_CFN_FIX = ("Add a dead-letter queue: RedrivePolicy: {deadLetterTargetArn: !GetAtt <Queue>DLQ.Arn, "
                "maxReceiveCount: 5}.")

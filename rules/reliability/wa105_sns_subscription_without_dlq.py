@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wa_lint.api import Finding, Graph, Pillar, Severity, rule
-from wa_lint.graph.builders.invoke_common import scalar
-from wa_lint.graph.reliability import is_set, outside, subject
+from wa_lint.api import Finding, Graph, Pillar, Severity, is_set, outside, rule, scalar, subject
 
 SAM_FIX = ("Add RedrivePolicy: {deadLetterTargetArn: !GetAtt <Dlq>.Arn} to the SNS event's Properties, "
            "with a queue policy that lets sns.amazonaws.com send to that queue.")

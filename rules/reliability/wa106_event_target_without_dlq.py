@@ -5,12 +5,23 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from wa_lint.api import Finding, Graph, Pillar, Resource, Severity, rule
-from wa_lint.graph.builders.failure import by_name
-from wa_lint.graph.builders.invoke_common import items, service_of, text, walk
-from wa_lint.graph.reliability import outside, subject
-from wa_lint.graph.schedules import target_ping
-from wa_lint.model import mark_of
+from wa_lint.api import (
+    Finding,
+    Graph,
+    Pillar,
+    Resource,
+    Severity,
+    by_name,
+    items,
+    mark_of,
+    outside,
+    rule,
+    service_of,
+    subject,
+    target_ping,
+    text,
+    walk,
+)
 
 SAM_FIX = "Add DeadLetterConfig: {Type: SQS} to the event's Properties (SAM creates the queue and its policy)."
 CDK_RULE_FIX = "Pass deadLetterQueue: dlq to the target (e.g. new targets.LambdaFunction(fn, {deadLetterQueue: dlq}))."

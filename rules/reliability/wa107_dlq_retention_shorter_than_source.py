@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wa_lint.api import Finding, Graph, Pillar, Resource, Severity, rule
-from wa_lint.graph.builders.invoke_common import scalar
-from wa_lint.graph.reliability import duration, number
+from wa_lint.api import Finding, Graph, Pillar, Resource, Severity, duration, number, rule, scalar
 
 QUEUE = "AWS::SQS::Queue"
 DEFAULT_RETENTION = 345600

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wa_lint.api import Finding, Graph, Pillar, Severity, rule
-from wa_lint.graph.reliability import number, queue_consumers
+from wa_lint.api import Finding, Graph, Pillar, Severity, number, queue_consumers, rule
 
 DEFAULT_VISIBILITY = 30
 DEFAULT_TIMEOUT = 3

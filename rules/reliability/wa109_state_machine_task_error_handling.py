@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wa_lint.api import Finding, Graph, Pillar, Severity, rule
-from wa_lint.graph.model import STATE_MACHINE
-from wa_lint.graph.statemachine import cached_definition, state_line, unhandled_tasks
+from wa_lint.api import (
+    STATE_MACHINE,
+    Finding,
+    Graph,
+    Pillar,
+    Severity,
+    cached_definition,
+    rule,
+    state_line,
+    unhandled_tasks,
+)
 
 SHOWN = 5
 FIX = ("Add a Retry for transient errors (e.g. Lambda.ServiceException, Lambda.AWSLambdaException, "

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wa_lint.api import Finding, Graph, Pillar, Severity, rule
-from wa_lint.iam.query import condition_of, is_action_wildcard, located, reach_text, where, written_statements
+from wa_lint.api import Finding, Graph, Pillar, Severity, is_action_wildcard, reach_text, rule, written_statements
+from wa_lint.api import statement_condition as condition_of
+from wa_lint.api import statement_location as located
+from wa_lint.api import statement_where as where
 
 
 @rule(

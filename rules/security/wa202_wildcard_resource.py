@@ -4,22 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wa_lint.api import Finding, Graph, Pillar, Severity, rule
-from wa_lint.iam import data
-from wa_lint.iam.query import (
-    condition_of,
+from wa_lint.api import (
+    Finding,
+    Graph,
+    Pillar,
+    Severity,
     denied_patterns,
     granted_actions,
     is_action_wildcard,
-    located,
     not_denied,
     reach_text,
+    rule,
     scoping_keys,
     short_list,
     unscoped_resources,
-    where,
     written_statements,
 )
+from wa_lint.api import iam_data as data
+from wa_lint.api import statement_condition as condition_of
+from wa_lint.api import statement_location as located
+from wa_lint.api import statement_where as where
 
 #: Named by the rule catalog as needing ``*`` by design. The rest of the by-design set comes from
 #: data: what AWS's own Lambda runtime policies grant on ``*`` (logs, network interfaces, X-Ray).

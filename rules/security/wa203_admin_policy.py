@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wa_lint.api import Finding, Graph, Pillar, Severity, rule
-from wa_lint.iam import data
-from wa_lint.iam.effective import ManagedRef, functions_of, permissions
-from wa_lint.iam.query import role_names, short_list
+from wa_lint.api import (
+    Finding,
+    Graph,
+    ManagedRef,
+    Pillar,
+    Severity,
+    functions_of,
+    permissions,
+    role_names,
+    rule,
+    short_list,
+)
+from wa_lint.api import iam_data as data
 
 #: Policies that hand out the account (error); every other ``*FullAccess`` is a warning.
 ADMIN = frozenset({"AdministratorAccess", "PowerUserAccess", "IAMFullAccess"})

@@ -4,21 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wa_lint.api import Finding, Graph, Pillar, Severity, rule
-from wa_lint.iam import data
-from wa_lint.iam.query import (
-    condition_of,
+from wa_lint.api import (
+    Finding,
+    Graph,
+    Pillar,
+    Severity,
     denied_patterns,
     granted_actions,
-    located,
     not_denied,
     reach_text,
+    rule,
     scoping_keys,
     short_list,
     unscoped_resources,
-    where,
     written_statements,
 )
+from wa_lint.api import iam_data as data
+from wa_lint.api import statement_condition as condition_of
+from wa_lint.api import statement_location as located
+from wa_lint.api import statement_where as where
 
 #: The escalation paths of the rule catalog: passing any role, writing or attaching policies,
 #: minting credentials for users, rewriting trust, replacing code of any function, assuming any role.

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wa_lint.api import Finding, Graph, Pillar, Severity, rule
-from wa_lint.iam.effective import functions_of
-from wa_lint.iam.query import role_names
+from wa_lint.api import Finding, Graph, Pillar, Severity, functions_of, role_names, rule
 
 
 @rule(

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wa_lint.api import Finding, Graph, Pillar, Severity, rule
-from wa_lint.iam.statements import render
-from wa_lint.model import Resource
+from wa_lint.api import Finding, Graph, Pillar, Resource, Severity, render, rule
 
 SERVICE_SUFFIXES = (".amazonaws.com", ".amazonaws.com.cn", ".amazon.com")
 #: Properties that tie a service principal to one source (``EventSourceToken``: Alexa's equivalent).

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wa_lint.api import Finding, Graph, Pillar, Resource, Severity, rule
-from wa_lint.encryption import assess, store_types
+from wa_lint.api import Finding, Graph, Pillar, Resource, Severity, assess, rule, store_types
 
 
 def stores(graph: Graph) -> list[Resource]:

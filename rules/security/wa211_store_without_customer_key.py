@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wa_lint.api import Finding, Graph, Pillar, Severity, rule
-from wa_lint.encryption import assess, store_types
+from wa_lint.api import Finding, Graph, Pillar, Severity, assess, rule, store_types
 
 KEY_WORDS = {"aws-owned": "an AWS owned key", "aws-managed": "the AWS managed key"}
 

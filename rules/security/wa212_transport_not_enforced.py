@@ -5,17 +5,23 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from wa_lint.api import Finding, Graph, Pillar, Resource, Severity, rule
-from wa_lint.graph.builders.resource_policies import (
+from wa_lint.api import (
     BUCKET,
     QUEUE,
     TOPIC,
     AttachedPolicy,
+    Finding,
+    Graph,
+    Pillar,
+    Resource,
+    Severity,
+    Unknown,
+    intrinsic,
     policies_of,
+    referenced_resources,
+    rule,
     unattributed_policies,
 )
-from wa_lint.model import Unknown
-from wa_lint.values import intrinsic, referenced_resources
 
 SECURE_TRANSPORT = "aws:securetransport"
 BOOL_OPERATORS = frozenset({"bool", "boolifexists"})

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wa_lint.api import Finding, Graph, Pillar, Severity, rule
-from wa_lint.secrets import SECRET_FIX, environment_secrets
+from wa_lint.api import SECRET_FIX, Finding, Graph, Pillar, Severity, environment_secrets, rule
 
 
 @rule(

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wa_lint.api import Finding, Graph, Pillar, Severity, rule
-from wa_lint.graph.api_auth import Operation, api_name, operations
+from wa_lint.api import Finding, Graph, Operation, Pillar, Severity, api_name, operations, rule
 
 MAX_ROUTES = 5
 SAM_FIX = {

@@ -5,11 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from wa_lint.api import Finding, Graph, Pillar, Severity, rule
-from wa_lint.code.analyze import code_facts
-from wa_lint.graph.api_auth import Operation, api_name, operations
-from wa_lint.graph.builders.invoke_common import text
-from wa_lint.values import branches
+from wa_lint.api import (
+    Finding,
+    Graph,
+    Operation,
+    Pillar,
+    Severity,
+    api_name,
+    branches,
+    code_facts,
+    operations,
+    rule,
+    text,
+)
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 MAX_ROUTES = 5
