@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from wa_lint.api import Finding
+from wa_lint.finding import Finding
 from wa_lint.graph.model import Graph
 from wa_lint.model import Resource, Unknown
 from wa_lint.values import branches, intrinsic

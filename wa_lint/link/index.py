@@ -77,8 +77,12 @@ class Target:
 
     @property
     def evidence(self) -> str:
-        kind = "export" if self.output is not None else "SSM parameter"
-        return f"{kind} {self.via}" + (f" ({self.note})" if self.note else "")
+        return describe(self.output is not None, self.via, self.note)
+
+
+def describe(export: bool, via: str, note: str | None) -> str:
+    """A link's evidence in words: ``export NAME`` or ``SSM parameter NAME``, then how it matched."""
+    return ("export " if export else "SSM parameter ") + via + (f" ({note})" if note else "")
 
 
 @dataclass(slots=True)

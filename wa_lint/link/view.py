@@ -15,9 +15,18 @@ from pathlib import Path
 from typing import Any
 
 from wa_lint.api import Finding, Related
-from wa_lint.link.index import LinkIndex, LinkResolver, StackKey, StackLinks, Target, deployed_parameters
-from wa_lint.link.rewrite import Namespace, rewrite
+from wa_lint.link.index import (
+    LinkIndex,
+    LinkResolver,
+    StackKey,
+    StackLinks,
+    Target,
+    deployed_parameters,
+    describe,
+)
+from wa_lint.link.rewrite import SSM_REFERENCE, Namespace, rewrite
 from wa_lint.model import Resource, Stack, line_path
+from wa_lint.values import SUB_VARIABLE, intrinsic
 
 
 @dataclasses.dataclass(slots=True)
@@ -29,6 +38,16 @@ class LinkedView:
     foreign: dict[str, Resource] = dataclasses.field(default_factory=dict)
     evidence: dict[str, str] = dataclasses.field(default_factory=dict)
     origin: dict[str, str] = dataclasses.field(default_factory=dict)  # namespaced id → id in its own stack
+    #: namespaced foreign resource → evidence of the links naming it (it is exported or written, or it imports)
+    direct: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    #: namespaced foreign resource → evidence of every link between its stack and the host's
+    between: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+
+    def via(self, name: str) -> str | None:
+        """The one link that brought foreign resource ``name`` in: the link naming it, else the only
+        link between its stack and the host's. None when several could (say less)."""
+        found = self.direct.get(name) or self.between.get(name) or []
+        return found[0] if len(found) == 1 else None
 
     def finish(self, findings: list[Finding]) -> list[Finding]:
         """Findings on the host's own resources, foreign related resources placed at home."""
@@ -44,9 +63,11 @@ class LinkedView:
                 if res is not None:
                     rel.path = line_path(res.line) or res.foreign_path or rel.path
                     rel.line = int(res.line)
+                    rel.via = self.via(rel.resource)
             for name, res in self.foreign.items():
                 if name not in named and name in f.message and _whole(f.message, name):
-                    f.related.append(Related(name, int(res.line), line_path(res.line) or res.foreign_path or ""))
+                    f.related.append(Related(name, int(res.line), line_path(res.line) or res.foreign_path or "",
+                                             self.via(name)))
                     named.add(name)
             kept.append(f)
         return kept
@@ -79,13 +100,16 @@ def linked_view(index: LinkIndex, display: str, stack: Stack) -> LinkedView:
         return LinkedView(stack)
     spaces = _namespaces(index, host, members)
     view = LinkedView(stack)
+    between = {key: _between(index, host, key) for key in members}
     resources: dict[str, Resource] = {}
     parameters: dict[str, Any] = {}
     conditions: dict[str, Any] = {}
     mappings: dict[str, Any] = {}
     for key, member in members.items():
         ns = spaces[key]
-        _substitutions(index, key, ns, spaces, members, view)
+        _substitutions(index, key, ns, spaces, members, view, host)
+        if key != host:
+            _importers(index, key, member, ns, view, host)
         parameters.update({ns.name(k): rewrite(v, ns) for k, v in ns.resolver.parameters.items()})
         conditions.update({ns.name(k): rewrite(v, ns) for k, v in member.conditions.items()})
         mappings.update({ns.name(k): v for k, v in member.mappings.items()})
@@ -95,6 +119,7 @@ def linked_view(index: LinkIndex, display: str, stack: Stack) -> LinkedView:
             if key != host:
                 view.foreign.setdefault(moved.source_resource or moved.logical_id, moved)
                 view.origin[moved.logical_id] = res.logical_id
+                view.between.setdefault(moved.source_resource or moved.logical_id, between[key])
     view.stack = dataclasses.replace(stack, resources=resources, parameters=parameters,
                                      conditions=conditions, mappings=mappings)
     return view
@@ -134,7 +159,7 @@ def _short_name(stack: Stack) -> str:
 
 
 def _substitutions(index: LinkIndex, key: StackKey, ns: Namespace, spaces: dict[StackKey, Namespace],
-                   members: dict[StackKey, Stack], view: LinkedView) -> None:
+                   members: dict[StackKey, Stack], view: LinkedView, host: StackKey) -> None:
     """Fill ``ns`` with the expressions that replace this member's resolved imports and SSM reads,
     for links whose other end is in the view."""
     links = index.stacks.get(key)
@@ -148,7 +173,7 @@ def _substitutions(index: LinkIndex, key: StackKey, ns: Namespace, spaces: dict[
             expr = _value(target, spaces, members)
             if expr is not None:
                 out[name] = expr
-                _note(view, target, spaces, members)
+                _note(view, target, spaces, members, key == host)
     ns.imports, ns.ssm_params, ns.ssm_names = imports, params, refs
 
 
@@ -169,8 +194,10 @@ def _value(target: Target, spaces: dict[StackKey, Namespace], members: dict[Stac
     return rewrite(value, plain)
 
 
-def _note(view: LinkedView, target: Target, spaces: dict[StackKey, Namespace], members: dict[StackKey, Stack]) -> None:
-    """Evidence for the foreign resources a link's value points at."""
+def _note(view: LinkedView, target: Target, spaces: dict[StackKey, Namespace], members: dict[StackKey, Stack],
+          imported_by_host: bool) -> None:
+    """Evidence for the resources a link's value points at (for the graph), and for the foreign
+    ones the host imports or reads (for findings' ``related``)."""
     ns = spaces[target.stack]
     other = members[target.stack]
     if target.resource is not None:
@@ -182,6 +209,74 @@ def _note(view: LinkedView, target: Target, spaces: dict[StackKey, Namespace], m
         names = referenced_resources(output.get("Value") if isinstance(output, dict) else None, other.resources)
     for name in names:
         view.evidence.setdefault(ns.name(name), target.evidence)
+        res = other.resources.get(name)
+        if res is not None and imported_by_host:
+            _add(view.direct, ns.name(res.source_resource or name), target.evidence)
+
+
+def _importers(index: LinkIndex, key: StackKey, member: Stack, ns: Namespace, view: LinkedView,
+               host: StackKey) -> None:
+    """Evidence for a foreign member's resources that import from or read the host."""
+    links = index.stacks.get(key)
+    if links is None:
+        return
+    for res in member.resources.values():
+        for target in _used(res.properties, links, ns):
+            if target.stack == host:
+                _add(view.direct, ns.name(res.source_resource or res.logical_id), target.evidence)
+
+
+def _used(value: Any, links: StackLinks, ns: Namespace) -> list[Target]:
+    """The links ``value`` uses: resolved imports, SSM-typed parameters, dynamic references."""
+    found: list[Target] = []
+    todo = [value]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, str):
+            if "{{resolve:ssm:" in item:
+                found.extend(links.ssm_refs[m.group(1)] for m in SSM_REFERENCE.finditer(item)
+                             if m.group(1) in links.ssm_refs)
+            continue
+        if isinstance(item, list):
+            todo.extend(item)
+            continue
+        if not isinstance(item, dict):
+            continue
+        fn = intrinsic(item)
+        if fn is not None and fn[0] == "Fn::ImportValue":
+            name = ns.resolver.scalar(fn[1])
+            if isinstance(name, str) and name in links.imports:
+                found.append(links.imports[name])
+        elif fn is not None and fn[0] == "Ref" and isinstance(fn[1], str) and fn[1] in links.ssm_params:
+            found.append(links.ssm_params[fn[1]])
+        elif fn is not None and fn[0] == "Fn::Sub":
+            text = fn[1][0] if isinstance(fn[1], list) and fn[1] else fn[1]
+            if isinstance(text, str):
+                found.extend(links.ssm_params[v] for v in _sub_names(text) if v in links.ssm_params)
+        todo.extend(item.values())
+    return found
+
+
+def _sub_names(text: str) -> list[str]:
+    return [m.group(1).strip() for m in SUB_VARIABLE.finditer(text)]
+
+
+def _between(index: LinkIndex, host: StackKey, key: StackKey) -> list[str]:
+    """Evidence of every link between stacks ``host`` and ``key``, either way, once each."""
+    out: list[str] = []
+    for rec in index.records:
+        if {rec.src, rec.dst} == {host, key}:
+            _add_one(out, describe(rec.kind == "export", rec.via, rec.note))
+    return out
+
+
+def _add(table: dict[str, list[str]], name: str, evidence: str) -> None:
+    _add_one(table.setdefault(name, []), evidence)
+
+
+def _add_one(items: list[str], evidence: str) -> None:
+    if evidence not in items:
+        items.append(evidence)
 
 
 def _moved(res: Resource, ns: Namespace, foreign: Stack | None) -> Resource:

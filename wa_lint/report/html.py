@@ -164,7 +164,8 @@ def related_frames(f: Finding) -> str:
         if rel.path and rel.path != f.path:
             other = _frame(rel.path, rel.line, f.masked)
             if other:
-                out += f'<p class="related">{e(rel.resource)} in {e(rel.path)}:{rel.line}</p>{other}'
+                via = f" (linked through {e(rel.via)})" if rel.via else ""
+                out += f'<p class="related">{e(rel.resource)} in {e(rel.path)}:{rel.line}{via}</p>{other}'
     return out
 
 

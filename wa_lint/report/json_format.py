@@ -10,12 +10,21 @@ import json
 from typing import Any
 
 from wa_lint import __version__
-from wa_lint.api import Finding
+from wa_lint.api import Finding, Related
 from wa_lint.report import Report
 from wa_lint.report.escape import json_safe
 from wa_lint.report.source import masked, safe_fix, safe_message
 
 JSON_VERSION = 1
+
+
+def related_dict(r: Related) -> dict[str, Any]:
+    """A related resource; ``via`` (the cross-stack link's evidence) only when there is one, so
+    single-stack output is unchanged."""
+    out: dict[str, Any] = {"resource": r.resource, "path": r.path, "line": r.line}
+    if r.via is not None:
+        out["via"] = r.via
+    return out
 
 
 def finding_dict(f: Finding) -> dict[str, Any]:
@@ -35,7 +44,7 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "stack": f.stack,
         "message": safe_message(f),
         "fix": safe_fix(f),
-        "related": [{"resource": r.resource, "path": r.path, "line": r.line} for r in f.related],
+        "related": [related_dict(r) for r in f.related],
     }
 
 

@@ -164,7 +164,8 @@ def result(f: Finding, report: Report, index: dict[str, int]) -> dict[str, Any]:
             end = block_end(path, rel.line, 0)
             if end is not None and end[0] > rel.line:
                 loc["region"]["endLine"] = end[0]
-        related.append({"id": n, "physicalLocation": loc, "message": {"text": rel.resource},
+        text = f"{rel.resource} (linked through {rel.via})" if rel.via else rel.resource
+        related.append({"id": n, "physicalLocation": loc, "message": {"text": text},
                         "logicalLocations": [{"name": rel.resource, "kind": "resource"}]})
     if related:
         out["relatedLocations"] = related

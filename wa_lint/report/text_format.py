@@ -78,7 +78,8 @@ def finding_body(f: Finding, group_line: int) -> Group:
     parts: list[Any] = [message, Text(f"fix: {fix_text(f)}", style="green")]
     for rel in f.related:  # a resource of another stack (linked): where it is written, a second frame
         if rel.path and rel.path != f.path:
-            parts.append(Text(f"related: {line(rel.path)}:{rel.line}  {line(rel.resource)}", style="dim"))
+            via = f" (linked through {line(rel.via)})" if rel.via else ""
+            parts.append(Text(f"related: {line(rel.path)}:{rel.line}  {line(rel.resource)}{via}", style="dim"))
             other = code_frame(rel.path, rel.line, f.masked)
             if other is not None:
                 parts.append(other)
