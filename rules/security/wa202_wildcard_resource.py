@@ -24,6 +24,7 @@ from wa_lint.api import iam_data as data
 from wa_lint.api import statement_condition as condition_of
 from wa_lint.api import statement_location as located
 from wa_lint.api import statement_where as where
+from wa_lint.iam.query import applies_to  # TODO(issue 16): through wa_lint.api once applies_to lands
 
 #: Named by the rule catalog as needing ``*`` by design. The rest of the by-design set comes from
 #: data: what AWS's own Lambda runtime policies grant on ``*`` (logs, network interfaces, X-Ray).
@@ -78,6 +79,8 @@ def lambda_role_wildcard_resource(graph: Graph) -> Iterator[Finding]:
       `ec2:Vpc`, …).
     - An unconditional `Deny` on `*` in the same role takes the actions away.
     - The resource names something (`${Bucket.Arn}/*`, `table/Orders/index/*`, a prefix).
+    - The wildcard ARN belongs to another service than the action: `sqs:DeleteMessage` in a
+      statement listing `arn:aws:logs:…:log-group:*:*` and a queue's ARN reaches that queue only.
     - Wildcard actions WA201 already reports (`*`, `s3:*`, `NotAction`): fixing that fixes both.
     - AWS managed policies (WA203) and unknown actions.
 
@@ -93,11 +96,13 @@ def lambda_role_wildcard_resource(graph: Graph) -> Iterator[Finding]:
         wide = unscoped_resources(st)
         if not wide or scoping_keys(st):
             continue
-        offending = _offending(granted_actions(st, skip_wildcards=True))
+        offending = [a for a in _offending(granted_actions(st, skip_wildcards=True))
+                     if any(applies_to(r, a.full) for r in wide)]
         if offending:
             offending = not_denied(offending, denied_patterns(graph, reach.roles))
         if not offending:
             continue
+        wide = [r for r in wide if any(applies_to(r, a.full) for a in offending)]
         what = _describe(st.actions, offending)
         yield Finding.at(
             located(graph, st, reach),

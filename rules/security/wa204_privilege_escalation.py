@@ -23,6 +23,7 @@ from wa_lint.api import iam_data as data
 from wa_lint.api import statement_condition as condition_of
 from wa_lint.api import statement_location as located
 from wa_lint.api import statement_where as where
+from wa_lint.iam.query import applies_to  # TODO(issue 16): through wa_lint.api once applies_to lands
 
 #: The escalation paths of the rule catalog: passing any role, writing or attaching policies,
 #: minting credentials for users, rewriting trust, replacing code of any function, assuming any role.
@@ -71,7 +72,8 @@ def lambda_role_privilege_escalation(graph: Graph) -> Iterator[Finding]:
     `iam:*`, `iam:Put*`, `*` and `NotAction` count.
 
     ## When it stays silent
-    - The resource is a specific ARN (`!GetAtt WorkerRole.Arn`, a function's ARN).
+    - The resource is a specific ARN (`!GetAtt WorkerRole.Arn`, a function's ARN); a wildcard ARN
+      of another service (`arn:aws:logs:…:*` beside a role's ARN) does not reach roles or functions.
     - A `Condition` scopes it (`iam:PassedToService: lambda.amazonaws.com`, `aws:ResourceTag/…`).
     - An unconditional `Deny` on `*` in the same role takes the actions away.
     - AWS managed policies (WA203).
@@ -89,12 +91,13 @@ def lambda_role_privilege_escalation(graph: Graph) -> Iterator[Finding]:
         wide = unscoped_resources(st)
         if not wide or scoping_keys(st):
             continue
-        found = _escalating(granted_actions(st))
+        found = [a for a in _escalating(granted_actions(st)) if any(applies_to(r, a.full) for r in wide)]
         if found:
             found = not_denied(found, denied_patterns(graph, reach.roles))
         if not found:
             continue
         names = sorted(a.full for a in found)
+        wide = [r for r in wide if any(applies_to(r, a.full) for a in found)]
         if st.not_actions is not None:
             via = f" (through {st.actions_text()})"
         else:

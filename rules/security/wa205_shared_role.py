@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from wa_lint.api import Finding, Graph, Pillar, Severity, functions_of, role_names, rule
+from wa_lint.graph.conditions import may_coexist  # TODO(issue 16): through wa_lint.api
 
 
 @rule(
@@ -32,13 +33,15 @@ def lambda_role_shared(graph: Graph) -> Iterator[Finding]:
     - Each function has its own role (SAM and CDK create one per function by default).
     - The role is outside the template (an imported or literal ARN): other stacks may not use it.
     - Functions that CDK creates for itself (custom-resource providers) share their role by design.
+    - The functions are alternatives no deployment creates together: their conditions exclude each
+      other (`!Equals [!Ref Strategy, A]` and `!Equals [!Ref Strategy, B]`, or `C` and `!Not [C]`).
 
     ## Fix
     Give each function its own role with only what it needs; in SAM drop `Role` and use `Policies`.
     """
     for role in graph.of_type("AWS::IAM::Role", include_internal=True):
         fns = functions_of(graph, role.logical_id)
-        if len(fns) < 2:
+        if len(fns) < 2 or not may_coexist(graph, [f.condition for f in fns]):
             continue
         conds = {f.condition for f in fns}
         yield Finding.at(

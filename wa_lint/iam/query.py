@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from wa_lint.graph.model import Graph
 from wa_lint.iam import data
 from wa_lint.iam.effective import functions_of, permissions
-from wa_lint.iam.statements import Statement, unscoped
+from wa_lint.iam.statements import PLACEHOLDER, Statement, unscoped
 from wa_lint.model import Resource
 
 #: Global condition keys that narrow *which resources* a request may touch. Service-specific
@@ -75,6 +75,37 @@ def unscoped_resources(st: Statement) -> list[str]:
     if st.not_resources is not None:
         return ["NotResource " + ", ".join(st.not_resources)]
     return [r for r in st.resources if unscoped(r)]
+
+
+#: Action prefixes whose resources are ARNs of another service (``sts:AssumeRole`` on an IAM
+#: role, the Data APIs on the database's ARN); an action's own prefix always applies.
+ARN_SERVICES = {
+    "sts": ("iam",),
+    "kafka-cluster": ("kafka",),
+    "rds-data": ("rds",),
+    "redshift-data": ("redshift", "redshift-serverless"),
+    "servicecatalog": ("catalog",),
+    "ssm": ("ec2",),
+}
+
+
+def applies_to(resource: str, action: str) -> bool:
+    """Whether ``resource`` (as rendered) can name a resource ``action`` acts on.
+
+    A statement listing ``arn:aws:logs:…:log-group:*:*`` and a queue's ARN grants
+    ``sqs:DeleteMessage`` on the queue only: an ARN of another service never matches an SQS
+    queue. ``*``, ``NotResource`` and ARNs whose service is a placeholder or a wildcard may name
+    anything."""
+    if resource == "*" or resource.startswith("NotResource") or not resource.startswith("arn:"):
+        return True
+    parts = PLACEHOLDER.sub("\u00a7", resource).split(":")
+    service = parts[2].lower() if len(parts) > 2 else ""
+    if not service or data.is_glob(service) or "\u00a7" in service:
+        return True
+    prefix = action.split(":", 1)[0].lower()
+    if data.is_glob(prefix):
+        return data.matches(prefix, service)
+    return service == prefix or service in ARN_SERVICES.get(prefix, ())
 
 
 def granted_actions(st: Statement, skip_wildcards: bool = False) -> list[data.Action]:
