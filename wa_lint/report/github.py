@@ -5,6 +5,10 @@ Values are escaped as the runner expects: ``%``, CR and LF everywhere, plus ``:`
 properties; other characters that are not printable are shown as escapes, so every command is
 one line (:mod:`wa_lint.report.escape`). File errors are annotations too; a closing plain line
 gives the totals.
+
+GitHub shows only the first 10 annotations of each type (error, warning, notice) per step, so
+the order matters: file errors, then findings from the most severe down (each group in file
+order), then fixed baseline entries. A closing line counts what GitHub will not show.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from wa_lint.report.escape import workflow_data, workflow_property
 from wa_lint.report.source import safe_fix, safe_message
 
 COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+ANNOTATION_LIMIT = 10  # per type and step, as GitHub displays them
 
 
 def command(name: str, message: str, **props: str | int | None) -> str:
@@ -33,11 +38,13 @@ def annotation(f: Finding) -> str:
 
 
 def render_github(report: Report) -> str:
-    lines = [annotation(f) for f in report.findings]
+    lines = []
     for error in report.errors:
         head = error.split(":", 1)[0]
         path = head if ":" in error and Path(head).is_file() else None
         lines.append(command("error", error, file=path, title="wa-lint could not read the file"))
+    by_severity = sorted(report.findings, key=lambda f: -(f.severity or Severity.WARNING).rank)  # stable
+    lines.extend(annotation(f) for f in by_severity)
     for entry in report.fixed:
         lines.append(command("notice", f"{entry.rule} on {entry.resource} is fixed: {entry.message}",
                              file=entry.path, title=f"{entry.rule} fixed since the baseline"))
@@ -46,4 +53,11 @@ def render_github(report: Report) -> str:
     lines.append(f"wa-lint: {summary['findings']} finding(s) ({sev['error']} error, {sev['warning']} warning, "
                  f"{sev['info']} info) in {summary['files']} file(s); {summary['suppressed']} suppressed"
                  + (f", {summary['baselined']} in baseline, {summary['fixed']} fixed" if report.baseline else ""))
+    made = {"error": len(report.errors) + sev["error"], "warning": sev["warning"],
+            "notice": sev["info"] + len(report.fixed)}
+    hidden = {kind: n - ANNOTATION_LIMIT for kind, n in made.items() if n > ANNOTATION_LIMIT}
+    if hidden:
+        lines.append(f"wa-lint: GitHub shows {ANNOTATION_LIMIT} annotations of each type per step; not shown: "
+                     + ", ".join(f"{n} {kind}(s)" for kind, n in hidden.items())
+                     + " (see the job summary or the SARIF report)")
     return "\n".join(lines) + "\n"
