@@ -38,6 +38,7 @@ from wa_lint.graph.builders.resource_policies import (
     unattributed_policies,
 )
 from wa_lint.graph.capacity import Burst, FixedStore, bursts, fixed_stores
+from wa_lint.graph.conditions import may_coexist
 from wa_lint.graph.data_reads import WideRead, managed_wide_reads, written_wide_reads
 from wa_lint.graph.log_groups import LogGroups, LogWriter, log_groups, log_writers
 from wa_lint.graph.model import STATE_MACHINE, Edge, Graph
@@ -60,6 +61,7 @@ from wa_lint.graph.schedules import Ping, invocation_ping, target_ping
 from wa_lint.graph.statemachine import cached_definition, state_line, unhandled_tasks
 from wa_lint.iam import data as iam_data
 from wa_lint.iam.effective import ManagedRef, functions_of, permissions
+from wa_lint.iam.query import applies_to as resource_applies_to
 from wa_lint.iam.query import condition_of as statement_condition
 from wa_lint.iam.query import (
     denied_patterns,
@@ -150,6 +152,7 @@ __all__ = [
     "managed_wide_reads",
     "mapping_sources",
     "mark_of",
+    "may_coexist",
     "name_text",
     "not_denied",
     "number",
@@ -162,6 +165,7 @@ __all__ = [
     "reach_text",
     "referenced_resources",
     "render",
+    "resource_applies_to",
     "rest_api_uses",
     "role_names",
     "rule",

@@ -21,10 +21,10 @@ from wa_lint.api import (
     written_statements,
 )
 from wa_lint.api import iam_data as data
+from wa_lint.api import resource_applies_to as applies_to
 from wa_lint.api import statement_condition as condition_of
 from wa_lint.api import statement_location as located
 from wa_lint.api import statement_where as where
-from wa_lint.iam.query import applies_to  # TODO(issue 16): through wa_lint.api once applies_to lands
 
 #: Named by the rule catalog as needing ``*`` by design. The rest of the by-design set comes from
 #: data: what AWS's own Lambda runtime policies grant on ``*`` (logs, network interfaces, X-Ray).

@@ -20,10 +20,10 @@ from wa_lint.api import (
     written_statements,
 )
 from wa_lint.api import iam_data as data
+from wa_lint.api import resource_applies_to as applies_to
 from wa_lint.api import statement_condition as condition_of
 from wa_lint.api import statement_location as located
 from wa_lint.api import statement_where as where
-from wa_lint.iam.query import applies_to  # TODO(issue 16): through wa_lint.api once applies_to lands
 
 #: The escalation paths of the rule catalog: passing any role, writing or attaching policies,
 #: minting credentials for users, rewriting trust, replacing code of any function, assuming any role.

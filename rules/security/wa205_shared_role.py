@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wa_lint.api import Finding, Graph, Pillar, Severity, functions_of, role_names, rule
-from wa_lint.graph.conditions import may_coexist  # TODO(issue 16): through wa_lint.api
+from wa_lint.api import Finding, Graph, Pillar, Severity, functions_of, may_coexist, role_names, rule
 
 
 @rule(
