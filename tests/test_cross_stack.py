@@ -96,6 +96,31 @@ def test_expectations_say_what_the_issue_asks() -> None:
     assert [link[-2] for link in load("suffix-match")["links"]] == [SUFFIX_NOTE]
     assert {link[-4] for link in load("cdk-assembly")["links"]} == {"export"}
     assert load("deploy-params")["links"], "samconfig overrides, --stack-name and --parameters link the stacks"
+    # every related resource of another stack says which link brought it in
+    for case in CASES:
+        for f in load(case)["findings"]:
+            for rel in f["related"]:
+                assert ("via" in rel) == (rel["path"] != f["path"]), (case, f["rule"], rel)
+    iam = load("imported-arns")
+    assert [(f["rule"], f["related"][0]["via"]) for f in iam["findings"] if f["rule"] == "WA201"] == [
+        ("WA201", "export shop-orders-arn")]  # the imported queue ARN is the queue, named with its file
+    glue = [f for f in load("glue-target")["findings"] if f["rule"] == "WA402"]
+    assert glue and glue[0]["related"][0]["resource"] == "workflow/Checkout"  # the invoker is in another stack
+    assert [f["rule"] for f in load("alarm-stack")["disappeared"]] == ["WA110"]  # the alarm is in another stack
+    assert [f["rule"] for f in load("usage-plan")["disappeared"]] == ["WA406"]  # so is the usage plan
+    assert any(f["rule"] == "WA110" and "app/Nightly" in f["message"] for f in load("async-destination")["findings"])
+
+
+def test_link_evidence_in_every_format(capsys: pytest.CaptureFixture[str]) -> None:
+    """The export that links a related resource is in SARIF's relatedLocations and the text frame's caption."""
+    case = "fixtures/cross-stack/imported-arns"
+    main(["report", case, "--format", "sarif", "--no-config", "--fail-on", "never", "-j", "1"])
+    results = json.loads(capsys.readouterr().out)["runs"][0]["results"]
+    texts = [r["message"]["text"] for res in results for r in res.get("relatedLocations", [])]
+    assert "data/Orders (linked through export shop-orders-arn)" in texts
+    main(["report", case, "--format", "text", "--no-config", "--fail-on", "never", "-j", "1"])
+    out = " ".join(capsys.readouterr().out.split())  # the terminal's width may wrap the caption
+    assert "data.yaml:4 data/Orders (linked through export shop-orders-arn)" in out
 
 
 def test_jobs_give_identical_output(capsys: pytest.CaptureFixture[str]) -> None:
