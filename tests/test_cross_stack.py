@@ -111,15 +111,16 @@ def test_expectations_say_what_the_issue_asks() -> None:
     assert any(f["rule"] == "WA110" and "app/Nightly" in f["message"] for f in load("async-destination")["findings"])
 
 
-def test_link_evidence_in_every_format(capsys: pytest.CaptureFixture[str]) -> None:
+def test_link_evidence_in_every_format(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """The export that links a related resource is in SARIF's relatedLocations and the text frame's caption."""
     case = "fixtures/cross-stack/imported-arns"
     main(["report", case, "--format", "sarif", "--no-config", "--fail-on", "never", "-j", "1"])
     results = json.loads(capsys.readouterr().out)["runs"][0]["results"]
     texts = [r["message"]["text"] for res in results for r in res.get("relatedLocations", [])]
     assert "data/Orders (linked through export shop-orders-arn)" in texts
-    main(["report", case, "--format", "text", "--no-config", "--fail-on", "never", "-j", "1"])
-    out = " ".join(capsys.readouterr().out.split())  # the terminal's width may wrap the caption
+    written = tmp_path / "report.txt"  # a file: never coloured, whatever the environment says
+    main(["report", case, "--format", "text", "--no-config", "--fail-on", "never", "-j", "1", "-o", str(written)])
+    out = " ".join(written.read_text(encoding="utf-8").split())  # the width may wrap the caption
     assert "data.yaml:4 data/Orders (linked through export shop-orders-arn)" in out
 
 
