@@ -222,8 +222,8 @@ def test_github_annotations(capsys: pytest.CaptureFixture[str]) -> None:
     lines = out.splitlines()
     assert lines[0] == (
         f"::error file={SAM},line=11,col=3,title=WA101 lambda-async-no-failure-destination%3A NotifyCustomer::"
-        "NotifyCustomer is invoked asynchronously by OrderEvents but has no dead-letter queue or on-failure "
-        "destination: events that still fail after Lambda's two retries are lost%0Afix: Add DeadLetterQueue "
+        "NotifyCustomer is invoked asynchronously by OrderEvents but has no DLQ or on-failure "
+        "destination: events that fail after two retries are lost%0Afix: Add DeadLetterQueue "
         "({Type: SQS, TargetArn: ...}) or EventInvokeConfig.DestinationConfig.OnFailure to the function.")
     assert lines[1].startswith(f"::error file={CFN},line=19,col=3,")
     assert lines[-1].startswith("wa-lint: 2 finding(s)")

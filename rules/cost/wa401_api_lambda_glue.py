@@ -124,8 +124,7 @@ def api_lambda_glue(graph: Graph) -> Iterator[Finding]:
         note = f"; {api} already calls {already[0]['service']} directly for {already[0]['route']}" if already else ""
         message = (
             f"{graph.label(fn.logical_id)} {_verb(glue)} requests for {route}{api} to {glue.api_name} on "
-            f"{graph.label(glue.target)}: {glue.evidence(graph)}{note}. "
-            f"API Gateway can call {glue.api_name} itself"
+            f"{graph.label(glue.target)}: API Gateway can call it itself{note}"
         )
         related = [r for r in (graph.resource(edge.src), graph.resource(glue.target)) if r is not None]
         yield Finding.at(

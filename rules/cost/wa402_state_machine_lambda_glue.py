@@ -77,8 +77,7 @@ def state_machine_lambda_glue(graph: Graph) -> Iterator[Finding]:
         only = "only" if glue.call is not None else "apparently only"
         message = (
             f"{graph.label(fn.logical_id)} is invoked by {where}{graph.label(edge.src)} {only} to call "
-            f"{glue.api_name}{glue.on_target(graph)}: {glue.evidence(graph)}. "
-            f"Step Functions can call {glue.api_name} from the Task itself"
+            f"{glue.api_name}{glue.on_target(graph)}: the Task can call it itself"
         )
         fix = (f"Call {glue.api_name} from the Task state, grant the action to the state machine's role and "
                f"delete the function:\n{_fixes.state_task(graph, glue, states[0] if states else None)}")

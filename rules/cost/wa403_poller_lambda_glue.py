@@ -90,7 +90,7 @@ def poller_lambda_glue(graph: Graph) -> Iterator[Finding]:
         source = f"{SOURCES[source_type]} {graph.label(edge.src)}"
         message = (
             f"{graph.label(fn.logical_id)} {_verb(glue)} records from {source} to {glue.api_name} on "
-            f"{graph.label(glue.target)}: {glue.evidence(graph)}. An EventBridge Pipe can do this without a function"
+            f"{graph.label(glue.target)}: an EventBridge Pipe can do this without a function"
         )
         fix = ("Replace the function and its event source mapping with an EventBridge Pipe (FilterCriteria "
                f"and an InputTemplate cover simple reshaping):\n{_fixes.pipe(graph, glue, source_type)}")

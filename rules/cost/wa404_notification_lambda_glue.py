@@ -85,8 +85,8 @@ def notification_lambda_glue(graph: Graph) -> Iterator[Finding]:
         kind = "bucket" if source == "s3" else "topic"
         message = (
             f"{graph.label(fn.logical_id)} {_verb(glue)} events from the {kind} {graph.label(edge.src)} to "
-            f"{glue.api_name} on {graph.label(glue.target)}: {glue.evidence(graph)}. "
-            f"Use {ROUTES[(source, glue.service)]} instead"
+            f"{glue.api_name} on {graph.label(glue.target)}: "
+            f"{'an S3 notification' if source == 's3' else 'an SNS subscription'} can do this without a function"
         )
         fix = (f"Replace the function with {ROUTES[(source, glue.service)]}:\n"
                f"{_fixes.notification(graph, glue, source)}")

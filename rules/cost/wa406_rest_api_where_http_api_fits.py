@@ -98,7 +98,6 @@ def rest_api_where_http_api_fits(graph: Graph) -> Iterator[Finding]:
             name = f"{IMPLICIT} (the implicit API of Api events)"
         yield Finding.at(
             api,
-            f"REST API {name} uses no REST-only feature (API keys, validators, service integrations, caching, "
-            "WAF, X-Ray…): an HTTP API would cost about a third",
+            f"REST API {name} uses no REST-only feature: an HTTP API would cost about a third",
             fix=FIX[origin],
         )

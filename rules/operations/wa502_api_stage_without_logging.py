@@ -168,5 +168,4 @@ def _missing(graph: Graph, levels: set[str]) -> str:
         return "requests, callers and errors leave no record"
     level = "INFO" if "INFO" in levels else "ERROR"
     scope = "how API Gateway processed requests" if level == "INFO" else "only errors"
-    return (f"execution logging (LoggingLevel {level}) records {scope}, but there is no access log: no one "
-            "line per request with caller, route, status and latency to query")
+    return f"execution logging (LoggingLevel {level}) records {scope}, not one line per request"

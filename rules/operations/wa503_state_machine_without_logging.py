@@ -73,10 +73,8 @@ def state_machine_without_logging(graph: Graph) -> Iterator[Finding]:
         how = ("it has no LoggingConfiguration" if "absent" in levels
                else "its LoggingConfiguration sets no Level, which means OFF" if "unset" in levels
                else "its LoggingConfiguration.Level is OFF")
-        consequence = ("an Express workflow keeps no execution history, so failed executions leave no "
-                       "trace at all" if express else
-                       "failures are visible only in the console's execution history, not to log queries "
-                       "or alarms")
+        consequence = ("an Express workflow keeps no history, so failures leave no trace" if express else
+                       "failures are seen only in the console's execution history")
         yield Finding.at(
             sm,
             f"{graph.label(sm.logical_id)} sends no execution logs to CloudWatch Logs ({how}): {consequence}",

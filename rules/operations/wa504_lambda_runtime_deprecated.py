@@ -53,12 +53,11 @@ def lambda_runtime_deprecated(graph: Graph) -> Iterator[Finding]:
         successor = f"; AWS suggests {info.successor}" if info.successor else ""
         if state == "deprecated":
             message = (f"{graph.label(fn.logical_id)} runs on {runtime}, deprecated since {info.deprecated}: "
-                       "it gets no security patches, and AWS blocks creating and then updating functions "
-                       f"on it{successor}")
+                       f"no security patches, and AWS blocks creating and updating functions on it{successor}")
         else:
             message = (f"{graph.label(fn.logical_id)} runs on {runtime}, which AWS deprecates on "
-                       f"{info.deprecated} (within {runtimes.WARN_DAYS} days): from then on it gets no security "
-                       f"patches, and creating and then updating functions on it will be blocked{successor}")
+                       f"{info.deprecated} (within {runtimes.WARN_DAYS} days): then no security patches, and no new "
+                       f"functions on it{successor}")
         yield Finding.at(
             fn,
             message,

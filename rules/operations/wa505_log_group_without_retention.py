@@ -119,7 +119,7 @@ def log_group_without_retention(graph: Graph) -> Iterator[Finding]:
             fix = f"Set RetentionInDays on {listed} (e.g. 30)."
         else:
             message = (f"{name} has no log group in the template: Lambda creates /aws/lambda/<function name> "
-                       "on first use with no retention, so its logs are kept, and paid for, forever")
+                       "with no retention: its logs are kept, and paid for, forever")
         yield Finding.at(fn, message, fix=fix, related=list(found),
                          line=fn.prop_line("LoggingConfig") if fn.prop("LoggingConfig") else None)
     yield from _log_groups(graph, named)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wa_lint.api import Edge, Finding, Graph, Pillar, Severity, rule
+from wa_lint.api import Finding, Graph, Pillar, Severity, rule
 from wa_lint.api import database as db_graph
 
 FIX = ("Put an AWS::RDS::DBProxy in front of {db} (a DBProxyTargetGroup listing it) and point the "
@@ -12,36 +12,6 @@ FIX = ("Put an AWS::RDS::DBProxy in front of {db} (a DBProxyTargetGroup listing 
 BYPASS_FIX = ("Connect through {proxy}: name GetAtt {proxy_id}.Endpoint (or a DBProxyEndpoint) instead of the "
               "database's own endpoint.")
 DATA_API = " For Aurora, the Data API (EnableHttpEndpoint, rds-data calls) needs no connections at all."
-
-
-def _path(graph: Graph, edge: Edge) -> str:
-    """One path in the user's names (construct paths for CDK)."""
-    path, var = edge.get("path"), edge.get("variable")
-    where = f"its environment variable {var}" if var else "its role"
-    if path == "endpoint":
-        return f"{where} = {graph.label(edge.dst)}.{edge.get('attribute')}"
-    if path == "secret":
-        secret = str(edge.get("secret"))
-        res = graph.resource(secret)
-        if secret == edge.dst:
-            what = "the database's MasterUserSecret"
-        elif res is not None and res.type == "AWS::SecretsManager::SecretTargetAttachment":
-            what = f"the secret attached by {graph.label(secret)}"
-        else:
-            what = f"secret {graph.label(secret)}"
-        return f"{where} ({what})" if var else f"its role's read access to {what}"
-    if path == "network":
-        return (f"its security group {graph.label(edge.get('source_group'))} (allowed into "
-                f"{graph.label(edge.get('group'))} on port {edge.get('port')})")
-    if path == "iam_auth":
-        return f"IAM database authentication (rds-db:connect in {graph.label(edge.get('policy'))})"
-    return str(edge.get("detail"))
-
-
-def _paths(graph: Graph, edges: list[Edge]) -> str:
-    """``A, B and C`` of the distinct paths, strongest first."""
-    parts = list(dict.fromkeys(_path(graph, e) for e in edges))
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 @rule(
@@ -147,10 +117,8 @@ def vpc_lambda_rds_without_proxy(graph: Graph) -> Iterator[Finding]:
             related = [db, *(r for r in (graph.resource(e.via) for e in shown) if r is not None)]
             yield Finding.at(
                 fn,
-                f"{name} runs in a VPC and connects to {graph.label(db_id)} ({engine}) through "
-                f"{_paths(graph, shown)}, {bypass}; {db_graph.concurrency(graph, fn)}. Every concurrent "
-                "execution opens its own database connection, and Lambda scales out faster than the "
-                "database's connection limit",
+                f"{name} connects to {graph.label(db_id)} ({engine}) from a VPC {bypass}; "
+                f"{db_graph.concurrency(graph, fn)}",
                 fix=fix,
                 related=related,
                 condition=condition,

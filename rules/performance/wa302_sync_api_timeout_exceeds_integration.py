@@ -156,8 +156,8 @@ def _function_timeout(graph: Graph, fn: Resource) -> int | None:
 
 def _describe(limit: Limit) -> str:
     seconds = f"{limit.millis / 1000:g} s"
-    why = f"the {limit.kind} API default" if limit.default else "TimeoutInMillis"
-    return f"{limit.route} on {limit.api} waits {seconds} ({why})"
+    why = " (default)" if limit.default else ""
+    return f"{limit.route} on {limit.api} waits {seconds}{why}"
 
 
 @rule(
@@ -227,8 +227,8 @@ def sync_api_timeout_exceeds_integration(graph: Graph) -> Iterator[Finding]:
                       ", raise the REST integration's TimeoutInMillis (above 29 s needs a quota increase)")
         yield Finding.at(
             fn,
-            f"{graph.label(fn.logical_id)} has a Timeout of {timeout} s, but API Gateway stops waiting "
-            f"sooner: {routes}. The client gets {error} while the function keeps running and billing",
+            f"{graph.label(fn.logical_id)} has a Timeout of {timeout} s, but API Gateway gives up sooner "
+            f"({routes}): the client gets {error}",
             fix=f"Lower Timeout to {shortest} s or less{raise_hint}, or move the long work behind an "
                 "asynchronous pattern (queue or state machine).",
             related=[r for r in (graph.resource(a) for a in apis) if r is not None],

@@ -47,8 +47,7 @@ def _wrong_qualifier(graph: Graph, fn: Resource, missed: list[Edge], destination
     return Finding.at(
         fn,
         f"{name} is invoked asynchronously as {invoked} by {graph.names([e.src for e in missed])}, but its "
-        f"EventInvokeConfig with an on-failure destination applies only to {covered}: failed events of "
-        f"{invoked} are lost after Lambda's two retries",
+        f"on-failure destination covers only {covered}: failed events of {invoked} are lost",
         fix=f"Set the EventInvokeConfig's Qualifier to {invoked} (the one that is invoked), add one for it, "
             "or add a DeadLetterConfig, which applies to every version and alias.",
         related=[r for r in (graph.resource(e.src) for e in missed) if r is not None],
@@ -63,9 +62,9 @@ def _periodic_job(graph: Graph, fn: Resource, pings: list[tuple[Edge, Ping]]) ->
     schedules = "; ".join(dict.fromkeys(str(p) for _, p in pings))
     return Finding.at(
         fn,
-        f"{graph.label(fn.logical_id)} is a periodic job: only {graph.names(sources, owner=fn.source_resource)} "
-        f"invokes it ({schedules}) and it has no dead-letter queue or on-failure destination: a run that "
-        "still fails after Lambda's two retries is dropped, which loses nothing only if the next run redoes its work",
+        f"{graph.label(fn.logical_id)}, a periodic job invoked only by "
+        f"{graph.names(sources, owner=fn.source_resource)} ({schedules}), has no DLQ or on-failure destination: "
+        "failed runs are dropped",
         fix=SAM_FIX if fn.source_resource else CFN_FIX,
         related=[r for r in (graph.resource(s) for s in sources) if r is not None and r is not fn],
         condition=fn.condition or (conditions.pop() if len(conditions) == 1 else None),
@@ -149,13 +148,12 @@ def lambda_async_no_failure_destination(graph: Graph) -> Iterator[Finding]:
         condition = fn.condition or (conditions.pop() if len(conditions) == 1 else None)
         name = graph.label(fn.logical_id)
         invokers = graph.names(sources, owner=fn.source_resource)
-        note = ""
+        lost = "events that fail after two retries are lost"
         if any(_has_source_dlq(graph, e.src, e.via) for e in callers):
-            note = " (a source-side DLQ only catches events the source could not deliver, not function errors)"
+            lost = "the source's DLQ does not catch function errors"
         yield Finding.at(
             fn,
-            f"{name} is invoked asynchronously by {invokers} but has no dead-letter queue "
-            "or on-failure destination: events that still fail after Lambda's two retries are lost" + note,
+            f"{name} is invoked asynchronously by {invokers} but has no DLQ or on-failure destination: {lost}",
             fix=SAM_FIX if fn.source_resource else CFN_FIX,
             related=related,
             condition=condition,

@@ -72,8 +72,7 @@ def stream_mapping_no_failure_destination(graph: Graph) -> Iterator[Finding]:
             esm,
             f"{subject(graph, esm.logical_id, 'Event source mapping')} reads {describe_source(graph, source)}"
             f"{function} without an "
-            "on-failure destination: records whose batch keeps failing are dropped, once retries or "
-            "their age run out, with no copy kept",
+            "on-failure destination: failing batches are dropped",
             fix=fix,
             related=related,
             condition=esm.condition or (conditions.pop() if len(conditions) == 1 else None),

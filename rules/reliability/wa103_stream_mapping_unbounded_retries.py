@@ -20,7 +20,6 @@ from wa_lint.api import (
 )
 
 STREAMS = frozenset({"kinesis", "dynamodb"})
-EXPIRY = {"kinesis": "24 hours by default", "dynamodb": "after 24 hours"}
 BOUNDS = ("MaximumRetryAttempts", "MaximumRecordAgeInSeconds")
 SAM_FIX = ("Set MaximumRetryAttempts (e.g. 3) with BisectBatchOnFunctionError: true, or "
            "MaximumRecordAgeInSeconds, on the event.")
@@ -87,9 +86,7 @@ def stream_mapping_unbounded_retries(graph: Graph) -> Iterator[Finding]:
         yield Finding.at(
             esm,
             f"{subject(graph, esm.logical_id, 'Event source mapping')} reads {describe_source(graph, source)}"
-            f"{function} with neither MaximumRetryAttempts nor MaximumRecordAgeInSeconds set: a record that "
-            f"always fails is retried until it expires from the stream ({EXPIRY[source.source_type]}), holding "
-            "back every later record of its shard",
+            f"{function} with no retry or record-age limit: a failing record blocks its shard",
             fix=fix,
             related=related,
             condition=esm.condition or (conditions.pop() if len(conditions) == 1 else None),

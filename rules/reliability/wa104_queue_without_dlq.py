@@ -106,8 +106,8 @@ def queue_without_dlq(graph: Graph) -> Iterator[Finding]:
             related = [r for r in (graph.resource(e.dst) for e in consumers) if r is not None]
             yield Finding.at(
                 queue,
-                f"Queue {name} feeds {functions} but has no dead-letter queue: a message the function keeps "
-                f"failing on is retried until it expires after {expiry}, then lost",
+                f"Queue {name} feeds {functions} but has no dead-letter queue: a message that keeps failing is "
+                f"retried until it expires after {expiry}",
                 fix=fix,
                 related=related,
                 severity=Severity.ERROR,
@@ -115,7 +115,7 @@ def queue_without_dlq(graph: Graph) -> Iterator[Finding]:
         else:
             yield Finding.at(
                 queue,
-                f"Queue {name} has no dead-letter queue: a message its consumer keeps failing on is received "
-                f"again and again until it expires after {expiry}, then lost",
+                f"Queue {name} has no dead-letter queue: a message that keeps failing is received again until it "
+                f"expires after {expiry}",
                 fix=fix,
             )

@@ -74,5 +74,5 @@ def sns_subscription_without_dlq(graph: Graph) -> Iterator[Finding]:
                        f"messages SNS cannot deliver to {endpoint} are discarded")
         else:
             message = (f"{subject(graph, sub.logical_id, 'Subscription')} delivers topic {topic} to {what} without a "
-                       "dead-letter queue: messages SNS cannot deliver there are discarded")
+                       "DLQ: undeliverable messages are lost")
         yield Finding.at(sub, message, fix=fix, related=related)

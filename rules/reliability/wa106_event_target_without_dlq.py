@@ -68,8 +68,8 @@ def _message(graph: Graph, res: Resource, noun: str, verb: str, target: str, tar
     own function once."""
     head = subject(graph, res.logical_id, noun)
     if target_res is not None and target_res.logical_id == res.source_resource:
-        return f"{head} has no dead-letter queue: {what} cannot deliver to {target} are dropped after its retries"
-    return f"{head} {verb} {target} without a dead-letter queue: {what} cannot deliver are dropped after its retries"
+        return f"{head} has no dead-letter queue: {what} cannot deliver to {target} are dropped"
+    return f"{head} {verb} {target} without a DLQ: {what} cannot deliver are dropped"
 
 
 @rule(

@@ -85,10 +85,8 @@ def dlq_retention_shorter_than_source(graph: Graph) -> Iterator[Finding]:
         conditions = {c for _r, c in longer.values()}
         yield Finding.at(
             dlq,
-            f"Dead-letter queue {graph.label(dlq.logical_id)} keeps messages for {duration(keeps)} but its "
-            f"source queue{plural} {sources} keep{'' if plural else 's'} them longer: a moved message keeps its "
-            "original enqueue time, so one that failed late expires from the dead-letter queue before "
-            "anyone can look at it",
+            f"Dead-letter queue {graph.label(dlq.logical_id)} keeps messages {duration(keeps)}, less than its "
+            f"source queue{plural} {sources}: late failures expire unseen",
             fix=f"Set MessageRetentionPeriod of {graph.label(dlq.logical_id)} to at least {most} "
                 f"({duration(most)}).",
             related=[r for r in (graph.resource(s) for s in longer) if r is not None],

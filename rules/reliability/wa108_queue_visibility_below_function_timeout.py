@@ -69,19 +69,17 @@ def queue_visibility_below_function_timeout(graph: Graph) -> Iterator[Finding]:
             continue
         name, fn_name, fn_res = graph.label(queue.logical_id), graph.label(slowest), graph.resource(slowest)
         if visibility < timeout:
-            why = ("shorter than the function may run: Lambda refuses to create the mapping, and a message would "
-                   "become visible again while still being processed and be received twice")
+            why = "shorter than the function may run: Lambda refuses to create the mapping"
             severity = Severity.ERROR
         else:
-            why = ("below the six times the timeout AWS recommends: messages of a batch Lambda retries can "
-                   "become visible again while in flight and be processed twice or dead-lettered early")
+            why = "below the 6 × timeout AWS recommends: retried batches may be processed twice"
             severity = Severity.WARNING
         fix = (f"visibilityTimeout: Duration.seconds({wanted}) on the queue." if queue.construct_path
                else f"Set VisibilityTimeout of {name} to at least {wanted}.")
         yield Finding.at(
             queue,
             f"Queue {name} feeds {fn_name} (timeout {timeout} s) but its visibility timeout is {visibility} s, "
-            f"{why}; set VisibilityTimeout ≥ {wanted}",
+            f"{why}",
             fix=fix,
             related=[fn_res] if fn_res is not None else None,
             severity=severity,

@@ -86,9 +86,8 @@ def state_machine_task_without_error_handling(graph: Graph) -> Iterator[Finding]
         states = f"Task state{'s' if len(bare) > 1 else ''} {_names(bare)} {'have' if len(bare) > 1 else 'has'}"
         yield Finding.at(
             sm,
-            f"State machine {graph.label(sm.logical_id)}: {states} neither Retry nor Catch: a transient error "
-            "(a throttled Lambda call, a service timeout) fails the whole execution, with nothing retried "
-            "or rolled back",
+            f"State machine {graph.label(sm.logical_id)}: {states} neither Retry nor Catch: one transient error "
+            "fails the whole execution",
             fix=FIX,
             line=state_line(sm, bare[0]) or sm.prop_line("DefinitionString"),
         )

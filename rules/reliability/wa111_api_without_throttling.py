@@ -216,4 +216,4 @@ def _message(graph: Graph, stage: ApiStage, partial: bool) -> str:
         what = "RouteSettings throttle only some routes" if partial else "no DefaultRouteSettings throttling"
     else:
         what = "MethodSettings throttle only some methods" if partial else "no MethodSettings or usage plan limit"
-    return f"API stage {name}{api} has no throttling ({what}): one client can use up the account's concurrency"
+    return f"API stage {name}{api} has no throttling ({what}): one client can take the account's concurrency"

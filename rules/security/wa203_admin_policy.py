@@ -35,11 +35,11 @@ def _grants(ref: ManagedRef) -> str:
             continue
         if "NotAction" in st:
             excluded = st["NotAction"] if isinstance(st["NotAction"], list) else [st["NotAction"]]
-            parts.append("every action except " + short_list([str(a) for a in excluded], 4))
+            parts.append("every action except " + short_list([str(a) for a in excluded], 2))
         else:
             actions = st.get("Action")
-            parts.append(short_list([str(a) for a in (actions if isinstance(actions, list) else [actions])], 5))
-    return f" (it allows {'; '.join(parts[:2])} on *)" if parts else ""
+            parts.append(short_list([str(a) for a in (actions if isinstance(actions, list) else [actions])], 2))
+    return f" (it allows {parts[0]} on *)" if parts else ""
 
 
 @rule(

@@ -43,7 +43,7 @@ def _permission_problem(graph: Graph, perm: Resource, public_urls: dict[str, Res
             return None
         service = principal.split(".", 1)[0]
         return (f"{{perm}} lets {principal} invoke {{fn}} without SourceArn or SourceAccount: any {service} "
-                "resource, in any account, can trigger it (confused deputy)")
+                "resource in any account can")
     return None
 
 

@@ -222,8 +222,7 @@ def _elasticache(graph: Graph) -> Iterator[Finding]:
             continue  # Valkey's defaults differ from Redis OSS's; do not guess
         why = "TransitEncryptionEnabled is false" if enabled == "false" else "TransitEncryptionEnabled is not set"
         yield Finding.at(
-            res, f"ElastiCache {kind} {name} accepts plaintext connections: {why}, so cached data and AUTH "
-            "tokens cross the network unencrypted",
+            res, f"ElastiCache {kind} {name} accepts plaintext connections: {why}",
             fix="Set TransitEncryptionEnabled: true (TransitEncryptionMode: preferred while clients migrate, "
                 "then required).",
             line=res.prop_line("TransitEncryptionEnabled") if enabled == "false" else None)

@@ -53,8 +53,8 @@ def secret_in_environment(graph: Graph) -> Iterator[Finding]:
         yield Finding.at(
             s.function,
             f"{graph.label(s.function.logical_id)}'s environment variable {s.variable} holds "
-            f"{_where(s.parameter)}{_when(s.condition) if s.alternatives > 1 else ''}: the secret is "
-            "readable in the template and the function configuration",
+            f"{_where(s.parameter)}{_when(s.condition) if s.alternatives > 1 else ''}: anyone who reads "
+            "the template or the function's configuration reads it",
             fix=SECRET_FIX,
             line=s.function.prop_line("Environment", "Variables", s.variable),
             condition=s.condition,

@@ -102,7 +102,7 @@ def _finding(graph: Graph, ops: list[Operation]) -> Finding:
         verb = "have" if many else "has"
         kind = "rest" if first.kind == "rest" else "http"
         if first.report_on is not first.defined_by:  # a SAM function's events
-            message = (f"{graph.label(first.report_on.logical_id)} can be called without authorization through "
+            message = (f"{graph.label(first.report_on.logical_id)} can be called by anyone through "
                        f"{api}: {routes} {verb} no {MEANS[kind]}")
             fix = SAM_FIX[kind]
         else:

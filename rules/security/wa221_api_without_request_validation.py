@@ -157,6 +157,5 @@ def _finding(graph: Graph, ops: list[Operation], evidence: list[str]) -> Finding
     lacks = f"{verbs[1]} no request validator"
     if not first.from_body and first.defined_by.prop("RequestValidatorId") is not None:
         lacks = "its request validator checks neither body nor parameters"
-    why = "; ".join(evidence[:2])
-    message = f"{where} {verbs[0]} a request body ({why}) but {lacks}: malformed input reaches the integration"
+    message = f"{where} {verbs[0]} a request body but {lacks}: malformed input reaches the integration"
     return Finding.at(first.report_on, message, fix=fix, related=related, condition=condition)
