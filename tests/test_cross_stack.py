@@ -159,7 +159,7 @@ def test_parameter_files_in_both_forms(tmp_path: Path) -> None:
         parameter_file(str(bad))
 
 
-def test_samconfig_default_environment(tmp_path: Path) -> None:
+def test_samconfig_environments(tmp_path: Path) -> None:
     template = tmp_path / "template.yaml"
     template.write_text("Resources: {}\n")
     (tmp_path / "samconfig.toml").write_text(
@@ -170,6 +170,20 @@ def test_samconfig_default_environment(tmp_path: Path) -> None:
     other = tmp_path / "other.yaml"
     other.write_text("Resources: {}\n")
     assert samconfig(other, "other.yaml") is None  # deploys template.yaml, not this file
+    prod = samconfig(template, "template.yaml", "prod")  # --config-env prod
+    assert prod is not None and prod.name == "app-prod" and prod.parameters == {}  # nothing from default
+    assert samconfig(template, "template.yaml", "staging") is None  # an environment the file lacks
+
+
+def test_config_env_selects_the_deployment(capsys: pytest.CaptureFixture[str]) -> None:
+    """Without ``--config-env prod`` the data stack is deployed as orders-dev: no link."""
+    assert _links("config-env")  # with the case's --config-env prod
+    args = build_parser().parse_args(["report", "fixtures/cross-stack/config-env"])
+    assert args.config_env == "default"
+    links, errors = _link_index(args, discover_all(args.paths).sources)
+    assert errors == [] and (links is None or links.records == [])
+    assert main(["report", "fixtures/cross-stack/config-env", "--config-env", "", "--no-config"]) == 2
+    assert "--config-env expects an environment name" in capsys.readouterr().err
 
 
 def test_bad_deployment_input_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str],

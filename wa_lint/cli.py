@@ -85,6 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--stack-name", action="append", default=[], metavar="TEMPLATE=NAME",
                         help="the stack name TEMPLATE is deployed as (repeatable); links its exports "
                              "named with AWS::StackName")
+    report.add_argument("--config-env", default="default", metavar="NAME",
+                        help="the samconfig.toml environment whose stack_name and parameter_overrides the "
+                             "deployments use (as sam deploy --config-env; default: default)")
     report.add_argument("--parameters", action="append", default=[], metavar="[TEMPLATE=]FILE",
                         help="a CloudFormation parameter file the deployment of TEMPLATE passes (repeatable; "
                              "without TEMPLATE=, for the run's only template)")
@@ -112,7 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="exit 1 when a suppression matches nothing or is refused")
     review.add_argument("--jobs", "-j", type=int, default=None, help="parallel processes")
     review.set_defaults(skip_non_templates=False, cdk_synth=False, force_exclude=False, select=None, ignore=None,
-                        stack_name=[], parameters=[])
+                        stack_name=[], parameters=[], config_env="default")
 
     graph = sub.add_parser("graph", help="print the resource graph")
     graph.add_argument("paths", nargs="*", default=["."])
@@ -266,7 +269,9 @@ def _link_index(args: argparse.Namespace, sources: list[Source],
     from wa_lint.link.deploy import DeployOptions, parse_assignment
     from wa_lint.link.index import build_index
 
-    options, errors = DeployOptions(), []
+    options, errors = DeployOptions(config_env=args.config_env), []
+    if not args.config_env:
+        errors.append("--config-env expects an environment name")
     for value in args.stack_name:
         try:
             template, name = parse_assignment(value, "--stack-name")

@@ -1,8 +1,9 @@
 """What a deployment passes to a stack: its name and its parameter values.
 
 Read from where deployments keep them: ``samconfig.toml`` beside a SAM template (``stack_name``
-and ``parameter_overrides`` of the ``default`` environment, which ``sam deploy`` uses without
-``--config-env``), CloudFormation parameter files given with ``--parameters [TEMPLATE=]FILE``
+and ``parameter_overrides`` of one environment: ``default``, which ``sam deploy`` uses without
+``--config-env``, or the one ``--config-env NAME`` selects, as SAM CLI does), CloudFormation
+parameter files given with ``--parameters [TEMPLATE=]FILE``
 (``[{"ParameterKey": …, "ParameterValue": …}]`` or ``{"Parameters": {…}}``) and
 ``--stack-name TEMPLATE=NAME``. CDK stack names come from the manifest (the loader's stack name).
 Bad files are :class:`~wa_lint.model.InputError` naming the file; every read is bounded.
@@ -38,10 +39,12 @@ class Deployment:
 
 @dataclass(slots=True)
 class DeployOptions:
-    """The command line's part: ``--stack-name TEMPLATE=NAME`` and ``--parameters [TEMPLATE=]FILE``."""
+    """The command line's part: ``--stack-name TEMPLATE=NAME``, ``--parameters [TEMPLATE=]FILE``
+    and ``--config-env NAME`` (the samconfig.toml environment)."""
 
     stack_names: dict[str, str] = field(default_factory=dict)
     parameter_files: list[tuple[str | None, str]] = field(default_factory=list)
+    config_env: str = ENVIRONMENT
 
 
 def parse_assignment(value: str, option: str) -> tuple[str, str]:
@@ -52,9 +55,11 @@ def parse_assignment(value: str, option: str) -> tuple[str, str]:
     return left, right
 
 
-def samconfig(template: Path, display: str) -> Deployment | None:
-    """The ``default`` environment of the ``samconfig.toml`` beside ``template``, when that file
-    deploys this template (its ``template_file``, or a ``template.yaml`` when it names none)."""
+def samconfig(template: Path, display: str, environment: str = ENVIRONMENT) -> Deployment | None:
+    """The ``environment`` of the ``samconfig.toml`` beside ``template``, when that file deploys
+    this template (its ``template_file``, or a ``template.yaml`` when it names none). Like SAM CLI,
+    only that environment's ``global`` and ``deploy`` tables count: an environment the file does
+    not have gives nothing (no other environment's values stand in for it)."""
     config = template.parent / SAMCONFIG
     if not config.is_file():
         return None
@@ -63,7 +68,7 @@ def samconfig(template: Path, display: str) -> Deployment | None:
         data = tomllib.loads(read_text(config, shown))
     except tomllib.TOMLDecodeError as exc:
         raise InputError(shown, None, f"not valid TOML: {exc}") from None
-    env = data.get(ENVIRONMENT)
+    env = data.get(environment)
     if not isinstance(env, dict):
         return None
     merged: dict[str, Any] = {}

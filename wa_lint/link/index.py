@@ -270,7 +270,7 @@ def _deployments(loaded: list[tuple[StackKey, Stack]], sources: dict[str, Source
         if stack.parent is not None:
             continue  # nested stacks take their parent's Parameters (expanded with the parent)
         try:
-            dep = samconfig(source.path, source.display) or Deployment()
+            dep = samconfig(source.path, source.display, options.config_env) or Deployment()
         except InputError as exc:
             errors.append(str(exc))
             dep = Deployment()
