@@ -37,7 +37,7 @@ def wa_lint(tree: Path, *options: str) -> tuple[float, str]:
                            "-o", str(tree.parent / "out.json"), *options],
                           cwd=tree, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
-    if done.returncode not in (0, 1):
+    if done.returncode not in (0, 1, 2):  # 2: the corpus has broken templates on purpose
         sys.exit(f"wa-lint failed ({done.returncode}): {done.stderr[-2000:]}")
     return elapsed, done.stderr
 
