@@ -1,4 +1,5 @@
-"""The ``wa-lint`` command: ``report``, ``rules``, ``explain``, ``graph`` and ``cfn-lint-rules-dir``.
+"""The ``wa-lint`` command: ``report``, ``rules``, ``explain``, ``suppressions``, ``graph``,
+``cfn-lint-rules-dir`` and ``server``.
 
 argparse keeps start-up cheap (pre-commit runs us on every commit); heavy modules are imported
 by the subcommand that needs them.
@@ -52,13 +53,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     report = sub.add_parser("report", help="lint templates and report findings")
-    report.add_argument("paths", nargs="*", default=["."], help="files or directories (default: .)")
+    report.add_argument("paths", nargs="*", default=["."], help="files or directories (default: .); - reads a "
+                        "template from standard input")
+    report.add_argument("--stdin-filename", metavar="PATH", help="the name findings give the template read from -")
     report.add_argument("--format", choices=FORMATS, default="text")
     report.add_argument("--output", "-o", help="write the report to this file")
     report.add_argument("--save", action="append", type=_save_spec, default=[], metavar="FORMAT:PATH",
                         help="also write the report in FORMAT to PATH (repeatable), e.g. sarif:wa-lint.sarif")
     report.add_argument("--select", action="append",
                         help="only these rules (ids, names, prefixes; comma-separated); replaces the config's")
+    report.add_argument("--extend-select", action="append", metavar="RULES",
+                        help="run these rules too (added to the config's or the default selection)")
     report.add_argument("--ignore", action="append", help="skip these rules (added to the config's)")
     report.add_argument("--severity-min", choices=["error", "warning", "info"], default=None,
                         help="report only findings at or above this severity; 'info' also runs the rules "
@@ -126,6 +131,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     clean = sub.add_parser("clean", help="remove the result cache (.wa-lint-cache) of this project")
     clean.add_argument("--config", help="the configuration file whose directory holds the cache")
+
+    server = sub.add_parser("server", help="run the language server (LSP over stdio) for editors")
+    server.add_argument("--stdio", action="store_true", help="talk LSP on stdin/stdout (the default and only mode)")
+    server.add_argument("--no-config", action="store_true", help="ignore configuration files")
     return parser
 
 
@@ -209,6 +218,9 @@ def _sources(args: argparse.Namespace, tree: ConfigTree) -> tuple[list[Source], 
                 found.skipped.append((source.display, "not a CloudFormation template"))
                 continue
             source = dataclasses.replace(source, explicit=False)
+        stdin = getattr(args, "stdin_source", None)
+        if stdin is not None and source.path == stdin[0]:
+            source = dataclasses.replace(source, display=stdin[1])
         kept.append(source)
     return kept, found.errors, found.skipped
 
@@ -302,7 +314,23 @@ def cmd_report(args: argparse.Namespace) -> int:
         logger.setLevel(previous)
 
 
+def _report_stdin(args: argparse.Namespace) -> int:
+    """``-`` among the paths: the template on standard input is linted from a temporary copy that keeps
+    the ``--stdin-filename`` suffix (YAML or JSON), and findings name it ``--stdin-filename`` (else ``-``)."""
+    import tempfile
+
+    name = Path(args.stdin_filename or "stdin.yaml").name or "stdin.yaml"
+    with tempfile.TemporaryDirectory(prefix="wa-lint-stdin-") as tmp:
+        target = Path(tmp) / name
+        target.write_bytes(sys.stdin.buffer.read())
+        args.paths = [str(target) if p == "-" else p for p in args.paths]
+        args.stdin_source = (target, args.stdin_filename or "-")
+        return _report(args)
+
+
 def _report(args: argparse.Namespace) -> int:
+    if "-" in args.paths and not getattr(args, "stdin_source", None):
+        return _report_stdin(args)
     from wa_lint.baseline import BaselineError, apply_baseline, write_baseline
     from wa_lint.config import ConfigError
     from wa_lint.config_tree import ConfigTree
@@ -316,7 +344,8 @@ def _report(args: argparse.Namespace) -> int:
         every = _all_rules()
         # severity-min info: every rule when nothing is selected, also those off by default
         tree = ConfigTree(every, explicit=args.config, isolated=args.no_config, select=_csv(args.select),
-                          ignore=_csv(args.ignore), everything=args.severity_min == "info")
+                          ignore=_csv(args.ignore), everything=args.severity_min == "info",
+                          extend_select=_csv(args.extend_select))
         config = tree.run  # fail-on and baseline are the run's; the rest is each file's own
         tree.selection(config)  # an unknown --select or --ignore stops the run before any work
     except (ConfigError, PluginError) as exc:
@@ -505,9 +534,15 @@ def cmd_cfn_lint_rules_dir(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_server(args: argparse.Namespace) -> int:
+    from wa_lint.lsp import main as serve
+
+    return serve(args)
+
+
 COMMANDS = {"report": cmd_report, "rules": cmd_rules, "explain": cmd_explain, "graph": cmd_graph,
             "cfn-lint-rules-dir": cmd_cfn_lint_rules_dir, "clean": cmd_clean,
-            "suppressions": cmd_suppressions}
+            "server": cmd_server, "suppressions": cmd_suppressions}
 
 
 def _option_named_like_a_file(argv: Sequence[str]) -> str | None:

@@ -34,9 +34,11 @@ class ConfigTree:
     """
 
     def __init__(self, rules: list[RuleMeta] | None = None, *, explicit: str | None = None, isolated: bool = False,
-                 select: list[str] | None = None, ignore: Iterable[str] = (), everything: bool = False) -> None:
+                 select: list[str] | None = None, ignore: Iterable[str] = (), everything: bool = False,
+                 extend_select: Iterable[str] = ()) -> None:
         self._rules = rules
         self._select, self._ignore, self._everything = select, list(ignore), everything
+        self._extend_select = list(extend_select)  # --extend-select: added to each configuration's selection
         self._nearest: dict[Path, Path | None] = {}
         self._loaded: dict[Path, Config | ConfigError] = {}
         self._selections: dict[int, list[RuleMeta]] = {}
@@ -130,6 +132,11 @@ class ConfigTree:
         if key not in self._selections:
             rules = self._rules or []
             chosen = config.rule_selection(rules, self._select, self._ignore, self._everything)
+            if self._extend_select:
+                from wa_lint.plugins import select_rules
+
+                extra = select_rules(rules, self._extend_select, [*config.ignore, *self._ignore])
+                chosen = sorted({m.id: m for m in [*chosen, *extra]}.values(), key=lambda m: m.id)
             if not self._select:
                 have = {m.id for m in chosen}
                 mandatory = set().union(*(c.mandatory_ids(rules) for c in [config, *self.above(config)]))

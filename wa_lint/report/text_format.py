@@ -34,6 +34,12 @@ def no_color_requested() -> bool:
     return bool(os.environ.get("NO_COLOR"))
 
 
+def force_color_requested() -> bool:
+    """``FORCE_COLOR`` set to anything non-empty (https://force-color.org) turns colour on when the
+    report goes to standard output that is not a terminal (CI logs); ``NO_COLOR`` still wins."""
+    return bool(os.environ.get("FORCE_COLOR"))
+
+
 def code_frame(path: str, line: int, secrets: list[str] | None = None) -> Syntax | None:
     """A few lines around ``line``; secret values named in ``secrets`` never appear."""
     rows = frame(path, line, secrets, FRAME)
@@ -154,7 +160,7 @@ def render_text(report: Report, *, color: bool | None = None, width: int | None 
     """Findings by file, then (unless ``quiet``) suppressed findings when asked, fixed baseline
     entries and the summary."""
     out = io.StringIO()
-    is_tty = sys.stdout.isatty() if color is None else color
+    is_tty = (sys.stdout.isatty() or force_color_requested()) if color is None else color
     use_color = is_tty and not no_color_requested()
     console = Console(file=out, force_terminal=use_color, no_color=not use_color,
                       width=width or (None if is_tty else 100), highlight=False, soft_wrap=False)
