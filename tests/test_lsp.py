@@ -1,0 +1,215 @@
+"""`wa-lint server` driven as an editor drives it (pytest-lsp's client over stdio): open, change,
+diagnostics, hover, code action, malformed input, a CDK assembly, shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient
+
+from wa_lint.lsp.suppression import REASON
+
+ROOT = Path(__file__).resolve().parent.parent
+BOUND_S = 120  # seconds: a generous bound on waiting for the server (2 shared cores), not a timing test
+
+SAM = """\
+AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Uploads:
+    Type: AWS::S3::Bucket
+  Thumbnailer:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      InlineCode: "def handler(event, context): return event"
+      Events:
+        Upload:
+          Type: S3
+          Properties:
+            Bucket: !Ref Uploads
+            Events: s3:ObjectCreated:*
+"""
+
+DLQ = """\
+      DeadLetterQueue:
+        Type: SQS
+        TargetArn: !GetAtt Failures.Arn
+  Failures:
+    Type: AWS::SQS::Queue
+"""
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "wa_lint.cli", "server"]))
+async def client(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFactory):
+    workspace = tmp_path_factory.mktemp("workspace")
+    (workspace / ".wa-lint.yaml").write_text("ignore: [WA505]\n")
+    params = types.InitializeParams(
+        capabilities=types.ClientCapabilities(),
+        workspace_folders=[types.WorkspaceFolder(uri=workspace.as_uri(), name="workspace")],
+    )
+    await lsp_client.initialize_session(params)
+    lsp_client.workspace_root = workspace  # type: ignore[attr-defined]
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def wait_for(client: LanguageClient, uri: str,
+                   done: Callable[[Sequence[types.Diagnostic]], bool]) -> Sequence[types.Diagnostic]:
+    """The diagnostics of ``uri`` once ``done`` holds for them (within :data:`BOUND_S`)."""
+
+    async def poll() -> Sequence[types.Diagnostic]:
+        while True:
+            diags = client.diagnostics.get(uri)
+            if diags is not None and done(diags):
+                return diags
+            await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+
+    try:
+        return await asyncio.wait_for(poll(), BOUND_S)
+    except TimeoutError:
+        pytest.fail(f"no such diagnostics for {uri} within {BOUND_S} s; last: {client.diagnostics.get(uri)}")
+
+
+def codes(diags: Sequence[types.Diagnostic]) -> set[str]:
+    return {str(d.code) for d in diags if d.code}
+
+
+def open_doc(client: LanguageClient, path: Path, text: str, version: int = 1) -> str:
+    path.write_text(text)
+    uri = path.as_uri()
+    client.text_document_did_open(types.DidOpenTextDocumentParams(
+        text_document=types.TextDocumentItem(uri=uri, language_id="yaml", version=version, text=text)))
+    return uri
+
+
+def change(client: LanguageClient, uri: str, text: str, version: int) -> None:
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+        content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)]))
+
+
+@pytest.mark.asyncio(loop_scope="function")
+async def test_open_change_hover_code_action(client: LanguageClient):
+    uri = open_doc(client, client.workspace_root / "template.yaml", SAM)  # type: ignore[attr-defined]
+    diags = await wait_for(client, uri, lambda d: "WA101" in codes(d))
+    assert "WA505" not in codes(diags)  # the workspace's .wa-lint.yaml ignores it, as the CLI would
+    wa101 = next(d for d in diags if d.code == "WA101")
+    assert wa101.severity == types.DiagnosticSeverity.Error
+    assert wa101.source == "wa-lint"
+    assert wa101.code_description is not None and wa101.code_description.href.endswith("/docs/rules/WA101.md")
+    # the block of the SAM resource the user wrote: from `Thumbnailer:` (line 6) to its last line (17)
+    assert (wa101.range.start.line, wa101.range.start.character) == (5, 2)
+    assert wa101.range.end.line == 16
+    assert "Uploads" in wa101.message
+    related = wa101.related_information or []
+    assert [(r.location.uri, r.location.range.start.line) for r in related] == [(uri, 3)]
+
+    hover = await client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=9, character=6)))
+    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+    assert "WA101" in hover.contents.value and "**Fix:**" in hover.contents.value
+    assert "lambda-async-no-failure-destination" in hover.contents.value  # the rule's explanation
+
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), range=wa101.range,
+        context=types.CodeActionContext(diagnostics=[wa101])))
+    assert actions and isinstance(actions[0], types.CodeAction)
+    edit = actions[0].edit
+    assert edit is not None and edit.changes is not None
+    (text_edit,) = edit.changes[uri]
+    assert text_edit.range.start == types.Position(line=6, character=0)
+    assert text_edit.new_text == (
+        "    Metadata:\n      wa-lint:\n        ignore:\n          - id: WA101\n"
+        f'            reason: "{REASON}"\n')
+
+    # the edit applied: WA101 is suppressed (and not WA001: the placeholder is a reason)
+    lines = SAM.splitlines(keepends=True)
+    suppressed = "".join([*lines[:6], text_edit.new_text, *lines[6:]])
+    change(client, uri, suppressed, 2)
+    diags = await wait_for(client, uri, lambda d: "WA101" not in codes(d))
+    assert not codes(diags) & {"WA001", "WA002", "WA101"}
+
+    # a change that fixes it the ordinary way, typed in two quick edits (debounced)
+    change(client, uri, SAM + "      DeadLetterQueue:\n", 3)
+    change(client, uri, SAM + DLQ, 4)
+    diags = await wait_for(client, uri, lambda d: "WA101" not in codes(d) and "WA110" in codes(d))
+    assert not any(d.severity == types.DiagnosticSeverity.Error and d.code is None for d in diags)
+
+    client.text_document_did_close(types.DidCloseTextDocumentParams(
+        text_document=types.TextDocumentIdentifier(uri=uri)))
+    await wait_for(client, uri, lambda d: not d)
+
+
+@pytest.mark.asyncio(loop_scope="function")
+async def test_malformed_document_one_diagnostic_and_server_keeps_running(client: LanguageClient):
+    root: Path = client.workspace_root  # type: ignore[attr-defined]
+    uri = open_doc(client, root / "broken.yaml", SAM + "  Bad: [\n")
+    (diag,) = await wait_for(client, uri, lambda d: len(d) > 0)
+    assert diag.severity == types.DiagnosticSeverity.Error and diag.code is None
+    assert diag.range.start.line == 17  # the line the parser stopped at (18, 1-based)
+    assert "invalid YAML" in diag.message
+
+    change(client, uri, SAM, 2)  # repaired: findings again, from the same server process
+    await wait_for(client, uri, lambda d: "WA101" in codes(d))
+
+    # a file that is not a template (a workflow) gets no diagnostics at all
+    other = open_doc(client, root / "workflow.yaml", "on: push\njobs: {build: {runs-on: ubuntu-latest}}\n")
+    await wait_for(client, other, lambda d: not d)
+
+
+@pytest.mark.asyncio(loop_scope="function")
+async def test_json_template_and_suppression(client: LanguageClient):
+    root: Path = client.workspace_root  # type: ignore[attr-defined]
+    source = ROOT / "fixtures" / "WA101" / "bad" / "cdk-scheduled-function.json"
+    text = source.read_text()
+    uri = open_doc(client, root / "stack.json", text)
+    diags = await wait_for(client, uri, lambda d: "WA101" in codes(d))
+    wa101 = next(d for d in diags if d.code == "WA101")
+    assert wa101.range.end.line > wa101.range.start.line  # the resource's object, not one line
+    assert (wa101.range.end.character > 0
+            and text.splitlines()[wa101.range.end.line][wa101.range.end.character - 1] == "}")
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), range=wa101.range,
+        context=types.CodeActionContext(diagnostics=[wa101])))
+    assert actions and isinstance(actions[0], types.CodeAction)
+    assert actions[0].edit is not None and actions[0].edit.changes is not None
+    (text_edit,) = actions[0].edit.changes[uri]
+    lines = text.splitlines(keepends=True)
+    row, col = text_edit.range.start.line, text_edit.range.start.character
+    lines[row] = lines[row][:col] + text_edit.new_text + lines[row][col:]
+    change(client, uri, "".join(lines), 2)
+    await wait_for(client, uri, lambda d: "WA101" not in codes(d) and len(d) >= 0)
+
+
+@pytest.mark.asyncio(loop_scope="function")
+async def test_cdk_assembly_linted_when_it_changes(client: LanguageClient):
+    root: Path = client.workspace_root  # type: ignore[attr-defined]
+    assembly = root / "cdk.out"
+    shutil.copytree(ROOT / "fixtures" / "WA101" / "bad" / "cdk-sns-app" / "cdk.out", assembly)
+    templates = sorted(assembly.glob("*.template.json"))
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+        types.FileEvent(uri=(assembly / "manifest.json").as_uri(), type=types.FileChangeType.Changed)]))
+    found: dict[str, Sequence[types.Diagnostic]] = {}
+
+    async def any_wa101() -> None:
+        while True:
+            found.update({t.as_uri(): client.diagnostics.get(t.as_uri(), []) for t in templates})
+            if any("WA101" in codes(d) for d in found.values()):
+                return
+            await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+
+    try:
+        await asyncio.wait_for(any_wa101(), BOUND_S)
+    except TimeoutError:
+        pytest.fail(f"no WA101 in {assembly} within {BOUND_S} s; diagnostics: {client.diagnostics}")
+    wa101 = next(d for diags in found.values() for d in diags if d.code == "WA101")
+    assert wa101.message.endswith("[NotifierStack/Notifier/Resource]")  # the construct path
