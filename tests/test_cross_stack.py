@@ -238,3 +238,25 @@ def test_nothing_to_link_costs_no_index(tmp_path: Path) -> None:
         "Resources:\n  Q:\n    Type: AWS::SQS::Queue\nOutputs:\n  A:\n    Value: !Ref Q\n    Export: {Name: x}\n")
     sources = discover_all([str(tmp_path)]).sources
     assert build_index(sources) == (None, [])  # an export but no import anywhere: nothing loaded
+
+
+def test_link_evidence_cannot_act_in_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An export name is template text: in the caption it is escaped like every other name."""
+    monkeypatch.chdir(tmp_path)
+    name = "evil\\e[2J<b>x</b>"  # YAML double-quoted: ESC, then markup
+    (tmp_path / "data.yaml").write_text(
+        "Resources:\n  Orders:\n    Type: AWS::SQS::Queue\n"
+        f'Outputs:\n  Arn:\n    Value: !GetAtt Orders.Arn\n    Export: {{Name: "{name}"}}\n')
+    (tmp_path / "app.yaml").write_text(
+        "Resources:\n  Work:\n    Type: AWS::SQS::Queue\n    Properties:\n      RedrivePolicy:\n"
+        f'        deadLetterTargetArn: !ImportValue "{name}"\n        maxReceiveCount: 3\n')
+    outputs = {}
+    for fmt in ("json", "text", "html", "sarif"):
+        main(["report", ".", "--format", fmt, "--no-config", "--fail-on", "never", "-j", "1", "-o", f"out.{fmt}"])
+        outputs[fmt] = (tmp_path / f"out.{fmt}").read_text(encoding="utf-8")
+    related = [r for f in json.loads(outputs["json"])["findings"] for r in f["related"] if "via" in r]
+    assert related and related[0]["via"] == "export evil\x1b[2J<b>x</b>"  # JSON keeps the value, escaped
+    for fmt, out in outputs.items():
+        assert "\x1b" not in out, fmt
+    assert "<b>x</b>" not in outputs["html"] and "&lt;b&gt;x&lt;/b&gt;" in outputs["html"]
+    assert "linked through export evil" in " ".join(outputs["text"].split())
