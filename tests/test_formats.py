@@ -18,7 +18,7 @@ from wa_lint.cli import FORMATS as CLI_FORMATS
 from wa_lint.cli import main
 from wa_lint.pipeline import FileResult
 from wa_lint.report import FORMATS, Report, render
-from wa_lint.suppress import Suppressed
+from wa_lint.results import Suppressed
 
 SCHEMA = json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 CFN = "fixtures/WA101/bad/s3-notification.yaml"

@@ -39,7 +39,7 @@ from wa_lint.cli import main
 from wa_lint.pipeline import FileResult
 from wa_lint.report import FORMATS, Report, render
 from wa_lint.report.escape import visible
-from wa_lint.suppress import Suppressed
+from wa_lint.results import Suppressed
 
 #: One of each thing that could act: line breaks that start workflow commands or Markdown
 #: blocks, terminal escapes (title, clear screen, C1 CSI, NEL), bidirectional overrides, line

@@ -138,7 +138,7 @@ def apply_baseline(results: list[Any], path: Path) -> BaselineOutcome:
     """Move findings present in the baseline at ``path`` from each result's findings to its
     ``suppressed`` list; entries of files linted without error that matched nothing are fixed.
     Entries for files not linted in this run (e.g. pre-commit passed a subset) are left alone."""
-    from wa_lint.suppress import Suppressed
+    from wa_lint.results import Suppressed
 
     known = read_baseline(path)
     wanted = Counter(e.fingerprint for e in known)

@@ -19,12 +19,9 @@ import stat
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from wa_lint.model import InputError
-
-if TYPE_CHECKING:
-    from wa_lint.discover import Source
 
 __all__ = ["MAX_FILE_BYTES", "Dependency", "InputFiles", "OutputError", "depends_on", "inside", "is_dir", "is_file",
            "read_bytes", "read_text", "recording", "replay", "write_text_atomic"]
@@ -277,6 +274,17 @@ def _identity(path: Path | str) -> tuple[int, int] | None:
     return (st.st_dev, st.st_ino) if stat.S_ISREG(st.st_mode) else None
 
 
+class _Input(Protocol):
+    """What :class:`InputFiles` reads of a source (``wa_lint.discover.Source``; not imported, as
+    discovery reads files through this module)."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def path(self) -> Path: ...
+
+
 class InputFiles:
     """The files a run reads as input, to refuse an output that would overwrite one of them.
 
@@ -285,7 +293,7 @@ class InputFiles:
     every existing file inside its directory counts.
     """
 
-    def __init__(self, sources: Iterable[Source]) -> None:
+    def __init__(self, sources: Iterable[_Input]) -> None:
         self._files: set[tuple[int, int]] = set()
         self._dirs: list[Path] = []
         for source in sources:

@@ -9,78 +9,20 @@ traceback kept for ``--debug``.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from wa_lint.api import Finding, RuleMeta
 from wa_lint.discover import Source
-from wa_lint.model import InputError, Stack, line_path
+from wa_lint.finding import Finding, RuleMeta
+from wa_lint.model import InputError, Stack
+from wa_lint.results import FileResult, place
+from wa_lint.stacks import load_stacks
 
 if TYPE_CHECKING:
     from wa_lint.graph.model import Graph
     from wa_lint.link.index import LinkIndex
     from wa_lint.link.view import LinkedView
-    from wa_lint.suppress import InForce, Suppressed
 
-
-@dataclass(slots=True)
-class FileResult:
-    """What linting one source produced. Plain data, so it crosses process boundaries."""
-
-    path: str
-    kind: str | None = None
-    stacks: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)  # not fatal: what could not be read, the rest linted
-    internal_error: str | None = None
-    traceback: str | None = None
-    findings: list[Finding] = field(default_factory=list)
-    resources: int = 0
-    skipped: bool = False
-    skip_reason: str | None = None  # why a walked file was skipped (listed by --verbose)
-    suppressed: list[Suppressed] = field(default_factory=list)  # taken out by the filter stage
-    suppressions: list[InForce] = field(default_factory=list)  # every suppression met, and its use (review)
-    graphs: list[dict[str, Any]] = field(default_factory=list)  # drawing summaries, when asked
-
-    @property
-    def error(self) -> str | None:
-        messages = list(self.errors)
-        if self.internal_error:
-            messages.append(self.internal_error)
-        return "; ".join(messages) if messages else None
-
-
-def load_stacks(source: Source) -> tuple[list[Stack], list[InputError]]:
-    """The stacks of a source: a template file (and its nested stacks) or a cloud assembly.
-    A project that must be built first (``source.problem``) is that one input error."""
-    if source.problem is not None:
-        raise InputError(source.display, None, source.problem)
-    if source.kind == "cdk":
-        from wa_lint.expand.cdk import load_cdk_assembly
-
-        return load_cdk_assembly(source.path, _assembly_display(source))
-    from wa_lint.expand.template import load_template_stacks
-
-    return load_template_stacks(source.path, source.display, source.root, explicit=source.explicit)
-
-
-def _assembly_display(source: Source) -> Callable[[Path], str]:
-    """How files of a cloud assembly are named: below the source's own display name, so that an
-    assembly synthesized into a temporary directory (``--cdk-synth``) is named after its app."""
-    from wa_lint.discover import display_path
-
-    base = source.path.absolute()
-
-    def display(path: Path) -> str:
-        try:
-            rel = path.absolute().relative_to(base)
-        except ValueError:
-            return display_path(path)
-        return (PurePosixPath(source.display) / rel.as_posix()).as_posix() if rel.parts else source.display
-
-    return display
+__all__ = ["FileResult", "StackStage", "lint_source", "load_stacks", "place", "run_rules"]
 
 
 class StackStage(Protocol):
@@ -143,17 +85,6 @@ def _rule_failed(result: FileResult, meta: RuleMeta, stack: Stack, exc: Exceptio
     message += f": {text}" if text else ""
     result.internal_error = f"{result.internal_error}; {message}" if result.internal_error else message
     result.traceback = (result.traceback or "") + f"rule {meta.id} on {stack.path}:\n" + traceback.format_exc()
-
-
-def place(finding: Finding, stack: Stack) -> None:
-    """Stamp the file and stack on a finding and its related resources. A line inside a file an
-    ``AWS::Include`` inserted names that file (:class:`~wa_lint.model.Line`); lines become plain ints."""
-    finding.path = finding.path or line_path(finding.line) or stack.path
-    finding.line = int(finding.line)
-    finding.stack = stack.name
-    for rel in finding.related:
-        rel.path = rel.path or line_path(rel.line) or stack.path
-        rel.line = int(rel.line)
 
 
 def _walked_non_template(source: Source) -> bool:

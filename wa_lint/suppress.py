@@ -34,31 +34,17 @@ from typing import TYPE_CHECKING, Any
 from wa_lint.api import Finding, Pillar, RuleMeta, Severity
 from wa_lint.fileio import inside, read_text
 from wa_lint.model import InputError, Resource, Stack, mark_of
+from wa_lint.results import FileResult, InForce, Suppressed, place
 from wa_lint.scopes import Coverage, Scope, accepted_note, coverage, parse_scope
 
 if TYPE_CHECKING:
     from wa_lint.config import Policy
     from wa_lint.graph.model import Graph
-    from wa_lint.pipeline import FileResult
 
 METADATA_KEY = "wa-lint"
 CFN_LINT_KEY = "cfn-lint"
 ENTRY_KEYS = frozenset({"id", "reason", "applies-to"})
 CFN_LINT_ID = re.compile(r"^[EWI]9(\d{3})$")
-
-
-@dataclass(slots=True)
-class Suppressed:
-    """A finding the filter stage took out of the report, and why.
-
-    ``kind`` is ``inline`` (resource Metadata), ``config`` (a ``per-…-ignores`` entry) or
-    ``baseline``; ``reason`` is the user's reason or the configuration entry that matched;
-    ``scope`` the ``applies-to`` of a scoped suppression (empty when it covers the whole rule)."""
-
-    finding: Finding
-    kind: str
-    reason: str
-    scope: str = ""
 
 
 def _no_graph_check(graph: Graph) -> Iterator[Finding]:
@@ -232,24 +218,6 @@ class Suppressions:
     @property
     def rules(self) -> dict[str, str]:
         return {g.rule: g.reason for g in self.grants}
-
-
-@dataclass(slots=True)
-class InForce:
-    """One suppression met while linting, for ``wa-lint suppressions``: where it is written, what
-    it suppresses, and how it was used. ``status`` is ``matched`` (it suppressed a finding),
-    ``partial`` (it accepted part of a finding, which is still reported), ``stale`` (it matched
-    nothing), ``refused`` (the rule is mandatory) or ``unchecked`` (the rule did not run)."""
-
-    kind: str
-    path: str
-    line: int
-    rule: str
-    target: str
-    scope: str
-    reason: str
-    status: str
-    matched: int = 0
 
 
 def _entry(raw: Any, aliases: dict[str, str], out: Entry, line: int, origin: str, where: str) -> None:
@@ -528,8 +496,6 @@ class FilterStage:
     ran: frozenset[str] | None = None
 
     def __call__(self, stack: Stack, graph: Graph, findings: list[Finding], result: FileResult) -> list[Finding]:
-        from wa_lint.pipeline import place
-
         policy = self.policies.get(result.path, self.policy)
         selected = policy.selected if policy is not None else None
         mandatory = policy.mandatory if policy is not None else {}
@@ -611,8 +577,6 @@ class FilterStage:
                selected: frozenset[str] | None, stack: Stack) -> list[Finding]:
         if STALE_SUPPRESSION.id not in meta:
             return []
-        from wa_lint.pipeline import place
-
         out: list[Finding] = []
         reported: set[Grant] = set()
         for sup in suppressions.values():
@@ -638,8 +602,6 @@ class FilterStage:
                 uses: dict[Grant, _Use], policy: Policy | None, config_uses: dict[int, _Use],
                 selected: frozenset[str] | None) -> None:
         """Every suppression met in this stack, with its use, for ``wa-lint suppressions``."""
-        from wa_lint.pipeline import place
-
         seen: set[Grant] = set()
         for sup in suppressions.values():
             for grant in sup.grants:

@@ -13,13 +13,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING
 
 from wa_lint.report.escape import json_safe, line, md_code, md_text
-from wa_lint.suppress import InForce
-
-if TYPE_CHECKING:
-    from wa_lint.pipeline import FileResult
+from wa_lint.results import FileResult, InForce
 
 STATUS_ORDER = ("refused", "stale", "partial", "matched", "unchecked")
 STATUS_TEXT = {

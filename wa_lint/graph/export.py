@@ -25,7 +25,7 @@ def graphs_for(sources: list[Source]) -> tuple[list[Graph], list[str]]:
     from wa_lint.graph.builders import build_graph
     from wa_lint.link.index import build_index
     from wa_lint.link.view import linked_view
-    from wa_lint.pipeline import load_stacks
+    from wa_lint.stacks import load_stacks
 
     links, errors = build_index(sources)
     graphs: list[Graph] = []

@@ -148,7 +148,7 @@ class LinkIndex:
         """The source's stacks, loaded once per process (the pre-pass and the lint share them).
         The files the load read are replayed into the caller's recording (the cache's dependencies)."""
         if source.display not in self._loaded:
-            from wa_lint.pipeline import load_stacks
+            from wa_lint.stacks import load_stacks
 
             with recording() as reads:
                 try:

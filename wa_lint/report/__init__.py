@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from wa_lint.api import Finding, Pillar, RuleMeta, Severity
-from wa_lint.pipeline import FileResult
+from wa_lint.results import FileResult
 
 if TYPE_CHECKING:
     from wa_lint.baseline import BaselineEntry, BaselineOutcome
-    from wa_lint.suppress import Suppressed
+    from wa_lint.results import Suppressed
 
 FORMATS = ("text", "json", "sarif", "junit", "github", "markdown", "html")
 #: formats that draw the resource graph (the pipeline keeps a summary of each graph for them)
