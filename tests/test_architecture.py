@@ -83,10 +83,6 @@ def _without_parent_links(graph: nx.DiGraph) -> nx.DiGraph:
     return kept
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "issue 16, open: discover -> build_first -> fileio -> discover (fileio names discover.Source for its type); "
-    "pipeline <-> suppress (suppress takes FileResult and place from pipeline; suppress.py is being restructured "
-    "for issue 20) and pipeline <-> link.index/link.view (the index loads stacks through pipeline.load_stacks)"))
 def test_no_cycle_between_modules() -> None:
     assert _cycles(_without_parent_links(import_graph())) == []
 
