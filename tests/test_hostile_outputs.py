@@ -36,9 +36,9 @@ from tests.test_formats import RELIABILITY_RULE, SECURITY_RULE, validate_sarif
 from wa_lint.api import Finding, Related, Severity
 from wa_lint.baseline import BaselineEntry, BaselineOutcome
 from wa_lint.cli import main
+from wa_lint.escape import visible
 from wa_lint.pipeline import FileResult
 from wa_lint.report import FORMATS, Report, render
-from wa_lint.report.escape import visible
 from wa_lint.results import Suppressed
 
 #: One of each thing that could act: line breaks that start workflow commands or Markdown
@@ -523,7 +523,7 @@ def test_wrapping_never_starts_a_workflow_command(tmp_path: Path, monkeypatch: p
 
 
 def test_escape_contexts() -> None:
-    from wa_lint.report import escape
+    from wa_lint import escape
 
     plain = "MyFunction-1_a.b/c:d (x) *y* é ✅"
     for fn in (escape.line, escape.visible, escape.html_text, escape.workflow_data, escape.mermaid_label,

@@ -74,11 +74,11 @@ AUDITED: list[tuple[str, str, str]] = [
     ("wa_lint.discover", "_AWS_TYPED", "search"),
     ("wa_lint.discover", "_CLEARLY", "search"),
     ("wa_lint.cdk_synth", "_ERROR_LINE", "match"),
-    ("wa_lint.report.escape", "_COMMAND", "sub"),
-    ("wa_lint.report.escape", "_JSON_UNSAFE", "sub"),
-    ("wa_lint.report.escape", "_NOT_XML", "sub"),
-    ("wa_lint.report.escape", "_MD_SPECIAL", "sub"),
-    ("wa_lint.report.escape", "_MD_BLOCK_START", "match"),
+    ("wa_lint.escape", "_COMMAND", "sub"),
+    ("wa_lint.escape", "_JSON_UNSAFE", "sub"),
+    ("wa_lint.escape", "_NOT_XML", "sub"),
+    ("wa_lint.escape", "_MD_SPECIAL", "sub"),
+    ("wa_lint.escape", "_MD_BLOCK_START", "match"),
     ("wa_lint.rules.reliability.wa104_queue_without_dlq", "DLQ_NAME", "search"),
     ("wa_lint.rules.operations.wa508_api_access_log_unstructured", "CLF_START", "match"),
     ("wa_lint.rules.operations.wa508_api_access_log_unstructured", "CONTEXT", "sub"),
@@ -101,7 +101,7 @@ INLINE: list[tuple[str, str]] = [
     ("wa_lint.report.sarif", r"[-_\s]+"),  # our rule names and docs, not input
     ("wa_lint.report.sarif", r"^## Why\s*\n(.*?)(?=^## |\Z)"),
     ("wa_lint.report.sarif", r"`([^`]*)`"),
-    ("wa_lint.report.escape", r"`+"),
+    ("wa_lint.escape", r"`+"),
     ("wa_lint.lsp.convert", r'"(?:[^"\\]|\\.)*"\s*:\s*'),
 ]
 #: Patterns built at run time from the user's own configuration (path globs), owned and audited
@@ -171,7 +171,8 @@ def _run(strings_file: Path, *args: str) -> dict[str, float]:
     proc = subprocess.run([sys.executable, "-c", CHILD, *args[:3], str(strings_file), *args[3:]],
                           capture_output=True, text=True, timeout=600, cwd=ROOT, check=False)
     assert proc.returncode == 0, proc.stderr
-    return json.loads(proc.stdout)
+    times: dict[str, float] = json.loads(proc.stdout)
+    return times
 
 
 @pytest.mark.parametrize(("module", "name", "how"), AUDITED, ids=[f"{m}.{n}" for m, n, _ in AUDITED])
@@ -200,7 +201,8 @@ def _module_name(path: Path) -> str:
 
 def _regex_uses() -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
     """Module-level ``NAME = re.compile(...)`` and inline ``re.<fn>("literal", ...)`` in the sources."""
-    compiled, inline = set(), set()
+    compiled: set[tuple[str, str]] = set()
+    inline: set[tuple[str, str]] = set()
     for path in sorted([*(ROOT / "wa_lint").rglob("*.py"), *(ROOT / "rules").rglob("*.py")]):
         module = _module_name(path)
         tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -212,7 +214,7 @@ def _regex_uses() -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
                 continue
             if node.func.attr == "compile":
                 compiled.add((module, "?"))
-            elif node.args and isinstance(node.args[0], ast.Constant):
+            elif node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
                 inline.add((module, node.args[0].value))
             else:
                 inline.add((module, "?"))

@@ -168,7 +168,7 @@ def _overwrites_input(targets: list[tuple[str, str]], sources: list[Source],
 
 def _line(text: object) -> str:
     """Text that may come from input (paths, ids, messages) as one printable line for stderr."""
-    from wa_lint.report.escape import line
+    from wa_lint.escape import line
 
     return line(text)
 

@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
-from wa_lint.report.escape import json_safe, line, md_code, md_text
+from wa_lint.escape import json_safe, line, md_code, md_text
 from wa_lint.results import FileResult, InForce
 
 STATUS_ORDER = ("refused", "stale", "partial", "matched", "unchecked")

@@ -4,7 +4,7 @@ The stacks of the run are linked (``wa_lint.link``): each stack is drawn as a cl
 resources, and an edge to or from a resource of another stack (an imported queue, an SSM-read
 endpoint) is drawn to that resource in its own cluster, with the link that made it (``via_link``).
 
-Ids, types and paths are quoted by :mod:`wa_lint.report.escape`: no id can end a dot string or
+Ids, types and paths are quoted by :mod:`wa_lint.escape`: no id can end a dot string or
 make a label escape, and neither format writes a line break or control character from input.
 """
 
@@ -14,9 +14,9 @@ import json
 from typing import Any
 
 from wa_lint.discover import Source
+from wa_lint.escape import dot_string
 from wa_lint.graph.model import Graph
 from wa_lint.model import InputError
-from wa_lint.report.escape import dot_string
 
 
 def graphs_for(sources: list[Source]) -> tuple[list[Graph], list[str]]:

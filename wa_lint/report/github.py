@@ -3,7 +3,7 @@
 ``::error file=…,line=…,col=…,title=WA101 …::message`` (``warning``/``notice`` by severity).
 Values are escaped as the runner expects: ``%``, CR and LF everywhere, plus ``:`` and ``,`` in
 properties; other characters that are not printable are shown as escapes, so every command is
-one line (:mod:`wa_lint.report.escape`). File errors are annotations too; a closing plain line
+one line (:mod:`wa_lint.escape`). File errors are annotations too; a closing plain line
 gives the totals.
 
 GitHub shows only the first 10 annotations of each type (error, warning, notice) per step, so
@@ -16,8 +16,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from wa_lint.api import Finding, Severity
+from wa_lint.escape import workflow_data, workflow_property
 from wa_lint.report import Report
-from wa_lint.report.escape import workflow_data, workflow_property
 from wa_lint.report.source import safe_fix, safe_message
 
 COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}

@@ -15,9 +15,9 @@ from typing import Any
 
 from wa_lint import __version__
 from wa_lint.api import Finding, Severity
+from wa_lint.escape import guard_lines, html_text, visible
 from wa_lint.report import Report, help_uri
 from wa_lint.report.diagram import KIND_LABEL, layered_layout, short_type
-from wa_lint.report.escape import guard_lines, html_text, visible
 from wa_lint.report.grouping import by_resource
 from wa_lint.report.markdown import headline, stack_key, worst_by_resource
 from wa_lint.report.source import frame, masked, safe_fix, safe_message
@@ -36,7 +36,7 @@ DOTTED = {"executes_as", "grants"}
 
 
 def e(text: Any) -> str:
-    """Text for HTML content or a quoted attribute (:func:`wa_lint.report.escape.html_text`)."""
+    """Text for HTML content or a quoted attribute (:func:`wa_lint.escape.html_text`)."""
     return html_text(text)
 
 

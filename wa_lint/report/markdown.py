@@ -5,7 +5,7 @@ a Mermaid drawing of each stack that has findings with the flagged resources col
 severity. GitHub caps comments at 65,536 characters and summaries at 1 MiB, so the findings and
 the drawings are cut well below that with a note saying how much was left out. In a GitHub
 Actions run, locations link to the file at the commit being checked. Text from input goes
-through :mod:`wa_lint.report.escape`: no id, path or message can open a link, an image or HTML,
+through :mod:`wa_lint.escape`: no id, path or message can open a link, an image or HTML,
 or end a cell, a code frame or the Mermaid fence.
 """
 
@@ -18,9 +18,9 @@ from urllib.parse import quote
 
 from wa_lint import __version__
 from wa_lint.api import Finding, Severity
+from wa_lint.escape import html_text, md_code, md_fence, md_text, mermaid_label, visible
 from wa_lint.report import Report, help_uri
 from wa_lint.report.diagram import KIND_LABEL, short_type
-from wa_lint.report.escape import html_text, md_code, md_fence, md_text, mermaid_label, visible
 from wa_lint.report.grouping import by_resource
 from wa_lint.report.source import frame, masked, safe_fix, safe_message
 
