@@ -13,6 +13,7 @@ import resource
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,7 +27,7 @@ def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
 
-def run_cli(*paths: Path | str, timeout: float) -> tuple[int, dict, str]:
+def run_cli(*paths: Path | str, timeout: float) -> tuple[int, dict[str, Any], str]:
     """wa-lint report in JSON on ``paths`` plus a good template; bounded in time and memory."""
     proc = subprocess.run(
         [sys.executable, "-m", "wa_lint.cli", "report", "--format", "json", "--jobs", "1",
@@ -42,9 +43,10 @@ def run_cli(*paths: Path | str, timeout: float) -> tuple[int, dict, str]:
     return proc.returncode, report, proc.stderr
 
 
-def file_error(report: dict, name: str) -> str | None:
+def file_error(report: dict[str, Any], name: str) -> str | None:
     [entry] = [f for f in report["files"] if f["path"].endswith(name)]
-    return entry["error"]
+    error: str | None = entry["error"]
+    return error
 
 
 def test_alias_bomb(tmp_path: Path) -> None:
@@ -53,7 +55,7 @@ def test_alias_bomb(tmp_path: Path) -> None:
     bomb = tmp_path / "bomb.yaml"
     bomb.write_text("Resources:\n  T:\n    Type: AWS::SNS::Topic\n" + "\n".join(lines) + "\n")
     code, report, err = run_cli(bomb, timeout=20)
-    assert code == 2 and "bomb.yaml" in err and "alias" in file_error(report, "bomb.yaml")
+    assert code == 2 and "bomb.yaml" in err and "alias" in (file_error(report, "bomb.yaml") or "")
 
 
 def test_deeply_nested_mapping(tmp_path: Path) -> None:
@@ -61,7 +63,7 @@ def test_deeply_nested_mapping(tmp_path: Path) -> None:
     deep.write_text("Resources:\n  T:\n    Type: AWS::SNS::Topic\n    Properties: " + "{a: " * 10_000
                     + "1" + "}" * 10_000 + "\n")
     code, report, _ = run_cli(deep, timeout=20)
-    assert code == 2 and "nesting deeper than" in file_error(report, "deep.yaml")
+    assert code == 2 and "nesting deeper than" in (file_error(report, "deep.yaml") or "")
 
 
 def _function(i: int, code: str) -> str:
@@ -115,7 +117,8 @@ def test_circular_depends_on_and_references(tmp_path: Path) -> None:
     assert (code, file_error(report, "loop.yaml")) == (1, None)
 
 
-WRONG_ARGS = [None, [], [1], "x", 5, True, {"a": 1}, [[]], [None, None, None], ["a", "b", "c", "d"], [{"Ref": []}]]
+WRONG_ARGS: list[Any] = [None, [], [1], "x", 5, True, {"a": 1}, [[]], [None, None, None], ["a", "b", "c", "d"],
+                        [{"Ref": []}]]
 INTRINSICS = ["Ref", "Fn::GetAtt", "Fn::Sub", "Fn::Join", "Fn::Select", "Fn::Split", "Fn::If", "Fn::ImportValue",
               "Fn::FindInMap", "Fn::Base64", "Fn::GetAZs", "Fn::Cidr", "Fn::Equals", "Fn::Not", "Fn::Length",
               "Fn::ToJsonString", "Condition"]
@@ -161,7 +164,7 @@ def test_undecodable_files(tmp_path: Path, name: str, content: bytes, expected: 
     path = tmp_path / name
     path.write_bytes(content)
     code, report, err = run_cli(path, timeout=20)
-    assert code == 2 and expected in file_error(report, name) and name in err
+    assert code == 2 and expected in (file_error(report, name) or "") and name in err
 
 
 def test_directory_symlink_loop_and_missing_cdk_template(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ def tree(tmp_path: Path) -> Path:
         pytest.skip("the file system refuses names that are not UTF-8")
     root = tmp_path / "t"
     root.mkdir()
-    shutil.copy(TEMPLATE, os.fsencode(root) + b"/bad\xff.yaml")
+    shutil.copy(os.fsencode(TEMPLATE), os.fsencode(root) + b"/bad\xff.yaml")
     return tmp_path
 
 

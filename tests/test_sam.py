@@ -144,7 +144,7 @@ def test_managed_policy_names_resolve_to_arns(app: tuple[dict[str, Any], dict[st
 
 
 def _policy(resource: Resource, name: str) -> dict[str, Any]:
-    policies = {p["PolicyName"]: p["PolicyDocument"] for p in resource.prop("Policies")}
+    policies: dict[str, dict[str, Any]] = {p["PolicyName"]: p["PolicyDocument"] for p in resource.prop("Policies")}
     return policies[name]
 
 
@@ -591,14 +591,15 @@ def _plain_transform(template: dict[str, Any]) -> dict[str, Any]:
     from samtranslator.translator.managed_policy_translator import ManagedPolicyLoader
     from samtranslator.translator.transform import transform
 
-    class NoIam(ManagedPolicyLoader):
+    class NoIam(ManagedPolicyLoader):  # type: ignore[misc]  # samtranslator ships no type information
         def __init__(self) -> None:
             pass
 
         def load(self) -> dict[str, str]:
             raise AssertionError("IAM call")
 
-    return transform(template, dict(sam_translate.PSEUDO_PARAMETERS), NoIam())
+    output: dict[str, Any] = transform(template, dict(sam_translate.PSEUDO_PARAMETERS), NoIam())
+    return output
 
 
 @pytest.mark.parametrize("relative", [*EQUIVALENCE_SAMPLES, "fixture"])
