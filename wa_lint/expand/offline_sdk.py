@@ -86,3 +86,85 @@ def aws_sdk_stand_ins() -> Iterator[None]:
         for name, module in stand_ins.items():
             if sys.modules.get(name) is module:
                 del sys.modules[name]
+
+
+class _Deferred:
+    """A name the translator imports from a module it rarely needs, resolved on first real use.
+
+    While the translator is imported (:func:`deferred_imports`), the deferred modules and every
+    attribute taken from them are placeholders: the translator only puts them in annotations, a
+    ``TypeVar`` bound and ``except`` clauses at import time. Afterwards, any real use (an attribute,
+    a call, ``isinstance``) imports the real module and acts on the real object, so a template that
+    needs it (a GraphQL API's pydantic models, say) gets the translator's unchanged behaviour."""
+
+    __slots__ = ("_path",)
+
+    def __init__(self, path: tuple[str, ...]) -> None:
+        object.__setattr__(self, "_path", path)
+
+    def _resolve(self) -> Any:
+        import importlib
+
+        module, *names = self._path
+        value: Any = importlib.import_module(module)
+        for n, name in enumerate(names):
+            try:
+                value = getattr(value, name)
+            except AttributeError:  # a submodule its package does not import itself
+                value = importlib.import_module(".".join([module, *names[:n + 1]]))
+        return value
+
+    def __getattr__(self, name: str) -> Any:
+        if not _DEFERRING:
+            return getattr(self._resolve(), name)
+        if name.startswith("__"):  # typing asks for __parameters__ and the like: a placeholder has none
+            raise AttributeError(name)
+        return _Deferred((*self._path, name))
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._resolve()(*args, **kwargs)
+
+    def __getitem__(self, item: Any) -> Any:
+        return self if _DEFERRING else self._resolve()[item]
+
+    def __or__(self, other: Any) -> Any:
+        return self if _DEFERRING else self._resolve() | other
+
+    def __ror__(self, other: Any) -> Any:
+        return self if _DEFERRING else other | self._resolve()
+
+    def __instancecheck__(self, instance: Any) -> bool:
+        return isinstance(instance, self._resolve())
+
+    def __repr__(self) -> str:
+        return f"<deferred {'.'.join(self._path)}>"
+
+
+class _DeferredModule(ModuleType):
+    """``sys.modules`` entry for a deferred module: ``from it import X`` gives a placeholder."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return _Deferred((self.__name__, name))
+
+
+_DEFERRING = False
+
+
+@contextmanager
+def deferred_imports(modules: tuple[str, ...]) -> Iterator[None]:
+    """Within the block, importing one of ``modules`` (not loaded yet) costs nothing: see
+    :class:`_Deferred`. The placeholders leave ``sys.modules`` afterwards, so later imports get the
+    real modules."""
+    global _DEFERRING
+    stand_ins = {name: _DeferredModule(name) for name in modules if name not in sys.modules}
+    sys.modules.update(stand_ins)
+    _DEFERRING = True
+    try:
+        yield
+    finally:
+        _DEFERRING = False
+        for name, module in stand_ins.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]

@@ -24,9 +24,24 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from wa_lint.expand.offline_sdk import aws_sdk_stand_ins
+from wa_lint.expand.offline_sdk import aws_sdk_stand_ins, deferred_imports
 
-with aws_sdk_stand_ins():  # the translator imports boto3 but never needs it offline
+#: Imported by the translator's modules but needed only by some templates (or, for jsonschema, only to
+#: check the translator's own bundled policy templates, which :func:`_policy_templates_plugin` trusts):
+#: pydantic and the schema models (GraphQL APIs, capacity providers, network connectors, microVM
+#: images) are ≈0.2 s and jsonschema ≈0.1 s of a cold start; they load when a template uses them.
+DEFERRED = (
+    "jsonschema", "jsonschema.exceptions", "samtranslator.compat",
+    "samtranslator.internal.schema_source", "samtranslator.internal.schema_source.common",
+    "samtranslator.internal.schema_source.aws_serverless_function",
+    "samtranslator.internal.schema_source.aws_serverless_graphqlapi",
+    "samtranslator.internal.schema_source.aws_serverless_capacity_provider",
+    "samtranslator.internal.schema_source.aws_serverless_microvmimage",
+    "samtranslator.internal.schema_source.aws_serverless_networkconnector",
+)
+
+# the translator imports boto3 but never needs it offline
+with aws_sdk_stand_ins(), deferred_imports(DEFERRED):
     import samtranslator.translator.translator as _translator_module
     from samtranslator.feature_toggle.feature_toggle import FeatureToggle, FeatureToggleDefaultConfigProvider
     from samtranslator.metrics.metrics import DummyMetricsPublisher, Metrics
@@ -35,6 +50,7 @@ with aws_sdk_stand_ins():  # the translator imports boto3 but never needs it off
     from samtranslator.plugins.application.serverless_app_plugin import ServerlessAppPlugin
     from samtranslator.plugins.policies.policy_templates_plugin import PolicyTemplatesForResourcePlugin
     from samtranslator.policy_template_processor.processor import PolicyTemplatesProcessor
+    from samtranslator.policy_template_processor.template import Template
     from samtranslator.translator.translator import Translator
     from samtranslator.utils.py27hash_fix import to_py27_compatible_template
 
@@ -90,11 +106,16 @@ class _OfflineServerlessRepo:
 
 @functools.cache
 def _policy_templates_plugin() -> PolicyTemplatesForResourcePlugin:
-    """The policy-templates plugin, with its bundled templates schema-validated once per process.
+    """The policy-templates plugin over the translator's bundled templates, read once per process.
 
     The plugin and its processor hold no per-template state, so one instance serves every call.
+    The processor is filled as its constructor fills it, without the JSON-schema check of the bundled
+    file (the translator's own data, checked by its own tests): that check alone imports jsonschema.
     """
-    processor = PolicyTemplatesProcessor(PolicyTemplatesProcessor.get_default_policy_templates_json())
+    templates = PolicyTemplatesProcessor.get_default_policy_templates_json()
+    processor = PolicyTemplatesProcessor.__new__(PolicyTemplatesProcessor)
+    processor.policy_templates = {name: Template.from_dict(name, value)  # type: ignore[no-untyped-call]
+                                  for name, value in templates["Templates"].items()}
     return PolicyTemplatesForResourcePlugin(processor)
 
 
