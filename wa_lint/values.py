@@ -134,8 +134,8 @@ def branches(value: Any, condition: str | None = None) -> Iterator[tuple[str | N
     if fn and fn[0] == "Fn::If" and isinstance(fn[1], list) and len(fn[1]) == 3:
         cond, yes, no = fn[1]
         name = cond if isinstance(cond, str) else None
-        yield from branches(yes, _both(condition, name))
-        yield from branches(no, _both(condition, f"!{name}" if name else None))
+        yield from branches(yes, both(condition, name))
+        yield from branches(no, both(condition, f"!{name}" if name else None))
         return
     if fn and fn[0] == "Ref" and fn[1] == NO_VALUE:
         yield condition, None
@@ -143,11 +143,18 @@ def branches(value: Any, condition: str | None = None) -> Iterator[tuple[str | N
     yield condition, value
 
 
-def _both(outer: str | None, inner: str | None) -> str | None:
-    """Conditions of nested ``Fn::If`` branches combine: ``Outer&Inner``."""
-    if outer and inner:
-        return f"{outer}&{inner}"
-    return outer or inner
+def both(a: str | None, b: str | None) -> str | None:
+    """Two conditions that must both hold, as ``A&B`` (``!A`` is the negation, as written by
+    :func:`branches`); repeated terms are written once. The one condition combiner."""
+    terms = [t for c in (a, b) if c for t in c.split("&")]
+    return "&".join(dict.fromkeys(terms)) or None
+
+
+def impossible(condition: str | None) -> bool:
+    """Whether a combined condition requires a condition and its negation (nested ``Fn::If``
+    on the same condition, as the SAM translator writes for conditional functions)."""
+    terms = set(condition.split("&")) if condition else set()
+    return any(f"!{t}" in terms for t in terms)
 
 
 class Resolver:

@@ -13,7 +13,16 @@ from typing import Any
 
 from wa_lint.graph.model import FUNCTION, STATE_MACHINE, Graph
 from wa_lint.model import Resource
-from wa_lint.values import SUB_VARIABLE, branches, getatt_parts, intrinsic, referenced_resources, sub_parts
+from wa_lint.values import (
+    SUB_VARIABLE,
+    both,
+    branches,
+    getatt_parts,
+    impossible,
+    intrinsic,
+    referenced_resources,
+    sub_parts,
+)
 
 ALIAS_TYPES = ("AWS::Lambda::Alias", "AWS::Lambda::Version")
 ARN_SERVICE = re.compile(r"^arn:[^:]*:([^:]+):")
@@ -28,20 +37,6 @@ def invoke_uri_function(uri: str) -> str | None:
     start = uri.find("/functions/")
     inner = uri[start + len("/functions/") : -len("/invocations")] if start >= 0 else ""
     return inner if inner and "\n" not in inner else None
-
-
-def both(a: str | None, b: str | None) -> str | None:
-    """Two conditions that must both hold, as ``A&B`` (``!A`` is the negation, as in
-    :func:`values.branches`); repeated terms are written once."""
-    terms = [t for c in (a, b) if c for t in c.split("&")]
-    return "&".join(dict.fromkeys(terms)) or None
-
-
-def impossible(condition: str | None) -> bool:
-    """Whether a combined condition requires a condition and its negation (nested ``Fn::If``
-    on the same condition, as the SAM translator writes for conditional functions)."""
-    terms = set(condition.split("&")) if condition else set()
-    return any(f"!{t}" in terms for t in terms)
 
 
 def walk(value: Any, path: tuple[str, ...], condition: str | None = None) -> Iterator[tuple[str | None, Any]]:
