@@ -17,17 +17,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from wa_lint.graph.builders.invoke_common import both, function_of, impossible
+from wa_lint.graph.builders.invoke_common import function_of
 from wa_lint.graph.model import Graph
+from wa_lint.graph.openapi import BodyOperation, body_operations, security_schemes
 from wa_lint.model import Resource, Unknown
-from wa_lint.values import branches, intrinsic, referenced_resources
+from wa_lint.values import intrinsic, referenced_resources
 
 Auth = Literal["none", "authorized", "unknown"]
 REST_API, HTTP_API = "AWS::ApiGateway::RestApi", "AWS::ApiGatewayV2::Api"
-OPENAPI_METHODS = {
-    "get": "GET", "put": "PUT", "post": "POST", "delete": "DELETE", "options": "OPTIONS", "head": "HEAD",
-    "patch": "PATCH", "trace": "TRACE", "x-amazon-apigateway-any-method": "ANY",
-}
 IMPLICIT_APIS = ("ServerlessRestApi", "ServerlessHttpApi")
 MAX_PATH_DEPTH = 30
 
@@ -246,55 +243,26 @@ def _function_of(graph: Graph, value: Any) -> str | None:
 # -- OpenAPI bodies --------------------------------------------------------------------------
 def _bodies(graph: Graph) -> Iterator[Operation]:
     for api in graph.of_type(REST_API, HTTP_API):
-        body = api.prop("Body")
-        if not isinstance(body, dict) or intrinsic(body) is not None:
-            continue  # absent, BodyS3Location, or Fn::Transform: not readable
         kind: Literal["rest", "http"] = "rest" if api.type == REST_API else "http"
         if kind == "http" and _upper(graph, api.prop("ProtocolType")) == "WEBSOCKET":
             continue
-        schemes = body.get("securityDefinitions")
-        components = body.get("components")
-        if isinstance(components, dict) and isinstance(components.get("securitySchemes"), dict):
-            schemes = components["securitySchemes"]
-        schemes = schemes if isinstance(schemes, dict) else {}
-        validators = body.get("x-amazon-apigateway-request-validators")
-        validators = validators if isinstance(validators, dict) else {}
-        paths = body.get("paths")
-        if not isinstance(paths, dict):
-            continue
-        for path, item in paths.items():
-            for cond, path_item in _alternatives(item, api.condition):
-                for key, verb in OPENAPI_METHODS.items():
-                    for cond2, op in _alternatives(path_item.get(key), cond):
-                        yield _body_operation(graph, api, kind, str(path), verb, op, body, schemes, validators,
-                                              cond2)
+        for op in body_operations(api.prop("Body"), api.condition, by_method=True):
+            yield _body_operation(graph, api, kind, op)
 
 
-def _alternatives(value: Any, condition: str | None) -> Iterator[tuple[str | None, dict[str, Any]]]:
-    """The mappings a value may be under ``Fn::If`` (the SAM translator wraps conditional paths)."""
-    if value is None:
-        return
-    for cond, alt in branches(value):
-        combined = both(condition, cond)
-        if isinstance(alt, dict) and intrinsic(alt) is None and not impossible(combined):
-            yield combined, alt
-
-
-def _body_operation(
-    graph: Graph, api: Resource, kind: Literal["rest", "http"], path: str, verb: str, op: dict[str, Any],
-    body: dict[str, Any], schemes: dict[str, Any], validators: dict[str, Any], condition: str | None,
-) -> Operation:
-    auth, how = _security(op.get("security", body.get("security")), schemes)
-    integration = op.get("x-amazon-apigateway-integration")
-    function = _function_of(graph, integration.get("uri")) if isinstance(integration, dict) else None
+def _body_operation(graph: Graph, api: Resource, kind: Literal["rest", "http"], op: BodyOperation) -> Operation:
+    auth, how = _security(op.get("security"), security_schemes(op.document))
+    integration = op.integration
+    function = _function_of(graph, integration.get("uri")) if integration is not None else None
     validated: bool | None = None
     if kind == "rest":
-        name = op.get("x-amazon-apigateway-request-validator", body.get("x-amazon-apigateway-request-validator"))
-        validated = _body_validator(name, validators)
+        validators = op.document.get("x-amazon-apigateway-request-validators")
+        validated = _body_validator(op.get("x-amazon-apigateway-request-validator"),
+                                    validators if isinstance(validators, dict) else {})
     return Operation(
-        kind=kind, method=verb, path=path, auth=auth, how=how, defined_by=api, api=api.logical_id,
+        kind=kind, method=op.method, path=op.path, auth=auth, how=how, defined_by=api, api=api.logical_id,
         function=function, report_on=_report_on(graph, api, function), validated=validated,
-        condition=condition, from_body=True,
+        condition=op.condition, from_body=True,
     )
 
 

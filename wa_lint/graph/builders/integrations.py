@@ -23,25 +23,23 @@ from typing import Any
 from wa_lint.graph.builders import builder
 from wa_lint.graph.builders.invoke_common import (
     at,
-    both,
     function_of,
     has_unknown,
-    impossible,
     node_for,
     service_of,
     text,
     upper,
 )
 from wa_lint.graph.model import FUNCTION, STATE_MACHINE, Graph
+from wa_lint.graph.openapi import body_operations
 from wa_lint.graph.statemachine import Definition, read_definition, task_states
 from wa_lint.model import Resource
-from wa_lint.values import branches, intrinsic, referenced_resources
+from wa_lint.values import intrinsic, referenced_resources
 
 REST_API = ("AWS::ApiGateway::RestApi",)
 HTTP_API = ("AWS::ApiGatewayV2::Api",)
 APIGW_URI = re.compile(r"^arn:[^:]*:apigateway:[^:]*:([^:]+):(action|path)/?(.*)$")
 STATES_TASK = re.compile(r":states:::(?:(aws-sdk):)?([a-z0-9-]+):([A-Za-z0-9]+)")
-HTTP_METHODS = frozenset({"get", "put", "post", "delete", "patch", "head", "options", "x-amazon-apigateway-any-method"})
 #: Service → resource types a direct integration may target.
 TARGET_TYPES: dict[str, tuple[str, ...]] = {
     "sqs": ("AWS::SQS::Queue",),
@@ -125,35 +123,11 @@ def _all_text(graph: Graph, value: Any) -> str:
 
 
 # -- OpenAPI bodies --------------------------------------------------------------------------
-def _alternatives(value: Any, cond: str | None) -> Iterator[tuple[str | None, Any]]:
-    for c, alt in branches(value):
-        combined = both(cond, c)
-        if alt is not None and not impossible(combined):
-            yield combined, alt
-
-
 def api_operations(api: Resource) -> Iterator[tuple[str | None, str, dict[str, Any]]]:
     """``(condition, "METHOD /path", integration)`` for each operation of an API's OpenAPI body."""
-    body = api.prop("Body")
-    for cond, doc in _alternatives(body, api.condition):
-        paths = doc.get("paths") if isinstance(doc, dict) else None
-        for cond2, table in _alternatives(paths, cond):
-            if not isinstance(table, dict):
-                continue
-            for path, item in table.items():
-                for cond3, ops in _alternatives(item, cond2):
-                    if not isinstance(ops, dict):
-                        continue
-                    for method, op in ops.items():
-                        if str(method).lower() not in HTTP_METHODS:
-                            continue
-                        for cond4, operation in _alternatives(op, cond3):
-                            if not isinstance(operation, dict):
-                                continue
-                            integ = operation.get("x-amazon-apigateway-integration")
-                            if isinstance(integ, dict):
-                                verb = "ANY" if "any-method" in str(method) else str(method).upper()
-                                yield cond4, f"{verb} {path}", integ
+    for op in body_operations(api.prop("Body"), api.condition):
+        if op.integration is not None:
+            yield op.condition, op.route, op.integration
 
 
 def _route_index(graph: Graph) -> dict[tuple[str, str], list[str]]:

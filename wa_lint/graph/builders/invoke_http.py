@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from wa_lint.graph.builders import builder
-from wa_lint.graph.builders.invoke_common import add_invokes, at, both, each, impossible, items, node_for, upper
+from wa_lint.graph.builders.invoke_common import add_invokes, at, each, items, node_for, upper
 from wa_lint.graph.model import Graph
-from wa_lint.values import branches, intrinsic
+from wa_lint.graph.openapi import authorizers, body_operations
 
 REST_API = ("AWS::ApiGateway::RestApi",)
 HTTP_API = ("AWS::ApiGatewayV2::Api",)
@@ -35,37 +35,18 @@ def invocation_mode(params: Any) -> str:
     return "sync"
 
 
-def _openapi(
-    value: Any, cond: str | None, depth: int = 0
-) -> Iterator[tuple[str | None, str, Any, str]]:
+def _openapi(body: Any, cond: str | None) -> Iterator[tuple[str | None, str, Any, str]]:
     """``(condition, "integration" | "authorizer", uri, mode)`` for every Lambda integration or
-    Lambda authorizer of an OpenAPI body; the SAM translator wraps conditional paths in ``Fn::If``."""
-    if depth > 40:
-        return
-    fn = intrinsic(value)
-    if fn is not None:
-        if fn[0] == "Fn::If":
-            for c, alt in branches(value):
-                if not impossible(both(cond, c)):
-                    yield from _openapi(alt, both(cond, c), depth + 1)
-        return
-    if isinstance(value, list):
-        for item in value:
-            yield from _openapi(item, cond, depth + 1)
-        return
-    if not isinstance(value, dict):
-        return
-    for key, item in value.items():
-        if key == "x-amazon-apigateway-integration" and isinstance(item, dict):
-            kind = item.get("type")
-            if (not isinstance(kind, str) or kind.upper() in ("AWS", "AWS_PROXY")) and not item.get(
-                "integrationSubtype"
-            ):
-                yield cond, "integration", item.get("uri"), invocation_mode(item.get("requestParameters"))
-        elif key == "x-amazon-apigateway-authorizer" and isinstance(item, dict):
-            yield cond, "authorizer", item.get("authorizerUri"), "sync"
-        else:
-            yield from _openapi(item, cond, depth + 1)
+    Lambda authorizer of an OpenAPI body."""
+    for op in body_operations(body, cond):
+        item = op.integration
+        if item is None:
+            continue
+        kind = item.get("type")
+        if (not isinstance(kind, str) or kind.upper() in ("AWS", "AWS_PROXY")) and not item.get("integrationSubtype"):
+            yield op.condition, "integration", item.get("uri"), invocation_mode(item.get("requestParameters"))
+    for cond2, _name, authorizer in authorizers(body, cond):
+        yield cond2, "authorizer", authorizer.get("authorizerUri"), "sync"
 
 
 @builder(order=50)
