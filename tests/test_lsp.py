@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -48,8 +48,9 @@ DLQ = """\
 """
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "wa_lint.cli", "server"]))
-async def client(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFactory):
+# pytest_lsp.fixture is untyped: the ignore keeps the fixture checked as written
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "wa_lint.cli", "server"]))  # type: ignore[untyped-decorator]
+async def client(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[None]:
     workspace = tmp_path_factory.mktemp("workspace")
     (workspace / ".wa-lint.yaml").write_text("ignore: [WA505]\n")
     params = types.InitializeParams(
@@ -98,7 +99,7 @@ def change(client: LanguageClient, uri: str, text: str, version: int) -> None:
 
 
 @pytest.mark.asyncio(loop_scope="function")
-async def test_open_change_hover_code_action(client: LanguageClient):
+async def test_open_change_hover_code_action(client: LanguageClient) -> None:
     uri = open_doc(client, client.workspace_root / "template.yaml", SAM)  # type: ignore[attr-defined]
     diags = await wait_for(client, uri, lambda d: "WA101" in codes(d))
     assert "WA505" not in codes(diags)  # the workspace's .wa-lint.yaml ignores it, as the CLI would
@@ -150,7 +151,7 @@ async def test_open_change_hover_code_action(client: LanguageClient):
 
 
 @pytest.mark.asyncio(loop_scope="function")
-async def test_malformed_document_one_diagnostic_and_server_keeps_running(client: LanguageClient):
+async def test_malformed_document_one_diagnostic_and_server_keeps_running(client: LanguageClient) -> None:
     root: Path = client.workspace_root  # type: ignore[attr-defined]
     uri = open_doc(client, root / "broken.yaml", SAM + "  Bad: [\n")
     (diag,) = await wait_for(client, uri, lambda d: len(d) > 0)
@@ -167,7 +168,7 @@ async def test_malformed_document_one_diagnostic_and_server_keeps_running(client
 
 
 @pytest.mark.asyncio(loop_scope="function")
-async def test_json_template_and_suppression(client: LanguageClient):
+async def test_json_template_and_suppression(client: LanguageClient) -> None:
     root: Path = client.workspace_root  # type: ignore[attr-defined]
     source = ROOT / "fixtures" / "WA101" / "bad" / "cdk-scheduled-function.json"
     text = source.read_text()
@@ -191,7 +192,7 @@ async def test_json_template_and_suppression(client: LanguageClient):
 
 
 @pytest.mark.asyncio(loop_scope="function")
-async def test_cdk_assembly_linted_when_it_changes(client: LanguageClient):
+async def test_cdk_assembly_linted_when_it_changes(client: LanguageClient) -> None:
     root: Path = client.workspace_root  # type: ignore[attr-defined]
     assembly = root / "cdk.out"
     shutil.copytree(ROOT / "fixtures" / "WA101" / "bad" / "cdk-sns-app" / "cdk.out", assembly)
