@@ -91,7 +91,7 @@ AUDITED: list[tuple[str, str, str]] = [
     ("wa_lint.link.rewrite", "SSM_REFERENCE", "sub"),
     ("wa_lint.lsp.convert", "_WHERE", "match"),
     ("wa_lint.report.regions", "_OPENS_BLOCK", "fullmatch"),
-    ("wa_lint.suppress", "CFN_LINT_ID", "match"),
+    ("wa_lint.filter.inline", "CFN_LINT_ID", "match"),
 ]
 #: Inline patterns (``re.split(r"…", text)``), by module and pattern text.
 INLINE: list[tuple[str, str]] = [

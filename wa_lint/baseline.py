@@ -1,10 +1,10 @@
 """Baselines: adopt wa-lint on an existing code base by reporting only new findings.
 
 ``--write-baseline FILE`` records today's findings; ``--baseline FILE`` then hides those and
-reports the ones that are gone as fixed. A finding is identified by a fingerprint of its rule,
-file, stack, resource (the logical id the user wrote) and message key (the message with numbers
-blanked), never by its line, so edits elsewhere in the template and reordering do not make an
-old finding look new. Identical keys are numbered, so two equal findings need two entries.
+reports the ones that are gone as fixed (:mod:`wa_lint.filter.baseline`). A finding is identified
+by a fingerprint of its rule, file, stack, resource (the logical id the user wrote) and message
+key (the message with numbers blanked), never by its line, so edits elsewhere in the template and
+reordering do not make an old finding look new. Identical keys are numbered, so two equal findings need two entries.
 """
 
 from __future__ import annotations
@@ -14,30 +14,22 @@ import json
 import re
 import reprlib
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from wa_lint.api import Finding
 from wa_lint.fileio import OutputError, read_text, write_text_atomic
+from wa_lint.filter.masking import masked
 from wa_lint.model import InputError
 
 BASELINE_VERSION = 1
 _NUMBER = re.compile(r"\d+")
-MASK = "********"
 
 
 class BaselineError(Exception):
     """A baseline file that cannot be read or has the wrong shape."""
-
-
-def masked(text: str, secrets: Iterable[str]) -> str:
-    """``text`` with every secret value replaced by a mask."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, MASK)
-    return text
 
 
 def message_key(message: str) -> str:
@@ -132,38 +124,3 @@ class BaselineOutcome:
     path: str
     baselined: int
     fixed: list[BaselineEntry]
-
-
-def apply_baseline(results: list[Any], path: Path) -> BaselineOutcome:
-    """Move findings present in the baseline at ``path`` from each result's findings to its
-    ``suppressed`` list; entries of files linted without error that matched nothing are fixed.
-    Entries for files not linted in this run (e.g. pre-commit passed a subset) are left alone."""
-    from wa_lint.results import Suppressed
-
-    known = read_baseline(path)
-    wanted = Counter(e.fingerprint for e in known)
-    path_of = relative_to(path.parent)
-    linted: set[str] = set()
-    assemblies: list[str] = []  # a CDK result covers every template below its directory
-    matched: Counter[str] = Counter()
-    hidden = 0
-    for result in results:
-        if getattr(result, "skipped", False):
-            continue
-        if result.error is None:
-            linted.update(path_of(p) for p in {f.path for f in result.findings} | {result.path})
-            linted.update(path_of(s.finding.path) for s in result.suppressed)
-            if result.kind == "cdk":
-                assemblies.append(path_of(result.path).rstrip("/") + "/")
-        kept = []
-        for f, fp in zip(result.findings, fingerprints(result.findings, path_of)):
-            if matched[fp] < wanted[fp]:
-                matched[fp] += 1
-                hidden += 1
-                result.suppressed.append(Suppressed(f, "baseline", f"in baseline {path.as_posix()}"))
-            else:
-                kept.append(f)
-        result.findings = kept
-    fixed = [e for e in known if matched[e.fingerprint] == 0
-             and (e.path in linted or any(e.path.startswith(a) for a in assemblies))]
-    return BaselineOutcome(path.as_posix(), hidden, fixed)

@@ -258,7 +258,7 @@ class Cache:
     def key(self, source: Source, stage: StackStage | None = None, links: LinkIndex | None = None) -> str:
         """The full key of ``source`` in this run: the run key, the source, the filter stage (with
         the source's own policy) and the source's part of the link index."""
-        from wa_lint.suppress import FilterStage
+        from wa_lint.filter.stage import FilterStage
 
         stage_part: Any = None
         if isinstance(stage, FilterStage):

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from wa_lint import __version__
 
 if TYPE_CHECKING:
-    from wa_lint.api import RuleMeta, Severity
+    from wa_lint.api import RuleMeta
     from wa_lint.cache import Cache
     from wa_lint.config import Config
     from wa_lint.config_tree import ConfigTree
@@ -181,8 +181,8 @@ def _jobs(requested: int | None, n_sources: int) -> int:
 
 def _all_rules() -> list[RuleMeta]:
     """Every installed rule plus the suppression checks (WA001, WA002)."""
+    from wa_lint.filter.checks import META_RULES
     from wa_lint.plugins import load_rules
-    from wa_lint.suppress import META_RULES
 
     return sorted([*load_rules(), *META_RULES], key=lambda m: m.id)
 
@@ -258,12 +258,6 @@ def _baseline_file(args: argparse.Namespace, config: Config) -> Path | None:
     return None
 
 
-def _drop_below(results: list[FileResult], minimum: Severity) -> None:
-    """``--severity-min``: findings under the threshold are not reported at all."""
-    for result in results:
-        result.findings = [f for f in result.findings if f.severity is None or f.severity.rank >= minimum.rank]
-
-
 class _DebugLines(logging.Handler):
     """``--debug``: the ``wa_lint`` loggers' records as ``wa-lint: debug: …`` lines on stderr
     (workers of the process pool inherit it when forked). Control characters, which a template's
@@ -331,14 +325,16 @@ def _report_stdin(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     if "-" in args.paths and not getattr(args, "stdin_source", None):
         return _report_stdin(args)
-    from wa_lint.baseline import BaselineError, apply_baseline, write_baseline
+    from wa_lint.baseline import BaselineError, write_baseline
     from wa_lint.config import ConfigError
     from wa_lint.config_tree import ConfigTree
+    from wa_lint.filter.baseline import apply_baseline
+    from wa_lint.filter.checks import META_IDS, rule_aliases
+    from wa_lint.filter.stage import FilterStage
     from wa_lint.plugins import PluginError
     from wa_lint.progress import ProgressBar
     from wa_lint.report import GRAPH_FORMATS, Report, render
     from wa_lint.runner import lint_all
-    from wa_lint.suppress import META_IDS, FilterStage, rule_aliases
 
     try:
         every = _all_rules()
@@ -380,8 +376,9 @@ def _report(args: argparse.Namespace) -> int:
         _print_skipped(skipped, results)
     if args.severity_min:
         from wa_lint.api import Severity
+        from wa_lint.filter.severity import drop_below
 
-        _drop_below(results, Severity(args.severity_min))
+        drop_below(results, Severity(args.severity_min))
     report = Report(results, selected, usage_errors=missing, show_suppressed=args.show_suppressed)
     targets = [("--output", args.output)] if args.output else []
     targets += [("--save", path) for _, path in args.save]
@@ -449,9 +446,10 @@ def cmd_suppressions(args: argparse.Namespace) -> int:
     """Lint as ``report`` does, recording every suppression the filter stage meets."""
     from wa_lint.config import ConfigError
     from wa_lint.config_tree import ConfigTree
+    from wa_lint.filter.checks import META_IDS, rule_aliases
+    from wa_lint.filter.stage import FilterStage
     from wa_lint.plugins import PluginError
     from wa_lint.runner import lint_all
-    from wa_lint.suppress import META_IDS, FilterStage, rule_aliases
     from wa_lint.suppressions_cmd import RENDER, collect
 
     try:

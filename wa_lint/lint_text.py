@@ -4,7 +4,7 @@ The language server (:mod:`wa_lint.lsp`) has the document's text, not the file o
 else is as the CLI does it for that file: ``CodeUri``, ``AWS::Include`` and nested-stack paths are
 resolved against the real file's directory, the nearest configuration above the file governs it
 (:class:`~wa_lint.config_tree.ConfigTree`), and the same filter stage
-(:class:`~wa_lint.suppress.FilterStage`) applies severity overrides, scoped ignores and inline
+(:class:`~wa_lint.filter.stage.FilterStage`) applies severity overrides, scoped ignores and inline
 suppressions. Like :func:`wa_lint.pipeline.lint_source`, it never raises.
 """
 
@@ -17,9 +17,10 @@ from wa_lint.api import Finding, RuleMeta
 from wa_lint.config import ConfigError
 from wa_lint.config_tree import ConfigTree
 from wa_lint.discover import Source, clearly_template, has_template_signs
+from wa_lint.filter.checks import META_IDS, rule_aliases
+from wa_lint.filter.stage import FilterStage
 from wa_lint.model import InputError, Stack
 from wa_lint.pipeline import FileResult, lint_source, run_rules
-from wa_lint.suppress import META_IDS, FilterStage, rule_aliases
 
 
 class TextLinter:
@@ -118,8 +119,9 @@ def stacks_from_text(text: str, path: Path, display: str, root: Path) -> tuple[l
 
 
 def _lint_stack(stack: Stack, rules: list[RuleMeta], stage: FilterStage, result: FileResult) -> None:
+    from wa_lint.filter.masking import mask_findings
     from wa_lint.graph.builders import build_graph
-    from wa_lint.secrets import mask_findings, stack_secrets
+    from wa_lint.secrets import stack_secrets
 
     result.stacks.append(stack.name)
     result.resources += len(stack.resources)

@@ -26,7 +26,7 @@ __all__ = ["FileResult", "StackStage", "lint_source", "load_stacks", "place", "r
 
 
 class StackStage(Protocol):
-    """The filter stage (``wa_lint.suppress.FilterStage``): given a stack, its graph and the rules'
+    """The filter stage (``wa_lint.filter.stage.FilterStage``): given a stack, its graph and the rules'
     findings, return the findings to report; it may record what it took out on ``result``."""
 
     def __call__(self, stack: Stack, graph: Graph, findings: list[Finding], result: FileResult) -> list[Finding]: ...
@@ -131,8 +131,9 @@ def lint_source(
             if stage is None and view is None:
                 result.findings.extend(run_rules(stack, rules, result=result))
             else:
+                from wa_lint.filter.masking import mask_findings
                 from wa_lint.graph.builders import build_graph
-                from wa_lint.secrets import mask_findings, stack_secrets
+                from wa_lint.secrets import stack_secrets
 
                 graph = build_graph(view.stack if view is not None else stack)
                 found = run_rules(graph.stack, rules, graph, result)

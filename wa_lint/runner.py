@@ -11,6 +11,7 @@ from typing import Literal
 from wa_lint.api import RuleMeta
 from wa_lint.cache import Cache, lint_cached
 from wa_lint.discover import Source
+from wa_lint.filter.dedup import drop_repeated_findings
 from wa_lint.link.index import LinkIndex, build_index
 from wa_lint.pipeline import FileResult, StackStage
 
@@ -64,18 +65,6 @@ def _collect(done: list[FileResult | None], fresh: Iterable[tuple[int, FileResul
     for result in out:
         drop_repeated_findings(result, seen)
     return out
-
-
-def drop_repeated_findings(result: FileResult, seen: set[tuple[str, str, int, str, str]]) -> None:
-    """A nested template linted as its own file and again through its parent yields the same
-    findings twice: keep the first of each, in source order."""
-    unique = []
-    for f in result.findings:
-        key = (f.rule, f.path, f.line, f.resource, f.message)
-        if key not in seen:
-            seen.add(key)
-            unique.append(f)
-    result.findings = unique
 
 
 def lint_all(

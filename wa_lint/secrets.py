@@ -7,11 +7,10 @@ a code frame of any finding may show a neighbouring line that holds a secret.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from wa_lint.finding import Finding
 from wa_lint.graph.model import Graph
 from wa_lint.model import Resource, Unknown
 from wa_lint.values import branches, intrinsic
@@ -140,15 +139,7 @@ def environment_secrets(graph: Graph) -> Iterator[EnvironmentSecret]:
 
 def stack_secrets(graph: Graph) -> list[str]:
     """Every text no output may show for this stack (found once per graph); the pipeline masks
-    them in every finding, whichever rule or stage produced it (:func:`mask_findings`)."""
+    them in every finding, whichever rule or stage produced it (:mod:`wa_lint.filter.masking`)."""
     found = graph.memo(SECRETS_MEMO, lambda: list(dict.fromkeys(
         t for s in environment_secrets(graph) for t in s.texts)))
     return list(found)
-
-
-def mask_findings(findings: Iterable[Finding], secrets: list[str]) -> None:
-    """Add ``secrets`` to each finding's ``masked`` list, which every output honours."""
-    if not secrets:
-        return
-    for finding in findings:
-        finding.masked = list(dict.fromkeys([*finding.masked, *secrets]))

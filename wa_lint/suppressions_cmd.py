@@ -1,7 +1,7 @@
 """``wa-lint suppressions [PATH…]``: every suppression in force, for review (cdk-nag#405, #837).
 
 The templates are linted as ``wa-lint report`` lints them, and the filter stage records each
-suppression it meets (:class:`~wa_lint.suppress.InForce`): inline ones (``wa-lint`` Metadata, CDK
+suppression it meets (:class:`~wa_lint.results.InForce`): inline ones (``wa-lint`` Metadata, CDK
 node metadata, cfn-lint ``ignore_checks``) and configuration entries (``per-…-ignores``), with
 where each is written, what it suppresses, its ``applies-to`` scope, its reason and whether it
 still matches a finding. Configuration entries are judged over the whole run: an entry is stale

@@ -49,8 +49,9 @@ def _rules(path: Path) -> tuple[list[RuleMeta], Any]:
     (else the working directory's; a broken one is logged and ignored: cfn-lint must still run)."""
     from wa_lint.config import Config, ConfigError
     from wa_lint.config_tree import ConfigTree
+    from wa_lint.filter.checks import META_IDS, META_RULES, rule_aliases
+    from wa_lint.filter.stage import FilterStage
     from wa_lint.plugins import load_rules, select_rules
-    from wa_lint.suppress import META_IDS, META_RULES, FilterStage, rule_aliases
 
     every = sorted([*load_rules(), *META_RULES], key=lambda m: m.id)
     try:
@@ -136,9 +137,9 @@ def rule_classes() -> dict[str, type[CloudFormationLintRule]]:
     """Three classes per wa-lint rule with an id in the ``WA`` + 3 digits scheme (one per
     severity letter; the rule's own first), by class name. Made once per process, so cfn-lint
     finds the same classes by module path and by directory."""
+    from wa_lint.filter.checks import META_RULES
     from wa_lint.plugins import load_rules
     from wa_lint.report import help_uri
-    from wa_lint.suppress import META_RULES
 
     classes: dict[str, type[CloudFormationLintRule]] = {}
     for meta in [*load_rules(), *META_RULES]:

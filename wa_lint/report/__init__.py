@@ -116,7 +116,7 @@ def help_uri(meta: RuleMeta | None) -> str | None:
     rules of third-party packs are documented by their pack (``wa-lint explain``)."""
     if meta is None:
         return None
-    if meta.pack.startswith("wa_lint.suppress"):
+    if meta.pack.startswith("wa_lint.filter"):
         return INTEGRATIONS_URL.format(anchor=f"{meta.id.lower()}-{meta.name}")
     if meta.pack == "wa_lint.rules" or meta.pack.startswith("wa_lint.rules."):
         from wa_lint.docs import DOCS_URL
