@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -53,7 +54,7 @@ def test_force_color_and_no_color(monkeypatch: pytest.MonkeyPatch, capsys: pytes
     assert "\x1b[" not in render(monkeypatch, capsys, FORCE_COLOR="1", NO_COLOR="1")
 
 
-def test_extend_select_adds_to_the_configuration(tmp_path, monkeypatch: pytest.MonkeyPatch,
+def test_extend_select_adds_to_the_configuration(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "t.yaml").write_bytes(TEMPLATE.read_bytes())
     (tmp_path / ".wa-lint.yaml").write_text("select: [WA101]\n")

@@ -73,7 +73,7 @@ def sam(monkeypatch: pytest.MonkeyPatch) -> Callable[[dict[str, Any]], Graph]:
 
     def run(resources: dict[str, Any]) -> Graph:
         template = {"Transform": "AWS::Serverless-2016-10-31", "Resources": copy.deepcopy(resources)}
-        out = transform(template, {}, NoManagedPolicies())  # type: ignore[arg-type]
+        out = transform(template, {}, NoManagedPolicies())
         return build(out["Resources"])
 
     return run
@@ -334,7 +334,7 @@ def test_rest_sam_conditional_function_body(monkeypatch: pytest.MonkeyPatch) -> 
     fn["Condition"] = "IsProd"
     template = {"Transform": "AWS::Serverless-2016-10-31",
                 "Conditions": {"IsProd": {"Fn::Equals": ["a", "a"]}}, "Resources": {"Fn": fn}}
-    g = build(transform(template, {}, NoManagedPolicies())["Resources"])  # type: ignore[arg-type]
+    g = build(transform(template, {}, NoManagedPolicies())["Resources"])
     assert flows(g, "invokes") == {("ServerlessRestApi", "Fn", "ServerlessRestApi", "IsProd")}
 
 

@@ -41,7 +41,8 @@ _FUNCTIONS = {
 def load_yaml(text: str) -> Any:
     loader = yaml.SafeLoader(text)
     try:
-        return _construct(loader, loader.get_single_node())
+        node = loader.get_single_node()
+        return None if node is None else _construct(loader, node)  # None: an empty document, as yaml.safe_load
     finally:
         loader.dispose()
 

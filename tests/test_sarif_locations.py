@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -69,7 +70,7 @@ def test_block_end_yaml_json_and_flow(tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def sarif(tmp_path_factory: pytest.TempPathFactory) -> dict:
+def sarif(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     out = tmp_path_factory.mktemp("sarif") / "out.sarif"
     import os
 
@@ -80,10 +81,11 @@ def sarif(tmp_path_factory: pytest.TempPathFactory) -> dict:
                      "never"]) == 0
     finally:
         os.chdir(cwd)
-    return json.loads(out.read_text())
+    log: dict[str, Any] = json.loads(out.read_text())
+    return log
 
 
-def test_results_carry_github_fingerprint_region_and_related(sarif: dict) -> None:
+def test_results_carry_github_fingerprint_region_and_related(sarif: dict[str, Any]) -> None:
     jsonschema.validate(sarif, json.loads((ROOT / "tests/data/sarif-schema-2.1.0.json").read_text()))
     results = sarif["runs"][0]["results"]
     queue = next(r for r in results if r["ruleId"] == "WA104")
