@@ -1,0 +1,102 @@
+"""The CDK validation plugin (integrations/cdk) in a real synthesis: `node app.js` with the plugin on
+the App reports wa-lint's findings with construct paths and fails on errors, as cdk-nag does.
+
+The app is fixtures/repo-cdk-app (plus an SNS-to-Lambda stack, for WA101), run from a scratch copy
+with the CDK packages ``make cdk-fixture`` installed (``make test`` runs it first); nothing is
+installed or fetched here. Without Node.js or those packages the test skips and says why (under CI
+a missing install fails)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, missing
+
+APP = ROOT / "fixtures" / "repo-cdk-app"
+MODULES = ROOT / "build" / "cdk-fixture" / "node_modules"
+PLUGIN = ROOT / "integrations" / "cdk"
+
+ALERTS_STACK = """
+const sns = require('aws-cdk-lib/aws-sns');
+const subscriptions = require('aws-cdk-lib/aws-sns-subscriptions');
+const alerts = new cdk.Stack(app, 'AlertsStack');
+const topic = new sns.Topic(alerts, 'Alerts');
+const notifier = new lambda.Function(alerts, 'Notifier', {
+  runtime: lambda.Runtime.PYTHON_3_12,
+  handler: 'index.handler',
+  code: lambda.Code.fromInline('def handler(event, context):\\n    return None\\n'),
+});
+topic.addSubscription(new subscriptions.LambdaSubscription(notifier));
+"""
+
+
+def _app(tmp_path: Path, options: str) -> Path:
+    """The fixture app in a scratch directory with the plugin on its App (``options`` its props)."""
+    if shutil.which("node") is None:
+        pytest.skip("Node.js is not installed: the CDK plugin cannot run here")
+    if not MODULES.is_dir():
+        missing("the CDK fixture's packages are not installed: run `make cdk-fixture` (make test does)")
+    app = tmp_path / "orders-app"
+    shutil.copytree(APP, app, ignore=shutil.ignore_patterns("node_modules", "cdk.out"))
+    (app / "node_modules").symlink_to(MODULES, target_is_directory=True)
+    script = app / "bin" / "app.js"
+    text = script.read_text()
+    assert "const app = new cdk.App();" in text
+    plugin = f"const {{ WaLintValidator }} = require({json.dumps(str(PLUGIN))});\n"
+    props = f"{{ policyValidationBeta1: [new WaLintValidator({options})] }}"
+    text = text.replace("const app = new cdk.App();", f"{plugin}const app = new cdk.App({props});")
+    script.write_text(text + ALERTS_STACK)
+    return app
+
+
+def _synth(app: Path) -> tuple[subprocess.CompletedProcess[str], dict]:
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    env.pop("WA_LINT_COMMAND", None)
+    env["CDK_OUTDIR"] = str(app / "cdk.out")  # as `cdk synth` tells the app (else a temporary directory)
+    run = subprocess.run(["node", "bin/app.js"], cwd=app, env=env, capture_output=True, text=True, timeout=600)
+    report_file = app / "cdk.out" / "validation-report.json"
+    assert report_file.is_file(), run.stderr[-2000:]
+    return run, json.loads(report_file.read_text())
+
+
+def _violations(report: dict) -> list[tuple[str, str, str]]:
+    (plugin,) = [r for r in report["pluginReports"] if r["pluginName"] == "wa-lint"]
+    return [(v["ruleName"], v["severity"], c["constructPath"]) for v in plugin["violations"]
+            for c in v["violatingConstructs"]]
+
+
+def test_synth_reports_wa101_with_its_construct_path_and_fails(tmp_path: Path) -> None:
+    run, report = _synth(_app(tmp_path, ""))
+    assert run.returncode != 0  # an error-severity finding fails synthesis
+    found = _violations(report)
+    assert ("WA101", "error", "AlertsStack/Notifier/Resource") in found
+    assert ("WA104", "error", "OrdersStack/OrdersQueue/Resource") in found
+    assert "WA101" in run.stdout + run.stderr and "AlertsStack/Notifier/Resource" in run.stdout + run.stderr
+    (plugin,) = [r for r in report["pluginReports"] if r["pluginName"] == "wa-lint"]
+    assert plugin["conclusion"] == "failure"
+    wa101 = next(v for v in plugin["violations"] if v["ruleName"] == "WA101")
+    assert wa101["ruleMetadata"]["DocumentationUrl"].endswith("/docs/rules/WA101.md")
+    assert wa101["violatingConstructs"][0]["cloudFormationResource"]["templatePath"] == "AlertsStack.template.json"
+
+
+def test_severity_threshold_lets_synth_pass(tmp_path: Path) -> None:
+    # only the info-level tracing rule runs: reported, and below the default failOn (error)
+    run, report = _synth(_app(tmp_path, "{ extraArgs: ['--select', 'WA501'] }"))
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert (tmp_path / "orders-app" / "cdk.out" / "AlertsStack.template.json").is_file()
+    found = _violations(report)
+    assert found and {rule for rule, _, _ in found} == {"WA501"}
+    assert ("WA501", "info", "AlertsStack/Notifier/Resource") in found
+
+
+def test_failing_on_warnings(tmp_path: Path) -> None:
+    run, report = _synth(_app(tmp_path, "{ failOn: 'warning', reportSeverity: 'warning', "
+                                        "extraArgs: ['--select', 'WA212'] }"))
+    assert run.returncode != 0
+    assert {(rule, severity) for rule, severity, _ in _violations(report)} == {("WA212", "warning")}
