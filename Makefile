@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 WHEELHOUSE := build/wheelhouse
 CDK_FIXTURE := build/cdk-fixture
 
-.PHONY: report test lint typecheck docs bench bench-scale wheelhouse browser cdk-fixture check-data cdk-internals dist-check actionlint clean
+.PHONY: report test lint typecheck docs bench bench-scale wheelhouse browser cdk-fixture cdk-plugin check-data cdk-internals dist-check actionlint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 # pytest reaches no network and installs nothing: what its tests need is prepared here first.
-test: lint wheelhouse browser cdk-fixture actionlint
+test: lint wheelhouse browser cdk-fixture cdk-plugin actionlint
 	$(BIN)/python -m pytest
 	$(MAKE) dist-check
 
@@ -78,6 +78,12 @@ $(CDK_FIXTURE)/.installed: fixtures/repo-cdk-app/package.json fixtures/repo-cdk-
 	else echo "npm not found: not installing the CDK fixture (tests/test_cdk_synth.py skips)"; fi
 
 cdk-fixture: $(CDK_FIXTURE)/.installed
+
+# The CDK validation plugin (integrations/cdk) has no dependencies of its own; its peers (aws-cdk-lib,
+# constructs) are the fixture's, which tests/test_cdk_plugin.py links into a scratch copy of the app.
+cdk-plugin: cdk-fixture
+	@if command -v node >/dev/null 2>&1; then node --check integrations/cdk/index.js; \
+	else echo "node not found: tests/test_cdk_plugin.py skips"; fi
 
 # tests/test_html.py drives headless Chromium: Debian's package, installed when missing and possible.
 browser:
