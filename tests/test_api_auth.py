@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 
 from wa_lint.discover import discover
-from wa_lint.graph.api_auth import _security, api_name, operations
+from wa_lint.graph.api_auth import security as _security
+from wa_lint.graph.api_operations import api_name, operations
 from wa_lint.graph.builders import build_graph
 from wa_lint.graph.model import Graph
 from wa_lint.model import Stack, resources_from_template

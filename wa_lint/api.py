@@ -24,7 +24,7 @@ from wa_lint.finding import (
 )
 from wa_lint.graph import database
 from wa_lint.graph.alarms import DepthAlarms, depth_alarms
-from wa_lint.graph.api_auth import Operation, api_name, operations
+from wa_lint.graph.api_operations import ApiOperation, Integration, Operation, api_name, api_operations, operations
 from wa_lint.graph.api_stages import ApiStage, api_stages, is_private
 from wa_lint.graph.arm64 import X86Function, x86_functions
 from wa_lint.graph.builders.failure import by_name
@@ -88,6 +88,7 @@ __all__ = [
     "SECRET_FIX",
     "STATE_MACHINE",
     "TOPIC",
+    "ApiOperation",
     "ApiStage",
     "AppliesTo",
     "AttachedPolicy",
@@ -99,6 +100,7 @@ __all__ = [
     "FixedStore",
     "Glue",
     "Graph",
+    "Integration",
     "LogGroups",
     "LogWriter",
     "ManagedRef",
@@ -116,6 +118,7 @@ __all__ = [
     "WideRead",
     "X86Function",
     "api_name",
+    "api_operations",
     "api_stages",
     "assess",
     "branches",

@@ -75,7 +75,9 @@ def body_operations(body: Any, condition: str | None = None, *, by_method: bool 
                     keys = [k for k in METHODS if k in path_item] if by_method else path_item
                     for key in keys:
                         method = METHODS.get(key) if isinstance(key, str) else None
-                        for cond4, op in alternatives(path_item[key], cond3) if method else ():
+                        if method is None:
+                            continue
+                        for cond4, op in alternatives(path_item[key], cond3):
                             yield BodyOperation(cond4, str(path), method, op, doc)
 
 
