@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,7 +19,7 @@ SAM = ROOT / "fixtures/WA101/bad/sam-sns-event.yaml"
 DLQ = "      DeadLetterConfig:\n        TargetArn: arn:aws:sqs:us-east-1:123456789012:uploads-dlq\n"
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict, str]:
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, Any], str]:
     code = main(["report", *argv, "--format", "json", "--no-config", "--select", "WA101"])
     out, err = capsys.readouterr()
     return code, json.loads(out) if out.strip() else {}, err

@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -48,7 +49,7 @@ def test_id_mapping() -> None:
 
 
 @pytest.fixture(scope="module")
-def matches(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict]]:
+def matches(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict[str, Any]]]:
     """One cfn-lint run over a CloudFormation template, a SAM template, and copies suppressed the
     cfn-lint way and the wa-lint way; matches of wa-lint rules, by file name."""
     work = tmp_path_factory.mktemp("cfn-lint")
@@ -67,14 +68,14 @@ def matches(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict]]:
                            "--include-checks", "I", "--", *files],
                           cwd=work, capture_output=True, text=True, timeout=300, check=False)
     assert proc.returncode in (0, 2, 4, 6, 8, 10, 12, 14), proc.stderr
-    found: dict[str, list[dict]] = {f: [] for f in files}
+    found: dict[str, list[dict[str, Any]]] = {f: [] for f in files}
     for match in json.loads(proc.stdout):
         if match["Rule"]["Id"][1:2] == "9":
             found[match["Filename"]].append(match)
     return found
 
 
-def test_cloudformation_template(matches: dict[str, list[dict]]) -> None:
+def test_cloudformation_template(matches: dict[str, list[dict[str, Any]]]) -> None:
     (match,) = matches["cfn.yaml"]
     assert match["Rule"]["Id"] == "E9101" and match["Level"] == "Error"
     assert match["Rule"]["ShortDescription"] == "WA101 lambda-async-no-failure-destination"
@@ -84,14 +85,14 @@ def test_cloudformation_template(matches: dict[str, list[dict]]) -> None:
     assert "invoked asynchronously by UploadsBucket" in match["Message"] and "(fix: " in match["Message"]
 
 
-def test_sam_template_keeps_full_coverage(matches: dict[str, list[dict]]) -> None:
+def test_sam_template_keeps_full_coverage(matches: dict[str, list[dict[str, Any]]]) -> None:
     (match,) = matches["sam.yaml"]
     assert match["Rule"]["Id"] == "E9101"
     assert match["Location"]["Start"]["LineNumber"] == 11
     assert match["Location"]["Path"] == ["Resources", "NotifyCustomer"]
 
 
-def test_suppressions_of_both_tools(matches: dict[str, list[dict]]) -> None:
+def test_suppressions_of_both_tools(matches: dict[str, list[dict[str, Any]]]) -> None:
     assert matches["cfn-lint-ignored.yaml"] == []
     assert matches["wa-lint-ignored.yaml"] == []
 

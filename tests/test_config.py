@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,7 +21,7 @@ SAM = ROOT / "fixtures/WA101/bad/sam-sns-event.yaml"
 CDK = ROOT / "fixtures/WA101/bad/cdk-sns-app"
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict, str]:
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, Any], str]:
     code = main(["report", *argv, "--format", "json"])
     out, err = capsys.readouterr()
     return code, (json.loads(out) if out.strip() else {}), err
@@ -185,7 +186,7 @@ def monorepo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def rules_by_file(data: dict) -> dict[str, list[tuple[str, str]]]:
+def rules_by_file(data: dict[str, Any]) -> dict[str, list[tuple[str, str]]]:
     found: dict[str, list[tuple[str, str]]] = {}
     for f in data["findings"]:
         found.setdefault(f["path"], []).append((f["rule"], f["severity"]))
@@ -279,10 +280,15 @@ def test_a_broken_child_config_fails_only_its_files(monorepo: Path, capsys: pyte
 
 def test_configs_are_looked_up_once_per_directory(monorepo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from wa_lint import config_tree
+    from wa_lint.config import config_in
 
     calls: list[Path] = []
-    real = config_tree.config_in
-    monkeypatch.setattr(config_tree, "config_in", lambda d: calls.append(d) or real(d))
+
+    def counting(directory: Path) -> Path | None:
+        calls.append(directory)
+        return config_in(directory)
+
+    monkeypatch.setattr(config_tree, "config_in", counting)
     tree = config_tree.ConfigTree()
     for rel in ["services/orders/notify.yaml", "services/orders/legacy/notify.yaml", "infra/uploads.yaml"] * 3:
         tree.for_path(monorepo / rel)

@@ -84,7 +84,8 @@ def test_case(case: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest
 def test_expectations_say_what_the_issue_asks() -> None:
     """The fixtures hold the cases issue 13 names (read from the snapshots, so they cannot drift)."""
     def load(case: str) -> dict[str, Any]:
-        return json.loads((ROOT / "fixtures" / "cross-stack" / case / "expected.json").read_text())
+        expected: dict[str, Any] = json.loads((ROOT / "fixtures" / "cross-stack" / case / "expected.json").read_text())
+        return expected
 
     aurora = load("aurora-dlq")
     assert any(f["rule"] == "WA301" and f["related"][0]["path"].endswith("data/template.yaml")

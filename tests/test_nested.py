@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.lint_helpers import lint
 from wa_lint.expand.template import MAX_STACKS
 
@@ -48,7 +50,7 @@ def _stack_ref(logical_id: str, url: str) -> str:
     return f"  {logical_id}:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: {url}\n"
 
 
-def test_missing_shared_template_is_one_warning_per_reference(tmp_path: Path, monkeypatch) -> None:
+def test_missing_shared_template_is_one_warning_per_reference(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Six parents pointing at one missing template: six warnings, each naming its parent's line."""
     monkeypatch.chdir(tmp_path)
     Path("stacks").mkdir()
@@ -63,7 +65,7 @@ def test_missing_shared_template_is_one_warning_per_reference(tmp_path: Path, mo
     assert not any(str(tmp_path) in w for w in warnings)  # never a path of the machine
 
 
-def test_a_child_that_does_not_parse_is_reported_once(tmp_path: Path, monkeypatch) -> None:
+def test_a_child_that_does_not_parse_is_reported_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     Path("child.yaml").write_text("Resources: [\n")
     Path("parent.yaml").write_text("Resources:\n" + _stack_ref("A", "child.yaml") + _stack_ref("B", "child.yaml"))

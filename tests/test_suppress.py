@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,7 +28,7 @@ def with_metadata(source: Path, resource: str, metadata: str) -> str:
                       *lines[at + 1 :]]) + "\n"
 
 
-def report(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict]:
+def report(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, Any]]:
     code = main(["report", *argv, "--format", "json", "--no-config", "--select", RULES, "--show-suppressed"])
     out, err = capsys.readouterr()
     assert "internal error" not in err
