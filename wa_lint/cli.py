@@ -181,10 +181,9 @@ def _jobs(requested: int | None, n_sources: int) -> int:
 
 def _all_rules() -> list[RuleMeta]:
     """Every installed rule plus the suppression checks (WA001, WA002)."""
-    from wa_lint.filter.checks import META_RULES
-    from wa_lint.plugins import load_rules
+    from wa_lint.setup import all_rules
 
-    return sorted([*load_rules(), *META_RULES], key=lambda m: m.id)
+    return all_rules()
 
 
 def _sources(args: argparse.Namespace, tree: ConfigTree) -> tuple[list[Source], list[str], list[tuple[str, str]]]:
@@ -329,12 +328,11 @@ def _report(args: argparse.Namespace) -> int:
     from wa_lint.config import ConfigError
     from wa_lint.config_tree import ConfigTree
     from wa_lint.filter.baseline import apply_baseline
-    from wa_lint.filter.checks import META_IDS, rule_aliases
-    from wa_lint.filter.stage import FilterStage
     from wa_lint.plugins import PluginError
     from wa_lint.progress import ProgressBar
     from wa_lint.report import GRAPH_FORMATS, Report, render
     from wa_lint.runner import lint_all
+    from wa_lint.setup import prepare_run
 
     try:
         every = _all_rules()
@@ -351,12 +349,10 @@ def _report(args: argparse.Namespace) -> int:
     governing = {s.display: tree.for_path(s.path) for s in sources}
     in_play = list({id(c): c for c in governing.values()}.values()) or [config]
     selected = sorted({m.id: m for c in in_play for m in tree.selection(c)}.values(), key=lambda m: m.id)
-    run = [m for m in selected if m.id not in META_IDS]  # the union; each file's policy keeps its own
     formats = {args.format, *(fmt for fmt, _ in args.save)}
-    stage = FilterStage(aliases=rule_aliases(every), meta_enabled=frozenset(m.id for m in selected) & META_IDS,
-                        policy=tree.policy(config), keep_graphs=bool(formats & GRAPH_FORMATS),
-                        policies={shown: tree.policy(c) for shown, c in governing.items()},
-                        ran=frozenset(m.id for m in run))
+    run, stage = prepare_run(every, selected, tree.policy(config), keep_graphs=bool(formats & GRAPH_FORMATS),
+                             policies={shown: tree.policy(c) for shown, c in governing.items()}, judge_stale=True)
+    # run: the union of the files' selections; each file's policy keeps its own
     cache = _cache(args, config, run)
     with contextlib.ExitStack() as cleanup:
         if args.cdk_synth and any(s.kind == "cdk-app" for s in sources):
@@ -446,10 +442,9 @@ def cmd_suppressions(args: argparse.Namespace) -> int:
     """Lint as ``report`` does, recording every suppression the filter stage meets."""
     from wa_lint.config import ConfigError
     from wa_lint.config_tree import ConfigTree
-    from wa_lint.filter.checks import META_IDS, rule_aliases
-    from wa_lint.filter.stage import FilterStage
     from wa_lint.plugins import PluginError
     from wa_lint.runner import lint_all
+    from wa_lint.setup import prepare_run
     from wa_lint.suppressions_cmd import RENDER, collect
 
     try:
@@ -464,10 +459,8 @@ def cmd_suppressions(args: argparse.Namespace) -> int:
     governing = {s.display: tree.for_path(s.path) for s in sources}
     in_play = list({id(c): c for c in governing.values()}.values()) or [config]
     selected = sorted({m.id: m for c in in_play for m in tree.selection(c)}.values(), key=lambda m: m.id)
-    run = [m for m in selected if m.id not in META_IDS]
-    stage = FilterStage(aliases=rule_aliases(every), meta_enabled=frozenset(m.id for m in selected) & META_IDS,
-                        policy=tree.policy(config), policies={shown: tree.policy(c) for shown, c in governing.items()},
-                        ran=frozenset(m.id for m in run))
+    run, stage = prepare_run(every, selected, tree.policy(config),
+                             policies={shown: tree.policy(c) for shown, c in governing.items()}, judge_stale=True)
     links, link_errors = _link_index(args, sources)
     results = lint_all(sources, run, jobs=_jobs(args.jobs, len(sources)), stage=stage, links=links)
     errors = [*missing, *link_errors, *(r.error for r in results if r.error)]

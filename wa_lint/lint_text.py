@@ -17,10 +17,11 @@ from wa_lint.api import Finding, RuleMeta
 from wa_lint.config import ConfigError
 from wa_lint.config_tree import ConfigTree
 from wa_lint.discover import Source, clearly_template, has_template_signs
-from wa_lint.filter.checks import META_IDS, rule_aliases
+from wa_lint.filter.checks import rule_aliases
 from wa_lint.filter.stage import FilterStage
 from wa_lint.model import InputError, Stack
 from wa_lint.pipeline import FileResult, lint_source, run_rules
+from wa_lint.setup import all_rules, prepare_run
 
 
 class TextLinter:
@@ -32,9 +33,7 @@ class TextLinter:
 
     def __init__(self, rules: list[RuleMeta] | None = None, *, isolated: bool = False) -> None:
         if rules is None:
-            from wa_lint.cli import _all_rules
-
-            rules = _all_rules()
+            rules = all_rules()
         self.rules = rules
         self.by_id = {m.id: m for m in rules}
         self.isolated = isolated
@@ -45,9 +44,8 @@ class TextLinter:
         tree = ConfigTree(self.rules, isolated=self.isolated)
         config = tree.for_path(path)
         selected = tree.selection(config)
-        stage = FilterStage(aliases=self._aliases, meta_enabled=frozenset(m.id for m in selected) & META_IDS,
-                            policy=tree.policy(config), policies={display: tree.policy(config)})
-        return [m for m in selected if m.id not in META_IDS], stage
+        return prepare_run(self.rules, selected, tree.policy(config), policies={display: tree.policy(config)},
+                           aliases=self._aliases)
 
     def lint_text(self, text: str, path: Path, root: Path | None = None) -> FileResult:
         """Lint ``text`` as the file ``path`` (absolute); nested templates must lie below ``root``

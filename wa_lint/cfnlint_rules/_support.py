@@ -49,20 +49,17 @@ def _rules(path: Path) -> tuple[list[RuleMeta], Any]:
     (else the working directory's; a broken one is logged and ignored: cfn-lint must still run)."""
     from wa_lint.config import Config, ConfigError
     from wa_lint.config_tree import ConfigTree
-    from wa_lint.filter.checks import META_IDS, META_RULES, rule_aliases
-    from wa_lint.filter.stage import FilterStage
-    from wa_lint.plugins import load_rules, select_rules
+    from wa_lint.plugins import select_rules
+    from wa_lint.setup import all_rules, prepare_run
 
-    every = sorted([*load_rules(), *META_RULES], key=lambda m: m.id)
+    every = all_rules()
     try:
         config = ConfigTree(every).for_path(path)
     except ConfigError as exc:
         LOG.warning("wa-lint: ignoring configuration: %s", exc)
         config = Config()
     selected = select_rules(every, ["ALL"] if config.select is None else config.select, config.ignore)
-    stage = FilterStage(aliases=rule_aliases(every), meta_enabled=frozenset(m.id for m in selected) & META_IDS,
-                        policy=config.policy(every))
-    return [m for m in selected if m.id not in META_IDS], stage
+    return prepare_run(every, selected, config.policy(every))
 
 
 def _lint(path: Path, display: str) -> dict[str, list[Finding]]:
