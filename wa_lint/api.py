@@ -13,6 +13,7 @@ from wa_lint.code.analyze import code_facts
 from wa_lint.code.glue import Glue, forwards_verb, glue_functions
 from wa_lint.encryption import assess, store_types
 from wa_lint.finding import (
+    MESSAGE_MAX,
     AppliesTo,
     Finding,
     Pillar,
@@ -20,6 +21,7 @@ from wa_lint.finding import (
     RuleFunction,
     RuleMeta,
     Severity,
+    fitting,
     rule,
 )
 from wa_lint.graph import database
@@ -41,7 +43,7 @@ from wa_lint.graph.capacity import Burst, FixedStore, bursts, fixed_stores
 from wa_lint.graph.conditions import may_coexist
 from wa_lint.graph.data_reads import WideRead, managed_wide_reads, written_wide_reads
 from wa_lint.graph.log_groups import LogGroups, LogWriter, log_groups, log_writers
-from wa_lint.graph.model import STATE_MACHINE, Edge, Graph
+from wa_lint.graph.model import STATE_MACHINE, Edge, Graph, shorten
 from wa_lint.graph.names import name_text
 from wa_lint.graph.open_policies import OpenStatement, is_website, open_statements
 from wa_lint.graph.reliability import (
@@ -71,6 +73,7 @@ from wa_lint.iam.query import (
     reach_text,
     role_names,
     scoping_keys,
+    short_arn,
     short_list,
     unscoped_resources,
     written_statements,
@@ -84,6 +87,7 @@ from wa_lint.values import branches, integer, intrinsic, referenced_resources
 
 __all__ = [
     "BUCKET",
+    "MESSAGE_MAX",
     "QUEUE",
     "SECRET_FIX",
     "STATE_MACHINE",
@@ -134,6 +138,7 @@ __all__ = [
     "duration",
     "each",
     "environment_secrets",
+    "fitting",
     "fixed_stores",
     "forwards_verb",
     "function_of",
@@ -176,7 +181,9 @@ __all__ = [
     "scalar",
     "scoping_keys",
     "service_of",
+    "short_arn",
     "short_list",
+    "shorten",
     "state_line",
     "statement_condition",
     "statement_location",

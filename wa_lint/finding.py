@@ -126,6 +126,21 @@ class Finding:
         return (self.path, self.line, self.column, self.rule, self.resource, self.message)
 
 
+#: A message is one sentence of at most this many characters (tests/test_messages.py); the
+#: explanation is the rule's *Why*, the remedy its ``fix``.
+MESSAGE_MAX = 160
+
+
+def fitting(candidates: Iterable[str], budget: int = MESSAGE_MAX) -> str:
+    """The first message of ``candidates`` (most detailed first) that fits ``budget``, else the
+    last one: lists name as many items as fit."""
+    last = ""
+    for last in candidates:
+        if len(last) <= budget:
+            return last
+    return last
+
+
 RuleFunction = Callable[[Graph], Iterator[Finding]]
 AppliesTo = Callable[[Graph], Iterable[Resource]]
 """The resources a rule judges in a graph: each is either reported or passes (see :func:`rule`)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wa_lint.api import Finding, Glue, Graph, Pillar, Severity, glue_functions, rule
+from wa_lint.api import Finding, Glue, Graph, Pillar, Severity, fitting, glue_functions, rule, shorten
 from wa_lint.api import forwards_verb as _verb
 
 from . import _fixes
@@ -122,10 +122,9 @@ def api_lambda_glue(graph: Graph) -> Iterator[Finding]:
         api = graph.label(edge.src, owner=fn.source_resource)
         already = [e for e in graph.out_edges(edge.src, "integrates") if e.get("route")]
         note = f"; {api} already calls {already[0]['service']} directly for {already[0]['route']}" if already else ""
-        message = (
-            f"{graph.label(fn.logical_id)} {_verb(glue)} requests for {route}{api} to {glue.api_name} on "
-            f"{graph.label(glue.target)}: API Gateway can call it itself{note}"
-        )
+        head = (f"{shorten(graph.label(fn.logical_id))} {_verb(glue)} requests for {route}{shorten(api)} to "
+                f"{glue.api_name} on {shorten(graph.label(glue.target))}")
+        message = fitting((f"{head}: API Gateway can call it itself{note}", f"{head}{note}", head))
         related = [r for r in (graph.resource(edge.src), graph.resource(glue.target)) if r is not None]
         yield Finding.at(
             fn, message, fix=_fix(graph, glue, kind), related=related,

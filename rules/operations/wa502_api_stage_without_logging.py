@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from wa_lint.api import Finding, Graph, Pillar, Resource, Severity, each, rule, walk
+from wa_lint.api import Finding, Graph, Pillar, Resource, Severity, each, fitting, rule, shorten, walk
 
 #: Stage type → (access log property, API id property, kind of API).
 STAGES = {
@@ -54,8 +54,9 @@ def api_stage_without_logging(graph: Graph) -> Iterator[Finding]:
       stage named `Stage` beside the configured one unless `OpenApiVersion` is 3.x, and that
       stage takes requests without logs.
 
-    When execution logging is on (`LoggingLevel` `INFO` or `ERROR`), the message says what is
-    still missing: a queryable record per request (caller, route, status, latency).
+    When execution logging is on (`LoggingLevel` `INFO` or `ERROR`), the message names its level:
+    execution logs still lack a queryable record per request (caller, route, status, latency);
+    `ERROR` records only errors, `INFO` how API Gateway processed each request.
 
     ## When it stays silent
     - A destination is set, also when only one `Fn::If` branch sets it.
@@ -83,10 +84,11 @@ def api_stage_without_logging(graph: Graph) -> Iterator[Finding]:
         api = graph.target(stage.prop(api_prop))
         what = f"Stage {name}" if name else f"Stage {graph.label(stage.logical_id)}"
         of_api = f" of {graph.label(api)}" if api else ""
+        levels = _execution_levels(graph, stage)
         yield Finding.at(
             stage,
-            f"{what}{of_api} writes no access logs ({prop}.DestinationArn is not set): "
-            + _missing(graph, _execution_levels(graph, stage)),
+            fitting(f"{what}{of_api} writes no access logs{tail}"
+                    for tail in _tails(f"{prop}.DestinationArn", levels)),
             fix=SAM_FIX if stage.source_resource else CFN_FIX.format(prop=prop),
             related=[r for r in (graph.resource(api),) if r is not None],
         )
@@ -105,15 +107,18 @@ def api_stage_without_logging(graph: Graph) -> Iterator[Finding]:
         api = graph.target(deployment.prop("RestApiId"))
         of_api = f" of {graph.label(api)}" if api else ""
         levels = _execution_levels(graph, deployment, "StageDescription")
+        label = graph.label(deployment.logical_id)
         if beside is not None:
-            head = (f"Deployment {graph.label(deployment.logical_id)} also creates stage {name}{of_api} beside "
-                    f"the logged stage {beside}; that stage writes no access logs")
+            heads = [f"Deployment {label} also creates stage {name}{of_api} beside the logged stage {beside}; "
+                     "that stage writes no access logs",
+                     *(f"Stage {name}{of_api}, created by deployment {shorten(label, budget)} beside the logged "
+                       f"stage {beside}, writes no access logs" for budget in (1000, 40))]
         else:
-            head = (f"Stage {name or '(unknown name)'} created by deployment "
-                    f"{graph.label(deployment.logical_id)}{of_api} writes no access logs")
+            heads = [f"Stage {name or '(unknown name)'} created by deployment {shorten(label, budget)}{of_api} "
+                     "writes no access logs" for budget in (1000, 40)]
         yield Finding.at(
             deployment,
-            f"{head} (StageDescription.AccessLogSetting is not set): {_missing(graph, levels)}",
+            fitting(head + tail for head in heads for tail in _tails("StageDescription.AccessLogSetting", levels)),
             fix=_deployment_fix(deployment, beside),
             related=[r for r in (graph.resource(api),) if r is not None],
         )
@@ -162,10 +167,13 @@ def _execution_levels(graph: Graph, res: Resource, *prefix: str) -> set[str]:
     return {str(v).upper() for v in levels if isinstance(v, str) and v.upper() in ("INFO", "ERROR")}
 
 
-def _missing(graph: Graph, levels: set[str]) -> str:
-    """What is missing without access logs, given the execution-logging levels that are on."""
+def _tails(prop: str, levels: set[str]) -> list[str]:
+    """The ends of the message, longest first: the property that is not set, then what is missing
+    without access logs given the execution-logging levels that are on."""
     if not levels:
-        return "requests, callers and errors leave no record"
+        return [f" ({prop} is not set): requests, callers and errors leave no record", f" ({prop} is not set)", ""]
     level = "INFO" if "INFO" in levels else "ERROR"
     scope = "how API Gateway processed requests" if level == "INFO" else "only errors"
-    return f"execution logging (LoggingLevel {level}) records {scope}, not one line per request"
+    only = f", only execution logs (LoggingLevel {level})"
+    return [f" ({prop} is not set): execution logging (LoggingLevel {level}) records {scope}, not one line per request",
+            f" ({prop} is not set){only}", only]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from wa_lint.api import Finding, Graph, Pillar, Severity, rule, walk
+from wa_lint.api import Finding, Graph, Pillar, Severity, fitting, rule, shorten, walk
 
 SAM_FIX = ("Add Logging: {Level: ERROR (or ALL), IncludeExecutionData: false, Destinations: "
            "[{CloudWatchLogsLogGroup: {LogGroupArn: !GetAtt Logs.Arn}}]} to the state machine.")
@@ -75,9 +75,12 @@ def state_machine_without_logging(graph: Graph) -> Iterator[Finding]:
                else "its LoggingConfiguration.Level is OFF")
         consequence = ("an Express workflow keeps no history, so failures leave no trace" if express else
                        "failures are seen only in the console's execution history")
+        name = shorten(graph.label(sm.logical_id))
         yield Finding.at(
             sm,
-            f"{graph.label(sm.logical_id)} sends no execution logs to CloudWatch Logs ({how}): {consequence}",
+            fitting((f"{name} sends no execution logs to CloudWatch Logs ({how}): {consequence}",
+                     f"{'Express workflow ' if express else ''}{name} sends no execution logs to CloudWatch Logs "
+                     f"({how})")),
             fix=SAM_FIX if sm.source_resource else CFN_FIX,
             line=sm.prop_line("LoggingConfiguration"),
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wa_lint.api import Finding, Graph, Pillar, Severity, rule, runtimes
+from wa_lint.api import Finding, Graph, Pillar, Severity, fitting, rule, runtimes, shorten
 
 
 @rule(
@@ -51,13 +51,15 @@ def lambda_runtime_deprecated(graph: Graph) -> Iterator[Finding]:
             continue
         state, info = found
         successor = f"; AWS suggests {info.successor}" if info.successor else ""
+        name = shorten(graph.label(fn.logical_id))
         if state == "deprecated":
-            message = (f"{graph.label(fn.logical_id)} runs on {runtime}, deprecated since {info.deprecated}: "
-                       f"no security patches, and AWS blocks creating and updating functions on it{successor}")
+            head = f"{name} runs on {runtime}, deprecated since {info.deprecated}"
+            effect = ": no security patches, and AWS blocks creating and updating functions on it"
         else:
-            message = (f"{graph.label(fn.logical_id)} runs on {runtime}, which AWS deprecates on "
-                       f"{info.deprecated} (within {runtimes.WARN_DAYS} days): then no security patches, and no new "
-                       f"functions on it{successor}")
+            head = f"{name} runs on {runtime}, which AWS deprecates on {info.deprecated} (within {runtimes.WARN_DAYS} "
+            head += "days)"
+            effect = ": then no security patches, and no new functions on it"
+        message = fitting((f"{head}{effect}{successor}", f"{head}{successor}"))
         yield Finding.at(
             fn,
             message,

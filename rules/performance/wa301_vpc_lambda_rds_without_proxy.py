@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wa_lint.api import Finding, Graph, Pillar, Severity, rule
+from wa_lint.api import Finding, Graph, Pillar, Severity, rule, shorten
 from wa_lint.api import database as db_graph
 
 FIX = ("Put an AWS::RDS::DBProxy in front of {db} (a DBProxyTargetGroup listing it) and point the "
@@ -88,7 +88,7 @@ def vpc_lambda_rds_without_proxy(graph: Graph) -> Iterator[Finding]:
         if not grouped or db_graph.deployment_only(graph, fn):
             continue
         proxy_edges = db_graph.proxies(graph, fn)
-        name = graph.label(fn.logical_id)
+        name = shorten(graph.label(fn.logical_id))
         for db_id, edges in grouped.items():
             db = graph.resource(db_id)
             if db is None or not db_graph.proxy_applies(graph, db):
@@ -106,7 +106,7 @@ def vpc_lambda_rds_without_proxy(graph: Graph) -> Iterator[Finding]:
             if fronts:
                 bypass = f"not through {graph.names(fronts)}, which front{'s' if len(fronts) == 1 else ''} it"
             else:
-                bypass = "with no RDS Proxy in between"
+                bypass = "without an RDS Proxy"
             engine = db_graph.engine(graph, db)
             if fronts:
                 fix = BYPASS_FIX.format(proxy=graph.label(fronts[0]), proxy_id=fronts[0])
@@ -117,7 +117,7 @@ def vpc_lambda_rds_without_proxy(graph: Graph) -> Iterator[Finding]:
             related = [db, *(r for r in (graph.resource(e.via) for e in shown) if r is not None)]
             yield Finding.at(
                 fn,
-                f"{name} connects to {graph.label(db_id)} ({engine}) from a VPC {bypass}; "
+                f"{name} connects to {shorten(graph.label(db_id))} ({engine}) from a VPC {bypass}; "
                 f"{db_graph.concurrency(graph, fn)}",
                 fix=fix,
                 related=related,

@@ -13,11 +13,13 @@ from wa_lint.api import (
     Resource,
     Severity,
     branches,
+    fitting,
     function_of,
     integer,
     referenced_resources,
     rule,
     scalar,
+    shorten,
     walk,
 )
 
@@ -154,10 +156,15 @@ def _function_timeout(graph: Graph, fn: Resource) -> int | None:
     return _number(graph, value)
 
 
-def _describe(limit: Limit) -> str:
-    seconds = f"{limit.millis / 1000:g} s"
-    why = " (default)" if limit.default else ""
-    return f"{limit.route} on {limit.api} waits {seconds}{why}"
+def _describe(limits: list[Limit], budget: int = 1000) -> str:
+    """The route API Gateway waits least for, and how many more wait less than the function runs:
+    ``waits 10 s for GET /orders on Api, and 2 more routes``."""
+    first = min(limits, key=lambda lim: lim.millis)
+    why = " (default)" if first.default else ""
+    more = len(limits) - 1
+    rest = f", and {more} more route{'s' if more > 1 else ''}" if more else ""
+    route, api = shorten(first.route, budget), shorten(first.api, budget)
+    return f"waits {first.millis / 1000:g} s{why} for {route} on {api}{rest}"
 
 
 @rule(
@@ -173,7 +180,8 @@ def sync_api_timeout_exceeds_integration(graph: Graph) -> Iterator[Finding]:
     ## Why
     API Gateway stops waiting for a Lambda integration after its integration timeout: 29 s by
     default for REST and WebSocket APIs, 30 s (also the maximum) for HTTP APIs, or the
-    integration's `TimeoutInMillis`. The client then gets a 504, while the function keeps
+    integration's `TimeoutInMillis`. The client then gets a 504 (a WebSocket client an
+    integration timeout error), while the function keeps
     running, and billing, until its own `Timeout`. Work that can outlast the API belongs
     behind an asynchronous pattern (a queue or a state machine, and a status endpoint).
 
@@ -221,14 +229,12 @@ def sync_api_timeout_exceeds_integration(graph: Graph) -> Iterator[Finding]:
         shortest = min(limit.millis for limit in over) // 1000
         apis = list(dict.fromkeys(e.src for e in over.values()))
         conditions = {e.condition for e in over.values()}
-        routes = "; ".join(_describe(limit) for limit in over)
-        error = "an integration timeout error" if all(lim.kind == "WebSocket" for lim in over) else "a 504"
         raise_hint = ("" if all(limit.kind != "REST" for limit in over) else
                       ", raise the REST integration's TimeoutInMillis (above 29 s needs a quota increase)")
         yield Finding.at(
             fn,
-            f"{graph.label(fn.logical_id)} has a Timeout of {timeout} s, but API Gateway gives up sooner "
-            f"({routes}): the client gets {error}",
+            fitting(f"{shorten(graph.label(fn.logical_id), budget)} has a Timeout of {timeout} s, but API Gateway "
+                    f"{_describe(list(over), budget)}" for budget in (1000, 40)),
             fix=f"Lower Timeout to {shortest} s or less{raise_hint}, or move the long work behind an "
                 "asynchronous pattern (queue or state machine).",
             related=[r for r in (graph.resource(a) for a in apis) if r is not None],

@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wa_lint.api import Burst, Finding, FixedStore, Graph, Pillar, Resource, Severity, bursts, fixed_stores, rule
+from wa_lint.api import (
+    Burst,
+    Finding,
+    FixedStore,
+    Graph,
+    Pillar,
+    Resource,
+    Severity,
+    bursts,
+    fitting,
+    fixed_stores,
+    rule,
+    shorten,
+)
 
 #: How to bound the function, per burst kind and origin (sam / cdk / cfn).
 BOUND = {
@@ -130,10 +143,11 @@ def unbounded_consumer_to_fixed_capacity_store(graph: Graph) -> Iterator[Finding
             related = [r for r in (store_res, graph.resource(burst.edge.via), graph.resource(burst.edge.src))
                        if r is not None and r is not fn]
             verb, sep = ("connects to", " ") if store.kind == "rds" else ("writes to", ", ")
+            head = (f"{shorten(graph.label(fn.logical_id))}, {burst.text}, {verb} {shorten(graph.label(store.node))}"
+                    f"{sep}{store.text}")
             yield Finding.at(
                 fn,
-                f"{graph.label(fn.logical_id)}, {burst.text}, {verb} {graph.label(store.node)}{sep}{store.text}: "
-                f"a burst {EFFECT[store.kind]}",
+                fitting((f"{head}: a burst {EFFECT[store.kind]}", head)),
                 fix=_fix(graph, fn, burst, store),
                 related=related,
                 condition=conditions.pop() if len(conditions) == 1 else None,

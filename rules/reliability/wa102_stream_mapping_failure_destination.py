@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wa_lint.api import Finding, Graph, Pillar, Severity, describe_source, into, mapping_sources, rule, subject
+from wa_lint.api import Finding, Graph, Pillar, Severity, describe_source, fitting, into, mapping_sources, rule, subject
 
 #: Source types whose mapping takes ``DestinationConfig.OnFailure``.
 STREAMS = frozenset({"kinesis", "dynamodb", "msk", "kafka"})
@@ -70,9 +70,9 @@ def stream_mapping_no_failure_destination(graph: Graph) -> Iterator[Finding]:
         fix = SAM_FIX if esm.source_resource else CDK_FIX if esm.construct_path else CFN_FIX
         yield Finding.at(
             esm,
-            f"{subject(graph, esm.logical_id, 'Event source mapping')} reads {describe_source(graph, source)}"
-            f"{function} without an "
-            "on-failure destination: failing batches are dropped",
+            fitting(f"{subject(graph, esm.logical_id, 'Event source mapping', budget)} reads "
+                    f"{describe_source(graph, source, budget)}{function} without an on-failure destination{effect}"
+                    for budget in (1000, 40) for effect in (": failing batches are dropped", "")),
             fix=fix,
             related=related,
             condition=esm.condition or (conditions.pop() if len(conditions) == 1 else None),

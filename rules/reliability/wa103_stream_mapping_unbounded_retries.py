@@ -11,6 +11,7 @@ from wa_lint.api import (
     Resource,
     Severity,
     describe_source,
+    fitting,
     into,
     mapping_sources,
     number,
@@ -85,8 +86,9 @@ def stream_mapping_unbounded_retries(graph: Graph) -> Iterator[Finding]:
         fix = SAM_FIX if esm.source_resource else CDK_FIX if esm.construct_path else CFN_FIX
         yield Finding.at(
             esm,
-            f"{subject(graph, esm.logical_id, 'Event source mapping')} reads {describe_source(graph, source)}"
-            f"{function} with no retry or record-age limit: a failing record blocks its shard",
+            fitting(f"{subject(graph, esm.logical_id, 'Event source mapping', budget)} reads "
+                    f"{describe_source(graph, source, budget)}{function} with no retry or record-age limit{effect}"
+                    for budget in (1000, 40) for effect in (": a failing record blocks its shard", "")),
             fix=fix,
             related=related,
             condition=esm.condition or (conditions.pop() if len(conditions) == 1 else None),

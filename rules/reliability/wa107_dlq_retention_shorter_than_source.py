@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wa_lint.api import Finding, Graph, Pillar, Resource, Severity, duration, number, rule, scalar
+from wa_lint.api import Finding, Graph, Pillar, Resource, Severity, duration, fitting, number, rule, scalar, shorten
 
 QUEUE = "AWS::SQS::Queue"
 DEFAULT_RETENTION = 345600
@@ -79,14 +79,15 @@ def dlq_retention_shorter_than_source(graph: Graph) -> Iterator[Finding]:
         if not longer:
             continue
         most = max(r for r, _c in longer.values())
-        sources = " and ".join(
-            f"{graph.label(src)} ({duration(r)})" for src, (r, _c) in longer.items())
+        named = [f"{shorten(graph.label(src))} ({duration(r)})" for src, (r, _c) in longer.items()]
+        sources = " and ".join(named) if len(named) <= 2 else f"{named[0]} and {len(named) - 1} more"
         plural = "s" if len(longer) > 1 else ""
         conditions = {c for _r, c in longer.values()}
+        head = (f"Dead-letter queue {shorten(graph.label(dlq.logical_id))} keeps messages {duration(keeps)}, "
+                f"less than its source queue{plural} {sources}")
         yield Finding.at(
             dlq,
-            f"Dead-letter queue {graph.label(dlq.logical_id)} keeps messages {duration(keeps)}, less than its "
-            f"source queue{plural} {sources}: late failures expire unseen",
+            fitting((f"{head}: late failures expire unseen", head)),
             fix=f"Set MessageRetentionPeriod of {graph.label(dlq.logical_id)} to at least {most} "
                 f"({duration(most)}).",
             related=[r for r in (graph.resource(s) for s in longer) if r is not None],

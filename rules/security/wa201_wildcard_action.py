@@ -4,10 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wa_lint.api import Finding, Graph, Pillar, Severity, is_action_wildcard, reach_text, rule, written_statements
+from wa_lint.api import (
+    Finding,
+    Graph,
+    Pillar,
+    Severity,
+    fitting,
+    is_action_wildcard,
+    reach_text,
+    rule,
+    short_list,
+    written_statements,
+)
 from wa_lint.api import statement_condition as condition_of
 from wa_lint.api import statement_location as located
 from wa_lint.api import statement_where as where
+
+
+def _what(negated: bool, listed: str) -> str:
+    return f"every action except {listed or '(none)'} (NotAction)" if negated else listed
 
 
 @rule(
@@ -57,18 +72,20 @@ def lambda_role_wildcard_action(graph: Graph) -> Iterator[Finding]:
     for reach in written_statements(graph):
         st = reach.statement
         if st.not_actions is not None:
-            what = f"every action except {', '.join(st.not_actions) or '(none)'} (NotAction)"
+            listed = list(st.not_actions)
             wild = []  # no action glob can vouch for NotAction: a scoped suppression never covers it
         else:
             wild = [a for a in st.actions if is_action_wildcard(a)]
             if not wild:
                 continue
-            what = ", ".join(wild)
-        conditioned = f" (under a Condition on {', '.join(st.condition_keys())})" if st.conditions else ""
+            listed = wild
+        conditioned = f" (under a Condition on {short_list(st.condition_keys(), 2)})" if st.conditions else ""
+        negated = st.not_actions is not None
+        head, on, to = where(graph, st), st.resources_text() or "(no resource)", reach_text(graph, reach)
         yield Finding.at(
             located(graph, st, reach),
-            f"{where(graph, st)} allows {what} on {st.resources_text() or '(no resource)'}{conditioned} "
-            f"to {reach_text(graph, reach)}",
+            fitting(f"{head} allows {_what(negated, short_list(listed, n))} on {on}{conditioned} to {to}"
+                    for n in (8, 3, 1)),
             fix="List the actions the function calls (e.g. dynamodb:GetItem, dynamodb:PutItem) instead of a "
                 "wildcard or NotAction; in SAM use a policy template, in CDK a grant method.",
             line=st.line or None,

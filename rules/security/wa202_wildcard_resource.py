@@ -10,12 +10,14 @@ from wa_lint.api import (
     Pillar,
     Severity,
     denied_patterns,
+    fitting,
     granted_actions,
     is_action_wildcard,
     not_denied,
     reach_text,
     rule,
     scoping_keys,
+    short_arn,
     short_list,
     unscoped_resources,
     written_statements,
@@ -36,14 +38,15 @@ def _offending(actions: list[data.Action]) -> list[data.Action]:
     return [a for a in actions if a.level in data.MUTATING and a.resource_level and a.full.lower() not in by_design]
 
 
-def _describe(st_actions: tuple[str, ...], offending: list[data.Action]) -> str:
-    """The patterns as written that grant the offending actions, with what they expand to."""
+def _describe(st_actions: tuple[str, ...], offending: list[data.Action], limit: int) -> str:
+    """The patterns as written that grant the offending actions, with what they expand to; at most
+    ``limit`` actions named."""
     names = sorted(a.full for a in offending)
     written = [p for p in st_actions if not is_action_wildcard(p) and any(data.matches(p, n) for n in names)]
     if written and {w.lower() for w in written} != {n.lower() for n in names}:
-        examples = sorted(names, key=lambda n: (len(n), n))[:3]
-        return f"{', '.join(written)} ({len(names)} actions that change resources, e.g. {', '.join(examples)})"
-    return short_list(names, 8)
+        examples = sorted(names, key=lambda n: (len(n), n))[:min(limit, 3)]
+        return f"{short_list(written, limit)} ({len(names)} write actions, e.g. {', '.join(examples)})"
+    return short_list(names, limit)
 
 
 @rule(
@@ -103,10 +106,11 @@ def lambda_role_wildcard_resource(graph: Graph) -> Iterator[Finding]:
         if not offending:
             continue
         wide = [r for r in wide if any(applies_to(r, a.full) for a in offending)]
-        what = _describe(st.actions, offending)
+        head, to = where(graph, st), reach_text(graph, reach)
         yield Finding.at(
             located(graph, st, reach),
-            f"{where(graph, st)} allows {what} on {', '.join(wide)} to {reach_text(graph, reach)}",
+            fitting(f"{head} allows {_describe(st.actions, offending, n)} on {on} to {to}"
+                    for on in (", ".join(wide), ", ".join(map(short_arn, wide))) for n in (8, 3, 1)),
             fix="Name the resources the function writes to (e.g. !GetAtt Table.Arn, !Sub '${Bucket.Arn}/*') "
                 "instead of *.",
             line=st.line or None,

@@ -10,11 +10,13 @@ from wa_lint.api import (
     Pillar,
     Severity,
     denied_patterns,
+    fitting,
     granted_actions,
     not_denied,
     reach_text,
     rule,
     scoping_keys,
+    short_arn,
     short_list,
     unscoped_resources,
     written_statements,
@@ -99,14 +101,18 @@ def lambda_role_privilege_escalation(graph: Graph) -> Iterator[Finding]:
         names = sorted(a.full for a in found)
         wide = [r for r in wide if any(applies_to(r, a.full) for a in found)]
         if st.not_actions is not None:
-            via = f" (through {st.actions_text()})"
+            through = st.actions_text()
         else:
             patterns = [p for p in st.actions if data.is_glob(p) and any(data.matches(p, n) for n in names)]
-            via = f" (through {', '.join(patterns)})" if patterns else ""
+            through = ", ".join(patterns)
+        via = f" (through {through})" if through else ""
+        granted = [f"{short_list(names, n)}{via}" for n in (8, 3, 1)]
+        granted += [f"{through} ({len(names)} actions)"] if through and len(names) > 1 else []
+        head, to = where(graph, st), reach_text(graph, reach)
         yield Finding.at(
             located(graph, st, reach),
-            f"{where(graph, st)} lets {reach_text(graph, reach)} escalate its privileges: it allows "
-            f"{short_list(names, 8)}{via} on {', '.join(wide)}",
+            fitting(f"{head} lets {to} escalate its privileges with {actions} on {on}"
+                    for on in (", ".join(wide), ", ".join(short_arn(r, 0) for r in wide)) for actions in granted),
             fix="Name the specific roles or functions (e.g. iam:PassRole on !GetAtt WorkerRole.Arn with an "
                 "iam:PassedToService condition) or drop the action.",
             line=st.line or None,

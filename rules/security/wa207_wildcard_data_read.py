@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from wa_lint.api import (
@@ -11,9 +10,12 @@ from wa_lint.api import (
     Pillar,
     Severity,
     WideRead,
+    fitting,
     managed_wide_reads,
+    reach_text,
     role_names,
     rule,
+    short_arn,
     short_list,
     statement_condition,
     statement_location,
@@ -21,9 +23,6 @@ from wa_lint.api import (
     written_wide_reads,
 )
 
-#: An ARN's service and resource parts; region and account may be ``${…}`` placeholders (linear: no nesting).
-# "${" never inside a placeholder: with [^}]* every "${" of "${${${…" scanned to the end (quadratic)
-ARN_PARTS = re.compile(r"arn:[^:]*:(?P<service>[^:]*):(?:\$\{[^}$]*\}|[^:$])*:(?:\$\{[^}$]*\}|[^:$])*:(?P<rest>.*)")
 SAM_FIX = ("Use a policy template naming the store (S3ReadPolicy: {{BucketName: !Ref Bucket}}, "
            "DynamoDBReadPolicy: {{TableName: !Ref Table}}) instead of {what}.")
 CDK_FIX = "Grant the store to the function (bucket.grantRead(fn), table.grantReadData(fn)) instead of {what}."
@@ -36,14 +35,6 @@ def _every(read: WideRead) -> str:
     if len(kinds) > 3:
         kinds = [*kinds[:2], f"{len(kinds) - 2} more kinds of store"]
     return "every " + (kinds[0] if len(kinds) == 1 else ", ".join(kinds[:-1]) + " and " + kinds[-1])
-
-
-def _short(resource: str) -> str:
-    """An unscoped ARN without the parts that do not matter here: ``arn:…:secretsmanager:…:secret:*``."""
-    m = ARN_PARTS.match(resource)
-    if len(resource) <= 40 or m is None:
-        return resource
-    return f"arn:…:{m.group('service')}:…:{m.group('rest')}"
 
 
 def _fix(origin: str, what: str) -> str:
@@ -124,11 +115,13 @@ def lambda_role_wildcard_data_read(graph: Graph) -> Iterator[Finding]:
         where = statement_where(graph, st)
         located = statement_location(graph, st, reach)
         origin = "sam" if st.sam_entry is not None else "cdk" if located.construct_path else "cfn"
+        on = ", ".join(short_arn(r) for r in read.resources)
         yield Finding.at(
             located,
-            f"{graph.names(f.logical_id for f in reach.functions)} can read the data of {_every(read)}: "
-            f"{where} allows {short_list(read.actions, 2)} on {', '.join(_short(r) for r in read.resources)}",
-            fix=_fix(origin, ", ".join(_short(r) for r in read.resources)),
+            fitting(f"{reach_text(graph, reach)} can read {data}{_every(read)}: "
+                    f"{where} allows {short_list(read.actions, n)} on {on}" for data in ("the data of ", "")
+                    for n in (2, 1)),
+            fix=_fix(origin, ", ".join(short_arn(r) for r in read.resources)),
             line=st.line or None,
             related=[*reach.functions],
             condition=statement_condition(st, reach),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wa_lint.api import Finding, Graph, Pillar, Resource, Severity, assess, rule, store_types
+from wa_lint.api import Finding, Graph, Pillar, Resource, Severity, assess, fitting, rule, shorten, store_types
 
 
 def stores(graph: Graph) -> list[Resource]:
@@ -71,11 +71,11 @@ def store_unencrypted(graph: Graph) -> Iterator[Finding]:
         verdict = assess(graph, res)
         if verdict is None or verdict.status != "plaintext":
             continue
-        store = verdict.store
+        store, name = verdict.store, shorten(graph.label(res.logical_id))
         yield Finding.at(
             res,
-            f"{store.title} {graph.label(res.logical_id)} keeps its {store.contents} unencrypted at rest: "
-            f"{verdict.reason}",
+            fitting((f"{store.title} {name} keeps its {store.contents} unencrypted at rest: {verdict.reason}",
+                     f"{store.title} {name} is unencrypted at rest: {verdict.reason}")),
             fix=verdict.fix,
             line=res.prop_line(*verdict.path) if verdict.path else None,
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wa_lint.api import SECRET_FIX, Finding, Graph, Pillar, Severity, environment_secrets, rule
+from wa_lint.api import SECRET_FIX, Finding, Graph, Pillar, Severity, environment_secrets, fitting, rule, shorten
 
 
 @rule(
@@ -50,11 +50,11 @@ def secret_in_environment(graph: Graph) -> Iterator[Finding]:
     for s in environment_secrets(graph):
         if s.function.internal:
             continue
+        head = (f"{shorten(graph.label(s.function.logical_id))}'s environment variable {s.variable} holds "
+                f"{_where(s.parameter)}{_when(s.condition) if s.alternatives > 1 else ''}")
         yield Finding.at(
             s.function,
-            f"{graph.label(s.function.logical_id)}'s environment variable {s.variable} holds "
-            f"{_where(s.parameter)}{_when(s.condition) if s.alternatives > 1 else ''}: anyone who reads "
-            "the template or the function's configuration reads it",
+            fitting((f"{head}: anyone who reads the template or the function's configuration reads it", head)),
             fix=SECRET_FIX,
             line=s.function.prop_line("Environment", "Variables", s.variable),
             condition=s.condition,

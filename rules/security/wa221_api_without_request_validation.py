@@ -14,8 +14,10 @@ from wa_lint.api import (
     api_name,
     branches,
     code_facts,
+    fitting,
     operations,
     rule,
+    shorten,
     text,
 )
 
@@ -136,26 +138,30 @@ def _body_evidence(graph: Graph, op: Operation) -> str | None:
     return None
 
 
+def _routes(names: list[str], most: int) -> str:
+    """``POST /a, PUT /b and 3 more``: at most ``most`` routes named."""
+    return ", ".join(names[:most]) + (f" and {len(names) - most} more" if len(names) > most else "")
+
+
 def _finding(graph: Graph, ops: list[Operation], evidence: list[str]) -> Finding:
     first = ops[0]
     api = api_name(graph, first.api, "rest")
     names = list(dict.fromkeys(op.route for op in ops))
-    routes = ", ".join(names[:MAX_ROUTES])
-    if len(names) > MAX_ROUTES:
-        routes += f" and {len(names) - MAX_ROUTES} more"
     verbs = ("take", "have") if len(names) > 1 else ("takes", "has")
     conditions = {op.condition for op in ops}
     condition = conditions.pop() if len(conditions) == 1 else None
     api_res = graph.resource(first.api)
     related = [api_res] if api_res is not None and api_res is not first.report_on else []
+    owner = shorten(graph.label(first.report_on.logical_id))
     if not first.from_body:
-        fix, where = CFN_FIX, f"{routes} of {api}"
+        fix, where = CFN_FIX, lambda routes: f"{routes} of {api}"
     elif first.report_on is not first.defined_by:  # a SAM function's events
-        fix, where = SAM_FIX, f"{graph.label(first.report_on.logical_id)}: {routes} on {api}"
+        fix, where = SAM_FIX, lambda routes: f"{owner}: {routes} on {api}"
     else:
-        fix, where = (SAM_FIX if first.defined_by.source_resource else BODY_FIX), f"{api}: {routes}"
+        fix, where = (SAM_FIX if first.defined_by.source_resource else BODY_FIX), lambda routes: f"{api}: {routes}"
     lacks = f"{verbs[1]} no request validator"
     if not first.from_body and first.defined_by.prop("RequestValidatorId") is not None:
         lacks = "its request validator checks neither body nor parameters"
-    message = f"{where} {verbs[0]} a request body but {lacks}: malformed input reaches the integration"
+    message = fitting(f"{where(_routes(names, n))} {verbs[0]} a request body but {lacks}{effect}"
+                      for n in (MAX_ROUTES, 2, 1) for effect in (": malformed input reaches the integration", ""))
     return Finding.at(first.report_on, message, fix=fix, related=related, condition=condition)

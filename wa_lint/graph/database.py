@@ -81,7 +81,7 @@ def concurrency(graph: Graph, fn: Resource) -> str:
             break
         caps.append(cap)
     if caps:
-        return f"its event source mappings cap its concurrency at {sum(caps)} (ScalingConfig.MaximumConcurrency)"
+        return f"its event source mappings cap its concurrency at {sum(caps)}"
     return "its concurrency is not limited"
 
 

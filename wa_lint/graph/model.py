@@ -42,6 +42,20 @@ SAM_EVENT_TYPES = frozenset(
 )
 
 
+def shorten(name: str, budget: int = 40) -> str:
+    """``name`` cut in the middle with ``…`` to at most ``budget`` characters, so a long CDK id
+    keeps its construct and its hash (``Ingest/Kinesis…StreamD1E2F3A4``). Only for message text:
+    the finding's ``resource`` and code frame keep the full name."""
+    if len(name) <= budget:
+        return name
+    base, paren, note = name.partition(" (")
+    if paren and name.endswith(")") and len(base) > len(note) + 8:  # ``X (from SAM Api)``: cut X only
+        return shorten(base, max(budget - len(paren + note), 8)) + paren + note
+    keep = max(budget - 1, 2)
+    head = (keep + 1) // 2
+    return f"{name[:head]}…{name[len(name) - (keep - head):]}"
+
+
 @dataclass(slots=True)
 class Edge:
     """One meaningful relation. ``via`` is the resource that expresses it (the permission, the

@@ -12,7 +12,7 @@ from typing import Any
 
 from wa_lint.graph.builders.invoke_common import describe, service_of, text, walk
 from wa_lint.graph.builders.invoke_mappings import ARN_SERVICES, PROPERTY_HINTS, SOURCE_TYPES
-from wa_lint.graph.model import FUNCTION, Edge, Graph
+from wa_lint.graph.model import FUNCTION, Edge, Graph, shorten
 from wa_lint.model import Resource
 from wa_lint.values import integer, referenced_resources
 
@@ -97,24 +97,26 @@ def _outside_source(graph: Graph, arn: Any, hint: str, condition: str | None) ->
     return MappingSource(f"external:{kind}:{describe(graph, arn)}", kind, None, condition)
 
 
-def describe_source(graph: Graph, source: MappingSource) -> str:
-    """``Kinesis stream ClickStream`` / ``DynamoDB stream of table Orders``."""
+def describe_source(graph: Graph, source: MappingSource, budget: int = 1000) -> str:
+    """``Kinesis stream ClickStream`` / ``DynamoDB stream of table Orders``; a name longer than
+    ``budget`` is shortened in the middle."""
     what = SOURCE_NAMES.get(source.source_type, "source")
     res = graph.resource(source.node)
     if source.source_type == "dynamodb" and res is not None and res.type.startswith("AWS::DynamoDB::"):
         return f"the DynamoDB stream of table {graph.label(source.node)}"
     if res is None and source.node.startswith("external:"):
-        return f"{what} {source.node.split(':', 2)[-1]}"
-    return f"{what} {graph.label(source.node)}"
+        return f"{what} {shorten(source.node.split(':', 2)[-1], budget)}"
+    return f"{what} {shorten(graph.label(source.node), budget)}"
 
 
-def subject(graph: Graph, node: str, noun: str) -> str:
+def subject(graph: Graph, node: str, noun: str, budget: int = 1000) -> str:
     """How a message starts naming a resource: ``Event source mapping X``, or for a resource SAM
-    generated from an event, ``The Clicks event of ProcessClicks``."""
+    generated from an event, ``The Clicks event of ProcessClicks``; a name longer than ``budget``
+    is shortened in the middle."""
     label = graph.label(node)
     if label.startswith(("its ", "the ")):
         return "The" + label[3:] if label.startswith("the ") else "Its" + label[3:]
-    return f"{noun} {label}"
+    return f"{noun} {shorten(label, budget)}"
 
 
 def duration(seconds: int) -> str:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from wa_lint.graph.model import Graph
+from wa_lint.graph.model import Graph, shorten
 from wa_lint.iam import data
 from wa_lint.iam.effective import functions_of, permissions
 from wa_lint.iam.statements import PLACEHOLDER, Statement, unscoped
@@ -15,6 +16,10 @@ from wa_lint.model import Resource
 #: keys (``iam:PassedToService``, ``dynamodb:LeadingKeys``, ``s3:prefix``, ``ec2:Vpc``…) narrow it
 #: too; other global keys (``aws:SecureTransport``, ``aws:SourceIp``, time) do not.
 SCOPING_GLOBAL_KEYS = ("aws:resourcetag/", "aws:resourceaccount", "aws:resourceorgid", "aws:resourceorgpaths")
+
+#: An ARN's service and resource parts; region and account may be ``${…}`` placeholders (linear: no nesting).
+# "${" never inside a placeholder: with [^}]* every "${" of "${${${…" scanned to the end (quadratic)
+ARN_PARTS = re.compile(r"arn:[^:]*:(?P<service>[^:]*):(?:\$\{[^}$]*\}|[^:$])*:(?:\$\{[^}$]*\}|[^:$])*:(?P<rest>.*)")
 
 
 @dataclass(slots=True)
@@ -151,27 +156,34 @@ def not_denied(actions: list[data.Action], denied: dict[str, list[str]]) -> list
 
 
 def where(graph: Graph, st: Statement) -> str:
-    """Where a statement is written, in the user's terms."""
+    """Where a statement is written, in the user's terms and briefly (the finding's line and code
+    frame show the rest): ``inline policy "orders" of OrdersRole (statement 2)``, ``DefaultPolicy
+    (statement 1)`` for a CDK policy (the function is named beside it), ``S3CrudPolicy (Policies
+    entry 1)`` for a SAM policy template."""
     if st.sam_template is not None:
-        return f"the SAM policy template {st.sam_template} (Policies entry {st.sam_entry})"
+        return f"{st.sam_template} (Policies entry {st.sam_entry})"
     if st.sam_entry is not None:
-        return f"statement {st.index + 1} of the inline policy in SAM Policies entry {st.sam_entry}"
+        return f"statement {st.index + 1} of Policies entry {st.sam_entry}"
     if st.managed:
         return f"the AWS managed policy {st.policy}"
     name = graph.label(st.policy)
     res = graph.resource(st.policy)
-    line = f", line {st.line}" if res is not None and res.source_resource is None and st.line else ""
+    if res is not None and res.construct_path:
+        name = name.rsplit("/", 1)[-1]
+    name = shorten(name)
     if st.policy_kind == "inline":
-        named = f' "{st.policy_name}"' if st.policy_name else ""
-        return f"inline policy{named} of {name} (statement {st.index + 1}{line})"
-    return f"{name} (statement {st.index + 1}{line})"
+        named = f' "{shorten(st.policy_name, 30)}"' if st.policy_name else ""
+        return f"inline policy{named} of {name} (statement {st.index + 1})"
+    return f"{name} (statement {st.index + 1})"
 
 
 def reach_text(graph: Graph, reach: Reach) -> str:
-    """``ProcessFn (role ProcessFnRole)`` / ``A and B (roles RA and RB)``."""
-    fns = graph.names(f.logical_id for f in reach.functions)
-    noun = "role" if len(reach.roles) == 1 else "roles"
-    return f"{fns} ({noun} {role_names(graph, reach.roles)})"
+    """The functions a statement reaches: ``ProcessFn``, ``A and B``, ``A, B and 3 more functions``
+    (the statement's location names the policy, and through it the role)."""
+    names = list(dict.fromkeys(graph.label(f.logical_id) for f in reach.functions))
+    if len(names) > 3:
+        return ", ".join(shorten(n) for n in names[:2]) + f" and {len(names) - 2} more functions"
+    return graph.names(f.logical_id for f in reach.functions)
 
 
 def role_names(graph: Graph, roles: list[str]) -> str:
@@ -185,6 +197,15 @@ def located(graph: Graph, st: Statement, reach: Reach) -> Resource:
     """The resource a finding about ``st`` goes on: the policy resource that holds it, else the role."""
     res = graph.resource(st.policy) or graph.resource(reach.roles[0])
     return res if res is not None else reach.functions[0]
+
+
+def short_arn(resource: str, over: int = 40) -> str:
+    """An unscoped ARN longer than ``over`` without the parts that do not matter here:
+    ``arn:…:secretsmanager:…:secret:*``."""
+    m = ARN_PARTS.match(resource)
+    if len(resource) <= over or m is None:
+        return resource
+    return f"arn:…:{m.group('service')}:…:{m.group('rest')}"
 
 
 def short_list(items: list[str], limit: int = 6) -> str:
