@@ -100,6 +100,7 @@ def validate_sarif(text: str) -> dict[str, Any]:
     jsonschema.Draft4Validator.check_schema(SCHEMA)
     errors = sorted(jsonschema.Draft4Validator(SCHEMA).iter_errors(doc), key=lambda e: list(e.path))
     assert not errors, [f"{list(e.path)}: {e.message}" for e in errors[:5]]
+    assert isinstance(doc, dict)
     return doc
 
 
@@ -190,7 +191,7 @@ def test_junit_suites_failures_and_passing_cases(capsys: pytest.CaptureFixture[s
     assert code == 2
     root = ET.fromstring(out)
     assert root.tag == "testsuites"
-    suites = {s.get("name"): s for s in root.findall("testsuite")}
+    suites = {s.attrib["name"]: s for s in root.findall("testsuite")}
     assert len(suites) == 3 and {CFN, GOOD} < set(suites)
     broken_name = next(name for name in suites if name.endswith("broken.yaml"))
     bad = suites[CFN]
@@ -211,7 +212,9 @@ def test_junit_masks_secrets_and_lists_suppressed(tmp_path: Path, monkeypatch: p
     text = render(report, "junit")
     root = ET.fromstring(text)
     assert SECRET not in text
-    assert root.find("testsuite/testcase/skipped").get("message") == "suppressed (inline): replayed nightly"
+    skipped = root.find("testsuite/testcase/skipped")
+    assert skipped is not None
+    assert skipped.get("message") == "suppressed (inline): replayed nightly"
     failure = next(f for f in root.iter("failure") if "Handler" in (f.text or ""))
     assert "DB_PASSWORD: ********" in (failure.text or "")
 
