@@ -26,7 +26,15 @@ from wa_lint.finding import (
 )
 from wa_lint.graph import database
 from wa_lint.graph.alarms import DepthAlarms, depth_alarms
-from wa_lint.graph.api_operations import ApiOperation, Integration, Operation, api_name, api_operations, operations
+from wa_lint.graph.api_operations import (
+    ApiOperation,
+    Integration,
+    Operation,
+    api_name,
+    api_operations,
+    operations,
+    route_keys,
+)
 from wa_lint.graph.api_stages import ApiStage, api_stages, is_private
 from wa_lint.graph.arm64 import X86Function, x86_functions
 from wa_lint.graph.builders.failure import by_name
@@ -176,6 +184,7 @@ __all__ = [
     "resource_applies_to",
     "rest_api_uses",
     "role_names",
+    "route_keys",
     "rule",
     "runtimes",
     "scalar",

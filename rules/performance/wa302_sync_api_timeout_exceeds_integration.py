@@ -12,22 +12,19 @@ from wa_lint.api import (
     Pillar,
     Resource,
     Severity,
-    branches,
+    api_operations,
     fitting,
     function_of,
     integer,
-    referenced_resources,
+    route_keys,
     rule,
     scalar,
     shorten,
-    walk,
 )
 
 REST_DEFAULT_MS = 29_000
 HTTP_DEFAULT_MS = 30_000
 FUNCTION_DEFAULT_S = 3
-INVOCATION_TYPE = "integration.request.header.X-Amz-Invocation-Type"
-METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "x-amazon-apigateway-any-method")
 
 
 class Limit(NamedTuple):
@@ -44,13 +41,12 @@ def _number(graph: Graph, value: Any) -> int | None:
     return integer(scalar(graph, value))
 
 
-def _asynchronous(graph: Graph, params: Any) -> bool:
-    """Whether a REST integration invokes Lambda asynchronously: its request parameters set the
-    ``X-Amz-Invocation-Type`` header to ``'Event'`` (API Gateway answers at once)."""
-    if not isinstance(params, dict):
-        return False
-    value = scalar(graph, params.get(INVOCATION_TYPE))
-    return isinstance(value, str) and value.strip("'\"").lower() == "event"
+def _asynchronous(graph: Graph, method: Resource) -> bool:
+    """Whether a REST method invokes Lambda asynchronously (``X-Amz-Invocation-Type: 'Event'``
+    mapped): API Gateway answers at once."""
+    asynchronous = graph.memo("WA302.async", lambda: {
+        op.defined_by.logical_id for op in api_operations(graph) if any(i.mode == "async" for i in op.integrations)})
+    return method.logical_id in asynchronous
 
 
 def _v2_kind(graph: Graph, api: str) -> tuple[str, int]:
@@ -63,51 +59,27 @@ def _v2_kind(graph: Graph, api: str) -> tuple[str, int]:
     return "HTTP", HTTP_DEFAULT_MS
 
 
-def _route_keys_of(graph: Graph, integration: str) -> set[Any]:
-    """The ``RouteKey`` of every v2 route whose ``Target`` names the integration (unknown keys
-    as None); built once per graph."""
-    def compute() -> dict[str, set[Any]]:
-        index: dict[str, set[Any]] = {}
-        for route in graph.of_type("AWS::ApiGatewayV2::Route", include_internal=True):
-            key = scalar(graph, route.prop("RouteKey"))
-            for target in referenced_resources(route.prop("Target"), graph.stack.resources):
-                index.setdefault(target, set()).add(key)
-        return index
-
-    return graph.memo("WA302.route_keys", compute).get(integration, set())
-
-
 def _only_disconnect(graph: Graph, integration: str) -> bool:
     """Whether a WebSocket integration serves only ``$disconnect``: the connection is already
     gone, so no client waits for the answer."""
-    keys = _route_keys_of(graph, integration)
+    keys = set(route_keys(graph).get(integration, ()))
     return bool(keys) and keys == {"$disconnect"}
 
 
 def _body_routes(graph: Graph, api: Resource) -> dict[str, list[tuple[str, Any]]]:
-    """Function → ``(route, timeoutInMillis)`` of each synchronous OpenAPI Lambda integration in
-    the API's ``Body``; read once per API."""
-    return graph.memo(("WA302.body_routes", api.logical_id), lambda: _read_body_routes(graph, api))
+    """Function → ``(route, timeoutInMillis)`` of each synchronous Lambda integration of the
+    API's OpenAPI ``Body``."""
+    def compute() -> dict[str, dict[str, list[tuple[str, Any]]]]:
+        found: dict[str, dict[str, list[tuple[str, Any]]]] = {}
+        for op in api_operations(graph):
+            for integration in op.integrations if op.from_body else ():
+                hit = function_of(graph, integration.uri)
+                if hit is not None and integration.mode == "sync":
+                    found.setdefault(op.defined_by.logical_id, {}).setdefault(hit[0], []).append(
+                        (op.route, integration.timeout))
+        return found
 
-
-def _read_body_routes(graph: Graph, api: Resource) -> dict[str, list[tuple[str, Any]]]:
-    found: dict[str, list[tuple[str, Any]]] = {}
-    for _cond, doc in branches(api.prop("Body")):
-        paths = doc.get("paths") if isinstance(doc, dict) else None
-        for _c1, entries in walk(paths, ()):
-            for path, ops in entries.items() if isinstance(entries, dict) else ():
-                for _c2, ops_alt in walk(ops, ()):
-                    for method, op in ops_alt.items() if isinstance(ops_alt, dict) else ():
-                        for _c3, op_alt in walk(op, ()):
-                            integ = op_alt.get("x-amazon-apigateway-integration") if isinstance(op_alt, dict) else None
-                            if not isinstance(integ, dict) or str(method).lower() not in METHODS:
-                                continue
-                            hit = function_of(graph, integ.get("uri"))
-                            if hit is None or _asynchronous(graph, integ.get("requestParameters")):
-                                continue
-                            verb = "ANY" if "any" in str(method).lower() else str(method).upper()
-                            found.setdefault(hit[0], []).append((f"{verb} {path}", integ.get("timeoutInMillis")))
-    return found
+    return graph.memo("WA302.body_routes", compute).get(api.logical_id, {})
 
 
 def _limits(graph: Graph, edge: Edge, fn: str) -> Iterator[Limit | None]:
@@ -119,7 +91,7 @@ def _limits(graph: Graph, edge: Edge, fn: str) -> Iterator[Limit | None]:
         return
     kind, default = ("REST", REST_DEFAULT_MS) if via.type.startswith("AWS::ApiGateway::") else _v2_kind(graph, edge.src)
     if via.type == "AWS::ApiGateway::Method":
-        if _asynchronous(graph, via.prop("Integration", "RequestParameters")):
+        if _asynchronous(graph, via):
             return
         verb = scalar(graph, via.prop("HttpMethod"))
         route = f"method {graph.label(via.logical_id)}" + (f" ({verb})" if isinstance(verb, str) else "")

@@ -31,7 +31,7 @@ from wa_lint.graph.api_auth import (
 from wa_lint.graph.builders.invoke_common import at, function_of, scalar
 from wa_lint.graph.builders.invoke_common import upper as known_upper
 from wa_lint.graph.model import Graph
-from wa_lint.graph.openapi import BodyOperation, body_operations, security_schemes
+from wa_lint.graph.openapi import METHODS, BodyOperation, body_operations, security_schemes
 from wa_lint.model import Resource
 from wa_lint.values import referenced_resources
 
@@ -94,10 +94,31 @@ def api_operations(graph: Graph) -> list[ApiOperation]:
 def operations(graph: Graph) -> list[ApiOperation]:
     """The operations a user wrote whose protection can be judged (no CDK internals; of a
     WebSocket API only ``$connect``, the one route that can carry an authorizer)."""
-    return graph.memo(f"{_MEMO}.auth", lambda: [
-        op for op in api_operations(graph)
-        if not op.internal and (op.kind != "websocket" or op.path == "$connect")
-    ])
+    def compute() -> list[ApiOperation]:
+        found = [op for op in api_operations(graph)
+                 if not op.internal and (op.kind != "websocket" or op.path == "$connect")]
+        # A body's operations are listed path by path, each path's methods in METHODS order.
+        first: dict[tuple[str | None, str], int] = {}
+        order = list(METHODS.values())
+        keys = [(first.setdefault((op.api, op.path), i), order.index(op.method)) if op.from_body else (i, 0)
+                for i, op in enumerate(found)]
+        return [found[i] for i in sorted(range(len(found)), key=keys.__getitem__)]
+
+    return graph.memo(f"{_MEMO}.auth", compute)
+
+
+def route_keys(graph: Graph) -> dict[str, list[str | None]]:
+    """v2 integration logical id → the ``RouteKey`` of every route whose ``Target`` names it (None
+    where the key cannot be read), CDK internals included; built once per graph."""
+    def compute() -> dict[str, list[str | None]]:
+        found: dict[str, list[str | None]] = {}
+        for route in graph.of_type("AWS::ApiGatewayV2::Route", include_internal=True):
+            key = scalar(graph, route.prop("RouteKey"))
+            for ref in referenced_resources(route.prop("Target"), graph.stack.resources):
+                found.setdefault(ref, []).append(key if isinstance(key, str) else None)
+        return found
+
+    return graph.memo(f"{_MEMO}.route_keys", compute)
 
 
 def invocation_mode(graph: Graph, params: Any) -> Literal["sync", "async"]:
@@ -259,7 +280,7 @@ def _bodies(graph: Graph) -> Iterator[ApiOperation]:
         kind: Literal["rest", "http"] = "rest" if api.type == REST_API else "http"
         if kind == "http" and upper(graph, api.prop("ProtocolType")) == "WEBSOCKET":
             continue
-        for op in body_operations(api.prop("Body"), api.condition, by_method=True):
+        for op in body_operations(api.prop("Body"), api.condition):
             yield _body_operation(graph, api, kind, op)
 
 

@@ -65,15 +65,13 @@ def documents(body: Any, condition: str | None = None) -> Iterator[tuple[str | N
     return alternatives(body, condition)
 
 
-def body_operations(body: Any, condition: str | None = None, *, by_method: bool = False) -> Iterator[BodyOperation]:
-    """Every operation of a ``Body``: paths in document order, and the operations of a path in
-    document order too, or in :data:`METHODS` order (``by_method``: how WA220 lists routes)."""
+def body_operations(body: Any, condition: str | None = None) -> Iterator[BodyOperation]:
+    """Every operation of a ``Body``, in document order."""
     for cond, doc in documents(body, condition):
         for cond2, paths in alternatives(doc.get("paths"), cond):
             for path, item in paths.items():
                 for cond3, path_item in alternatives(item, cond2):
-                    keys = [k for k in METHODS if k in path_item] if by_method else path_item
-                    for key in keys:
+                    for key in path_item:
                         method = METHODS.get(key) if isinstance(key, str) else None
                         if method is None:
                             continue

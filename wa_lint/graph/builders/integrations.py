@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from wa_lint.graph.api_operations import route_keys
 from wa_lint.graph.builders import builder
 from wa_lint.graph.builders.invoke_common import (
     at,
@@ -166,12 +167,7 @@ def _find_routes(graph: Graph) -> dict[tuple[str, str], list[str]]:
 
 def _v2_routes(graph: Graph) -> dict[str, list[str]]:
     """HTTP / WebSocket integration logical id → the route keys that target it."""
-    found: dict[str, list[str]] = {}
-    for route in graph.of_type("AWS::ApiGatewayV2::Route", include_internal=True):
-        key = graph.resolver.scalar(route.prop("RouteKey"))
-        for ref in referenced_resources(route.prop("Target"), graph.stack.resources):
-            found.setdefault(ref, []).append(key if isinstance(key, str) else "<route key>")
-    return found
+    return {integ: [k if k is not None else "<route key>" for k in keys] for integ, keys in route_keys(graph).items()}
 
 
 def _rest_paths(graph: Graph) -> dict[str, str]:
