@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from wa_lint.graph.builders.invoke_common import text
 from wa_lint.graph.model import Graph
@@ -164,7 +164,7 @@ def normalized(graph: Graph, value: Any) -> str | Unknown | None:
     if value is MISSING:
         return None
     if value is UNKNOWN:
-        return UNKNOWN
+        return cast(Unknown, UNKNOWN)  # the sentinel is typed Any so that it can stand for any value
     known = graph.resolver.scalar(value)
     if isinstance(known, Unknown):
         return known

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from wa_lint.api import (
@@ -153,6 +153,7 @@ def _finding(graph: Graph, ops: list[Operation], evidence: list[str]) -> Finding
     api_res = graph.resource(first.api)
     related = [api_res] if api_res is not None and api_res is not first.report_on else []
     owner = shorten(graph.label(first.report_on.logical_id))
+    where: Callable[[str], str]
     if not first.from_body:
         fix, where = CFN_FIX, lambda routes: f"{routes} of {api}"
     elif first.report_on is not first.defined_by:  # a SAM function's events

@@ -103,7 +103,7 @@ def _remember(key: tuple[str, float, int], value: dict[str, list[Finding]]) -> N
         _CACHE.popitem(last=False)
 
 
-class WaLintRule(CloudFormationLintRule):
+class WaLintRule(CloudFormationLintRule):  # type: ignore[misc]  # cfn-lint ships no type information
     """Base of the generated classes; kept out of the plugin module so cfn-lint does not load it."""
 
     wa_id = ""

@@ -147,7 +147,8 @@ def _inherited_metadata(own: dict[str, Any], sam_body: Any) -> dict[str, Any]:
     user = sam_body.get("Metadata") if isinstance(sam_body, dict) else None
     if not isinstance(user, dict) or not user:
         return own
-    return graft({**user, **own}, user)
+    inherited: dict[str, Any] = graft({**user, **own}, user)
+    return inherited
 
 
 def _order(resource: Resource) -> tuple[bool, int, int, bool]:

@@ -76,7 +76,7 @@ class _RegionOnlySession:
     region_name = REGION
 
 
-class _FeaturesOff(FeatureToggle):
+class _FeaturesOff(FeatureToggle):  # type: ignore[misc]  # samtranslator ships no type information
     """The default feature toggle answers False to everything but logs a warning for each question."""
 
     def __init__(self) -> None:
@@ -114,7 +114,7 @@ def _policy_templates_plugin() -> PolicyTemplatesForResourcePlugin:
     """
     templates = PolicyTemplatesProcessor.get_default_policy_templates_json()
     processor = PolicyTemplatesProcessor.__new__(PolicyTemplatesProcessor)
-    processor.policy_templates = {name: Template.from_dict(name, value)  # type: ignore[no-untyped-call]
+    processor.policy_templates = {name: Template.from_dict(name, value)
                                   for name, value in templates["Templates"].items()}
     return PolicyTemplatesForResourcePlugin(processor)
 
@@ -199,12 +199,13 @@ def translate(template: dict[str, Any], *, passthrough_metadata: bool = True) ->
     translator = Translator(None, Parser(), plugins=[sar_plugin], boto_session=session, metrics=metrics)
     try:
         with _template_independent_work_cached():
-            return translator.translate(
+            translated: dict[str, Any] = translator.translate(
                 template,
                 parameter_values=parameter_values,
                 feature_toggle=_FeaturesOff(),
                 passthrough_metadata=passthrough_metadata,
                 get_managed_policy_map=_bundled_managed_policies,
             )
+            return translated
     finally:
         metrics.publish()  # to the dummy publisher: empties the cache, which otherwise warns on deletion

@@ -68,7 +68,8 @@ def _skipped(graph: Graph, src: str, dst: str) -> bool:
 
 def _evidence(graph: Graph, src: str, dst: str) -> str | None:
     evidence = graph.attrs.get("link", {}).get("evidence", {})
-    return evidence.get(dst) or evidence.get(src)
+    found: str | None = evidence.get(dst) or evidence.get(src)
+    return found
 
 
 def graph_dict(graph: Graph) -> dict[str, Any]:
