@@ -214,3 +214,14 @@ async def test_cdk_assembly_linted_when_it_changes(client: LanguageClient) -> No
         pytest.fail(f"no WA101 in {assembly} within {BOUND_S} s; diagnostics: {client.diagnostics}")
     wa101 = next(d for diags in found.values() for d in diags if d.code == "WA101")
     assert wa101.message.endswith("[NotifierStack/Notifier/Resource]")  # the construct path
+
+
+def test_server_without_pygls_prints_one_line_hint(monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    from wa_lint.cli import main
+
+    monkeypatch.setitem(sys.modules, "pygls", None)  # `import pygls` raises ImportError
+    assert main(["server"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == "wa-lint: the language server needs pygls: pip install 'wa-lint[server]'\n"
