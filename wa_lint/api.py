@@ -69,6 +69,7 @@ from wa_lint.graph.reliability import (
 from wa_lint.graph.rest_features import RestApiUse, rest_api_uses
 from wa_lint.graph.schedules import Ping, invocation_ping, target_ping
 from wa_lint.graph.statemachine import cached_definition, state_line, unhandled_tasks
+from wa_lint.graph.transport import enforces_tls, tls_unknown_outside
 from wa_lint.iam import data as iam_data
 from wa_lint.iam.effective import ManagedRef, functions_of, permissions
 from wa_lint.iam.query import applies_to as resource_applies_to
@@ -91,7 +92,7 @@ from wa_lint.iam.query import where as statement_where
 from wa_lint.iam.statements import render
 from wa_lint.model import DuplicateKey, Resource, Unknown, mark_of
 from wa_lint.secrets import SECRET_FIX, environment_secrets
-from wa_lint.values import branches, integer, intrinsic, referenced_resources
+from wa_lint.values import branches, cased, integer, intrinsic, referenced_resources
 
 __all__ = [
     "BUCKET",
@@ -137,6 +138,7 @@ __all__ = [
     "bursts",
     "by_name",
     "cached_definition",
+    "cased",
     "code_facts",
     "database",
     "dead_letter_sources",
@@ -145,6 +147,7 @@ __all__ = [
     "describe_source",
     "duration",
     "each",
+    "enforces_tls",
     "environment_secrets",
     "fitting",
     "fixed_stores",
@@ -201,6 +204,7 @@ __all__ = [
     "subject",
     "target_ping",
     "text",
+    "tls_unknown_outside",
     "unattributed_policies",
     "unhandled_tasks",
     "unscoped_resources",

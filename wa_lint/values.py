@@ -341,5 +341,18 @@ def integer(value: Any) -> int | None:
     return value if -MAX_INTEGER <= value < MAX_INTEGER else None
 
 
+def cased(resolver: Resolver, value: Any, *, upper: bool = True) -> str | Unknown | None:
+    """An enum-like setting in one case (``AWS_PROXY``, ``tls_1_0``; booleans as ``TRUE`` / ``true``):
+    None when absent, :class:`Unknown` when the template does not determine it. The one case
+    normaliser for settings AWS compares case-insensitively."""
+    if value is None:
+        return None
+    known = resolver.scalar(value)
+    if isinstance(known, Unknown) or known is None:
+        return known
+    text = str(known).lower() if isinstance(known, bool) else str(known)
+    return text.upper() if upper else text.lower()
+
+
 def is_unknown(value: Any) -> bool:
     return isinstance(value, Unknown)

@@ -3,28 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from wa_lint.api import (
     BUCKET,
     QUEUE,
     TOPIC,
-    AttachedPolicy,
     Finding,
     Graph,
     Pillar,
     Resource,
     Severity,
     Unknown,
-    intrinsic,
+    cased,
+    enforces_tls,
     policies_of,
-    referenced_resources,
     rule,
-    unattributed_policies,
+    tls_unknown_outside,
 )
-
-SECURE_TRANSPORT = "aws:securetransport"
-BOOL_OPERATORS = frozenset({"bool", "boolifexists"})
 
 #: Store type → (what users call it, policy type to add, action of the CDK-style statement).
 POLICY_STORES = {
@@ -87,7 +82,7 @@ def transport_not_enforced(graph: Graph) -> Iterator[Finding]:
     (CDK: `enforceSSL: true` on the Bucket, Queue or Topic.)
     """
     for store_type in POLICY_STORES:
-        if _unknown_outside_policy(graph, store_type):
+        if tls_unknown_outside(graph, store_type):
             continue
         for store in graph.of_type(store_type):
             finding = _policy_finding(graph, store)
@@ -98,14 +93,9 @@ def transport_not_enforced(graph: Graph) -> Iterator[Finding]:
 
 
 # -- S3 / SQS / SNS resource policies ---------------------------------------------------------
-def _unknown_outside_policy(graph: Graph, store_type: str) -> bool:
-    """A policy for a store we cannot identify that may enforce TLS: every store of that type is unknown."""
-    return any(_enforces(graph, p, None) is not False for p in unattributed_policies(graph, store_type))
-
-
 def _policy_finding(graph: Graph, store: Resource) -> Finding | None:
     policies = policies_of(graph, store.logical_id)
-    verdicts = [_enforces(graph, p, store.logical_id) for p in policies]
+    verdicts = [enforces_tls(graph, p, store.logical_id) for p in policies]
     if any(v is not False for v in verdicts):
         return None
     what, policy_kind, action, resource = POLICY_STORES[store.type]
@@ -128,84 +118,14 @@ def _policy_finding(graph: Graph, store: Resource) -> Finding | None:
     return Finding.at(store, message, fix=fix, related=related)
 
 
-def _enforces(graph: Graph, attached: AttachedPolicy, store: str | None) -> bool | None:
-    """Whether a policy denies insecure transport for ``store`` (None: cannot tell)."""
-    doc = attached.document
-    if isinstance(doc, Unknown):
-        return None
-    statements = doc.get("Statement")
-    if isinstance(statements, dict):
-        statements = [statements]
-    if not isinstance(statements, list):
-        return None
-    unknown = False
-    for statement in statements:
-        verdict = _denies_insecure(graph, statement, store, attached.targets)
-        if verdict:
-            return True
-        unknown = unknown or verdict is None
-    return None if unknown else False
-
-
-def _denies_insecure(graph: Graph, statement: Any, store: str | None, targets: tuple[str, ...]) -> bool | None:
-    if not isinstance(statement, dict):
-        return None
-    effect = graph.resolver.scalar(statement.get("Effect"))
-    if isinstance(effect, Unknown):
-        return None
-    if effect != "Deny":
-        return False
-    condition = statement.get("Condition")
-    if intrinsic(condition) is not None:
-        return None
-    if not isinstance(condition, dict):
-        return False
-    found: bool | None = False
-    for operator, body in condition.items():
-        if not isinstance(operator, str) or operator.lower() not in BOOL_OPERATORS:
-            continue
-        if not isinstance(body, dict):
-            found = None
-            continue
-        for key, value in body.items():
-            if isinstance(key, str) and key.lower() == SECURE_TRANSPORT:
-                is_false = _is_false(graph, value)
-                if is_false:
-                    return _covers(statement, store, targets)
-                if is_false is None:
-                    found = None
-    return found
-
-
-def _is_false(graph: Graph, value: Any) -> bool | None:
-    values = value if isinstance(value, list) else [value]
-    result: bool | None = False
-    for item in values:
-        known = graph.resolver.scalar(item)
-        if isinstance(known, Unknown):
-            result = None
-        elif known is False or (isinstance(known, str) and known.lower() == "false"):
-            return True
-    return result
-
-
-def _covers(statement: dict[str, Any], store: str | None, targets: tuple[str, ...]) -> bool:
-    """Whether a statement's ``Resource`` reaches ``store``: it does unless it names only other
-    stores the same policy is attached to (a queue policy shared by several queues)."""
-    if store is None or len(targets) < 2 or "Resource" not in statement:
-        return True
-    named = referenced_resources(statement["Resource"], set(targets))
-    return not named or store in named
-
-
 # -- ElastiCache ------------------------------------------------------------------------------
 def _elasticache(graph: Graph) -> Iterator[Finding]:
     for res in graph.of_type("AWS::ElastiCache::ReplicationGroup", "AWS::ElastiCache::CacheCluster"):
         if res.prop("GlobalReplicationGroupId") is not None:
             continue  # a secondary of a global datastore takes the primary's settings
-        enabled = _lower(graph, res.prop("TransitEncryptionEnabled"))
-        mode = _lower(graph, res.prop("TransitEncryptionMode"))
-        engine = _lower(graph, res.prop("Engine"))
+        enabled = cased(graph.resolver, res.prop("TransitEncryptionEnabled"), upper=False)
+        mode = cased(graph.resolver, res.prop("TransitEncryptionMode"), upper=False)
+        engine = cased(graph.resolver, res.prop("Engine"), upper=False)
         if isinstance(enabled, Unknown) or isinstance(mode, Unknown):
             continue
         kind = "replication group" if res.type.endswith("ReplicationGroup") else "cache cluster"
@@ -228,28 +148,19 @@ def _elasticache(graph: Graph) -> Iterator[Finding]:
             line=res.prop_line("TransitEncryptionEnabled") if enabled == "false" else None)
 
 
-def _lower(graph: Graph, value: Any) -> str | Unknown | None:
-    if value is None:
-        return None
-    known = graph.resolver.scalar(value)
-    if isinstance(known, Unknown) or known is None:
-        return known
-    if isinstance(known, bool):
-        return "true" if known else "false"
-    return str(known).lower()
-
-
 # -- API Gateway custom domains ---------------------------------------------------------------
 def _domains(graph: Graph) -> Iterator[Finding]:
     for res in graph.of_type(*DOMAIN_TYPES):
-        if _lower(graph, res.prop("SecurityPolicy")) == "tls_1_0":
+        if cased(graph.resolver, res.prop("SecurityPolicy"), upper=False) == "tls_1_0":
             yield _domain_finding(graph, res, ("SecurityPolicy",))
     for res in graph.of_type("AWS::ApiGatewayV2::DomainName"):
         configs = res.prop("DomainNameConfigurations")
         if not isinstance(configs, list):
             continue
         for index, config in enumerate(configs):
-            if isinstance(config, dict) and _lower(graph, config.get("SecurityPolicy")) == "tls_1_0":
+            policy = config.get("SecurityPolicy") if isinstance(config, dict) else None
+            policy = cased(graph.resolver, policy, upper=False)
+            if policy == "tls_1_0":
                 yield _domain_finding(graph, res, ("DomainNameConfigurations",), index)
                 break
 

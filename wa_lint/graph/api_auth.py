@@ -11,18 +11,13 @@ from typing import Any, Literal
 
 from wa_lint.graph.model import Graph
 from wa_lint.model import Resource, Unknown
-from wa_lint.values import intrinsic
+from wa_lint.values import cased, intrinsic
 
 Auth = Literal["none", "authorized", "unknown"]
 
 
 def upper(graph: Graph, value: Any) -> str | Unknown | None:
-    if value is None:
-        return None
-    known = graph.resolver.scalar(value)
-    if isinstance(known, Unknown) or known is None:
-        return known
-    return str(known).upper()
+    return cased(graph.resolver, value)
 
 
 def true(graph: Graph, value: Any) -> bool | None:
