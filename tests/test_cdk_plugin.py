@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ROOT, missing
@@ -55,7 +56,7 @@ def _app(tmp_path: Path, options: str) -> Path:
     return app
 
 
-def _synth(app: Path) -> tuple[subprocess.CompletedProcess[str], dict]:
+def _synth(app: Path) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
     env.pop("WA_LINT_COMMAND", None)
     env["CDK_OUTDIR"] = str(app / "cdk.out")  # as `cdk synth` tells the app (else a temporary directory)
@@ -65,7 +66,7 @@ def _synth(app: Path) -> tuple[subprocess.CompletedProcess[str], dict]:
     return run, json.loads(report_file.read_text())
 
 
-def _violations(report: dict) -> list[tuple[str, str, str]]:
+def _violations(report: dict[str, Any]) -> list[tuple[str, str, str]]:
     (plugin,) = [r for r in report["pluginReports"] if r["pluginName"] == "wa-lint"]
     return [(v["ruleName"], v["severity"], c["constructPath"]) for v in plugin["violations"]
             for c in v["violatingConstructs"]]
