@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from wa_lint.graph.api_operations import invocation_mode
 from wa_lint.graph.builders import builder
 from wa_lint.graph.builders.invoke_common import add_invokes, at, each, items, node_for, upper
 from wa_lint.graph.model import Graph
@@ -21,21 +22,7 @@ HTTP_API = ("AWS::ApiGatewayV2::Api",)
 LAMBDA_TYPES = ("AWS", "AWS_PROXY", None)
 
 
-INVOCATION_TYPE_HEADER = "integration.request.header.x-amz-invocation-type"
-
-
-def invocation_mode(params: Any) -> str:
-    """A REST integration that maps ``X-Amz-Invocation-Type: 'Event'`` invokes asynchronously:
-    API Gateway answers at once and Lambda queues the event."""
-    if isinstance(params, dict):
-        for key, value in params.items():
-            if (str(key).lower() == INVOCATION_TYPE_HEADER and isinstance(value, str)
-                    and value.strip().strip("'\"").lower() == "event"):
-                return "async"
-    return "sync"
-
-
-def _openapi(body: Any, cond: str | None) -> Iterator[tuple[str | None, str, Any, str]]:
+def _openapi(graph: Graph, body: Any, cond: str | None) -> Iterator[tuple[str | None, str, Any, str]]:
     """``(condition, "integration" | "authorizer", uri, mode)`` for every Lambda integration or
     Lambda authorizer of an OpenAPI body."""
     for op in body_operations(body, cond):
@@ -44,7 +31,7 @@ def _openapi(body: Any, cond: str | None) -> Iterator[tuple[str | None, str, Any
             continue
         kind = item.get("type")
         if (not isinstance(kind, str) or kind.upper() in ("AWS", "AWS_PROXY")) and not item.get("integrationSubtype"):
-            yield op.condition, "integration", item.get("uri"), invocation_mode(item.get("requestParameters"))
+            yield op.condition, "integration", item.get("uri"), invocation_mode(graph, item.get("requestParameters"))
     for cond2, _name, authorizer in authorizers(body, cond):
         yield cond2, "authorizer", authorizer.get("authorizerUri"), "sync"
 
@@ -57,14 +44,14 @@ def rest_apis(graph: Graph) -> None:
         for cond, integ in at(method, "Integration"):
             if isinstance(integ, dict) and upper(graph, integ.get("Type")) in LAMBDA_TYPES:
                 add_invokes(graph, src, integ.get("Uri"), via=method.logical_id, condition=cond,
-                            mode=invocation_mode(integ.get("RequestParameters")), source="apigateway")
+                            mode=invocation_mode(graph, integ.get("RequestParameters")), source="apigateway")
     for auth in graph.of_type("AWS::ApiGateway::Authorizer", include_internal=True):
         src = node_for(graph, auth.prop("RestApiId"), "apigateway", REST_API)
         for cond, uri in at(auth, "AuthorizerUri"):
             add_invokes(graph, src, uri, via=auth.logical_id, condition=cond, mode="sync",
                         source="apigateway", authorizer=True)
     for api in graph.of_type(*REST_API, *HTTP_API, include_internal=True):
-        for cond, kind, uri, mode in _openapi(api.prop("Body"), api.condition):
+        for cond, kind, uri, mode in _openapi(graph, api.prop("Body"), api.condition):
             add_invokes(graph, api.logical_id, uri, via=api.logical_id, condition=cond, mode=mode,
                         source="apigateway", **({"authorizer": True} if kind == "authorizer" else {}))
 
