@@ -108,9 +108,11 @@ def test_sarif_validates_and_has_what_code_scanning_needs(capsys: pytest.Capture
     doc = validate_sarif(cli_output(capsys, "sarif", CFN, SAM, CDK, GOOD))
     run_ = doc["runs"][0]
     driver = run_["tool"]["driver"]
-    assert driver["name"] == "wa-lint" and driver["rules"]
+    assert driver["name"] == "wa-lint"
+    assert driver["rules"]
     rule = next(r for r in driver["rules"] if r["id"] == "WA101")
-    assert rule["shortDescription"]["text"] and rule["fullDescription"]["text"]
+    assert rule["shortDescription"]["text"]
+    assert rule["fullDescription"]["text"]
     assert rule["helpUri"].endswith("/docs/rules/WA101.md")
     assert rule["help"]["markdown"].startswith("# WA101 lambda-async-no-failure-destination")
     assert "reliability" in rule["properties"]["tags"]
@@ -124,7 +126,8 @@ def test_sarif_validates_and_has_what_code_scanning_needs(capsys: pytest.Capture
         assert driver["rules"][r["ruleIndex"]]["id"] == r["ruleId"]
         location = r["locations"][0]["physicalLocation"]
         uri = location["artifactLocation"]["uri"]
-        assert not uri.startswith(("/", "file:")) and location["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
+        assert not uri.startswith(("/", "file:"))
+        assert location["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
         assert (ROOT / uri).is_file()
         assert location["region"]["startLine"] >= 1
         assert r["partialFingerprints"]["waLintFinding/v1"]
@@ -176,7 +179,8 @@ def test_fingerprints_survive_line_shifts_and_reordering(
     (tmp_path / "t.yaml").write_text("# a comment\n# and another\n\n" + original)
     after = json.loads(run(capsys, "report", "t.yaml", "--format", "sarif", "--select", "WA101")[1])
     fp = [r["partialFingerprints"] for r in before["runs"][0]["results"]]
-    assert fp and fp == [r["partialFingerprints"] for r in after["runs"][0]["results"]]
+    assert fp
+    assert fp == [r["partialFingerprints"] for r in after["runs"][0]["results"]]
     lines = [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in after["runs"][0]["results"]]
     assert lines == [r["locations"][0]["physicalLocation"]["region"]["startLine"] + 3
                      for r in before["runs"][0]["results"]]
@@ -192,19 +196,24 @@ def test_junit_suites_failures_and_passing_cases(capsys: pytest.CaptureFixture[s
     root = ET.fromstring(out)
     assert root.tag == "testsuites"
     suites = {s.attrib["name"]: s for s in root.findall("testsuite")}
-    assert len(suites) == 3 and {CFN, GOOD} < set(suites)
+    assert len(suites) == 3
+    assert {CFN, GOOD} < set(suites)
     broken_name = next(name for name in suites if name.endswith("broken.yaml"))
     bad = suites[CFN]
     failures = bad.findall("testcase/failure")
-    assert len(failures) == 1 and failures[0].get("type") == "error"
-    assert "ProcessUpload" in failures[0].get("message", "") and "fix:" in (failures[0].text or "")
+    assert len(failures) == 1
+    assert failures[0].get("type") == "error"
+    assert "ProcessUpload" in failures[0].get("message", "")
+    assert "fix:" in (failures[0].text or "")
     passing = [c for c in bad.findall("testcase") if len(c) == 0]
     assert [c.get("name") for c in passing] == ["WA001 suppression-without-reason"]
     assert (bad.get("tests"), bad.get("failures"), bad.get("errors")) == ("2", "1", "0")
     assert [c.get("name") for c in suites[GOOD].findall("testcase")] == [
         "WA001 suppression-without-reason", "WA101 lambda-async-no-failure-destination"]
     assert suites[broken_name].find("testcase/error") is not None
-    assert root.get("failures") == "1" and root.get("errors") == "1" and root.get("tests") == "5"
+    assert root.get("failures") == "1"
+    assert root.get("errors") == "1"
+    assert root.get("tests") == "5"
 
 
 def test_junit_masks_secrets_and_lists_suppressed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -247,14 +256,16 @@ def test_github_escaping_and_levels(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 def test_markdown_scorecard_findings_and_mermaid(capsys: pytest.CaptureFixture[str]) -> None:
     out = cli_output(capsys, "markdown", CFN, GOOD)
     assert out.startswith("## wa-lint")
-    assert "| Reliability | 1 | 0 | 0 | ❌ |" in out and "| Security | 0 | 0 | 0 | ✅ |" in out
+    assert "| Reliability | 1 | 0 | 0 | ❌ |" in out
+    assert "| Security | 0 | 0 | 0 | ✅ |" in out
     assert "[WA101](https://github.com/wa-lint/wa-lint/blob/main/docs/rules/WA101.md)" in out
     assert f"`{CFN}:19`" in out
     mermaid = out.split("```mermaid\n", 1)[1].split("```", 1)[0]
     assert mermaid.startswith("flowchart LR")
     ids = dict(re.findall(r"^\s+(n\d+)[\[({]+\"(\w+)", mermaid, re.M))
     flagged = re.search(r"class (\S+) error;", mermaid)
-    assert flagged and [ids[n] for n in flagged.group(1).split(",")] == ["ProcessUpload"]
+    assert flagged
+    assert [ids[n] for n in flagged.group(1).split(",")] == ["ProcessUpload"]
     upload, process = (k for name in ("UploadsBucket", "ProcessUpload") for k, v in ids.items() if v == name)
     assert f"{upload} -->|invokes async| {process}" in mermaid
 
@@ -268,7 +279,8 @@ def test_markdown_escapes_cells_and_links_in_actions(tmp_path: Path, monkeypatch
     assert "plain text \\| 100% visible, a:b<br>second line" in out
     assert "no dead-letter queue &lt;b&gt;" in out
     assert "[`app.yaml:10`](https://github.com/acme/app/blob/abc123/app.yaml#L10)" in out
-    assert "Suppressed findings (1)" in out and "replayed nightly" in out
+    assert "Suppressed findings (1)" in out
+    assert "replayed nightly" in out
 
 
 def test_markdown_stays_within_a_pull_request_comment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -290,7 +302,8 @@ def test_json_adds_fingerprints_suppressed_and_keeps_the_documented_fields(
     assert SECRET not in json.dumps(data)
     assert all(len(f["fingerprint"]) >= 32 for f in data["findings"])
     assert data["suppressed"][0]["suppression"] == {"kind": "inline", "reason": "replayed nightly"}
-    assert data["summary"]["suppressed"] == 1 and data["summary"]["baselined"] == 0
+    assert data["summary"]["suppressed"] == 1
+    assert data["summary"]["baselined"] == 0
     assert "fixed" not in data  # only with a baseline
 
 
@@ -308,9 +321,11 @@ def test_text_quiet_and_no_color(
     assert "\x1b[" in colored
     monkeypatch.setenv("NO_COLOR", "1")
     plain = render_text(report, color=True)
-    assert "\x1b[" not in plain and "WA101" in plain
+    assert "\x1b[" not in plain
+    assert "WA101" in plain
     quiet = render_text(report, color=False, quiet=True)
-    assert "WA101" in quiet and "Summary by pillar" not in quiet
+    assert "WA101" in quiet
+    assert "Summary by pillar" not in quiet
     assert run(capsys, "report", CFN, "--select", "WA101", "--quiet")[1].count("Summary") == 0
 
 
@@ -337,7 +352,8 @@ def test_every_format_renders_an_empty_report(fmt: str) -> None:
 def test_save_writes_extra_formats_in_one_run(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, out, _ = run(capsys, "report", CFN, "--select", "WA101", "--format", "github",
                        "--save", f"sarif:{tmp_path}/r.sarif", "--save", f"markdown:{tmp_path}/s.md")
-    assert code == 1 and out.startswith("::error")
+    assert code == 1
+    assert out.startswith("::error")
     validate_sarif((tmp_path / "r.sarif").read_text())
     assert (tmp_path / "s.md").read_text().startswith("## wa-lint")
     with pytest.raises(SystemExit) as exc:
@@ -360,7 +376,8 @@ def test_progress_bar_only_on_a_terminal() -> None:
     for i in range(1, 21):
         bar(i, 20)
     bar.close()
-    assert "20/20 files" in tty.getvalue() and tty.getvalue().endswith("\r\x1b[2K")
+    assert "20/20 files" in tty.getvalue()
+    assert tty.getvalue().endswith("\r\x1b[2K")
     pipe = io.StringIO()
     for stream, total, enabled in ((pipe, 20, True), (Tty(), 3, True), (Tty(), 20, False)):
         bar = ProgressBar(total, stream, enabled=enabled)
@@ -386,10 +403,12 @@ def test_text_groups_findings_by_resource(tmp_path: Path, monkeypatch: pytest.Mo
     assert [r for r in rows if r.startswith("app.yaml:")] == [
         "app.yaml:3  Orders  (App/Orders/Resource)", "app.yaml:10  Handler"]
     orders = out.split("app.yaml:3  Orders", 1)[1].split("app.yaml:10  Handler", 1)[0]
-    assert orders.count("❱ 3") == 1 and orders.index("❱ 3") < orders.index("WARNING WA199")
+    assert orders.count("❱ 3") == 1
+    assert orders.index("❱ 3") < orders.index("WARNING WA199")
     assert "WARNING WA199 Orders has no dead-letter queue <b>" in orders
     assert "INFO    WA298 Orders is not encrypted  [line 4, condition IsProd]" in orders
-    assert "fix: Set KmsMasterKeyId." in orders and "WA299" not in orders
+    assert "fix: Set KmsMasterKeyId." in orders
+    assert "WA299" not in orders
     handler = out.split("app.yaml:10  Handler", 1)[1]
     assert "related: " not in handler  # the related resource is in the same file: no second frame
 
@@ -399,7 +418,8 @@ def test_markdown_groups_findings_by_resource(tmp_path: Path, monkeypatch: pytes
     heads = re.findall(r"^#### .*$", out, re.M)
     assert heads == ["#### `Orders` · `app.yaml:3` <sub>App/Orders/Resource</sub>", "#### `Handler` · `app.yaml:10`"]
     orders = out.split(heads[0], 1)[1].split(heads[1], 1)[0]
-    assert orders.count("```text\n") == 1 and "❱ 3   Orders:" in orders
+    assert orders.count("```text\n") == 1
+    assert "❱ 3   Orders:" in orders
     assert re.findall(r"^- \S+ (\w+) (WA\d+)", orders, re.M) == [("warning", "WA199"), ("info", "WA298")]
     assert "Orders is not encrypted _(line 4, condition IsProd)_<br>**Fix:** Set KmsMasterKeyId." in orders
 
@@ -415,9 +435,12 @@ def test_markdown_code_frame_cannot_be_closed_by_the_template(tmp_path: Path,
 def test_html_groups_findings_by_resource(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = render(grouped_report(tmp_path, monkeypatch), "html")
     groups = re.findall(r'<section class="resource">(.*?)</section>', out, re.S)
-    assert len(groups) == 2 and out.count('class="finding ') == 3
+    assert len(groups) == 2
+    assert out.count('class="finding ') == 3
     orders = groups[0]
-    assert '<code class="res">Orders</code>' in orders and orders.count('<pre class="frame">') == 1
+    assert '<code class="res">Orders</code>' in orders
+    assert orders.count('<pre class="frame">') == 1
     assert re.findall(r'<article class="finding (\w+)" id="f-(\d)"', orders) == [("warning", "1"), ("info", "2")]
-    assert '<span class="loc">line 4</span>' in orders and "condition IsProd" in orders
+    assert '<span class="loc">line 4</span>' in orders
+    assert "condition IsProd" in orders
     assert 'id="f-3"' in groups[1]
