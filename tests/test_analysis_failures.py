@@ -36,7 +36,8 @@ def report(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, st
 
 def test_the_case_is_glue_when_the_analysis_works(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = report(capsys, "--debug")
-    assert code == 1 and [f["resource"] for f in json.loads(out)["findings"]] == ["FanOut"]
+    assert code == 1
+    assert [f["resource"] for f in json.loads(out)["findings"]] == ["FanOut"]
     assert "debug:" not in err
 
 
@@ -45,7 +46,8 @@ def test_a_failed_analysis_is_no_evidence_and_shows_in_debug(
 ) -> None:
     monkeypatch.setattr(glue, "FAMILIES", BROKEN_FAMILIES)
     code, out, err = report(capsys, "--debug")
-    assert code == 0 and json.loads(out)["findings"] == []
+    assert code == 0
+    assert json.loads(out)["findings"] == []
     assert err.splitlines() == [DEBUG_LINE]
 
 
@@ -54,7 +56,8 @@ def test_without_debug_the_failure_is_not_printed(
 ) -> None:
     monkeypatch.setattr(glue, "FAMILIES", BROKEN_FAMILIES)
     code, _, err = report(capsys)
-    assert code == 0 and err == ""
+    assert code == 0
+    assert err == ""
 
 
 def test_failures_are_kept_per_graph(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -78,7 +81,8 @@ def test_debug_lines_come_from_pool_workers_too(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert DEBUG_LINE in proc.stderr.splitlines()
     found = json.loads(proc.stdout)["findings"]
-    assert found and {f["path"] for f in found} == {OTHER}  # read code names its call: no table needed
+    assert found
+    assert {f["path"] for f in found} == {OTHER}
 
 
 def test_debug_lines_escape_control_characters(capsys: pytest.CaptureFixture[str]) -> None:
