@@ -79,7 +79,9 @@ def test_sam_events_are_read_from_the_translated_body(tmp_path: Path) -> None:
         ("http", "GET /h", "none", "Fn"),
     }
     opened = next(op for op in operations(g) if op.route == "POST /open")
-    assert opened.how == "Authorizer: NONE" and opened.function == "Fn" and opened.validated is False
+    assert opened.how == "Authorizer: NONE"
+    assert opened.function == "Fn"
+    assert opened.validated is False
     assert api_name(g, "ServerlessRestApi", "rest") == "the implicit SAM REST API (ServerlessRestApi)"
     assert api_name(g, "Secured", "rest") == "REST API Secured"
 
