@@ -36,19 +36,24 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_write_then_only_new_findings(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, data, err = run(capsys, "stacks", "--write-baseline", ".wa-lint-baseline.json")
-    assert code == 0 and data["summary"]["findings"] == 2  # the run still reports; writing never fails it
+    assert code == 0
+    assert data["summary"]["findings"] == 2
     assert "wrote 2 finding(s) to the baseline" in err
     saved = json.loads((repo / ".wa-lint-baseline.json").read_text())
     assert saved["version"] == 1
     assert [(e["rule"], e["path"], e["resource"]) for e in saved["findings"]] == [
         ("WA101", "stacks/notify.yaml", "NotifyCustomer"), ("WA101", "stacks/uploads.yaml", "ProcessUpload")]
     code, data, _ = run(capsys, "stacks", "--baseline", ".wa-lint-baseline.json")
-    assert code == 0 and data["findings"] == [] and data["fixed"] == []
-    assert data["summary"]["baselined"] == 2 and data["baseline"]["baselined"] == 2
+    assert code == 0
+    assert data["findings"] == []
+    assert data["fixed"] == []
+    assert data["summary"]["baselined"] == 2
+    assert data["baseline"]["baselined"] == 2
     # a new problem is reported, the known ones are not
     (repo / "stacks" / "copy.yaml").write_text(CFN.read_text())
     code, data, _ = run(capsys, "stacks", "--baseline", ".wa-lint-baseline.json")
-    assert code == 1 and [f["path"] for f in data["findings"]] == ["stacks/copy.yaml"]
+    assert code == 1
+    assert [f["path"] for f in data["findings"]] == ["stacks/copy.yaml"]
 
 
 def test_fingerprints_survive_line_shifts_and_reordering(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -59,9 +64,12 @@ def test_fingerprints_survive_line_shifts_and_reordering(repo: Path, capsys: pyt
     reordered = head + "# moved things around\n\nResources:\n  ProcessUpload:\n" + blocks[1] + "\n" + blocks[0] + "\n"
     (repo / "stacks" / "uploads.yaml").write_text(reordered)
     code, data, _ = run(capsys, "stacks", "--baseline", "base.json", "--show-suppressed")
-    assert code == 0 and data["findings"] == [] and data["fixed"] == []
+    assert code == 0
+    assert data["findings"] == []
+    assert data["fixed"] == []
     moved = next(s for s in data["suppressed"] if s["resource"] == "ProcessUpload")
-    assert moved["line"] != 19 and moved["suppression"]["kind"] == "baseline"
+    assert moved["line"] != 19
+    assert moved["suppression"]["kind"] == "baseline"
 
 
 def test_fixed_findings_are_reported(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -70,13 +78,15 @@ def test_fixed_findings_are_reported(repo: Path, capsys: pytest.CaptureFixture[s
                                     "      Role: !GetAtt ProcessUploadRole.Arn\n" + DLQ)
     (repo / "stacks" / "uploads.yaml").write_text(fixed)
     code, data, _ = run(capsys, "stacks", "--baseline", "base.json")
-    assert code == 0 and data["findings"] == []
+    assert code == 0
+    assert data["findings"] == []
     assert [(f["rule"], f["path"], f["resource"]) for f in data["fixed"]] == [
         ("WA101", "stacks/uploads.yaml", "ProcessUpload")]
     assert data["summary"]["fixed"] == 1
     main(["report", "stacks", "--no-config", "--select", "WA101", "--baseline", "base.json"])
     text = capsys.readouterr().out
-    assert "Fixed since the baseline (1)" in text and "1 in baseline, 1 fixed since" in text
+    assert "Fixed since the baseline (1)" in text
+    assert "1 in baseline, 1 fixed since" in text
     main(["report", "stacks", "--no-config", "--select", "WA101", "--baseline", "base.json", "--format", "github"])
     assert "::notice file=stacks/uploads.yaml,title=WA101 fixed since the baseline::" in capsys.readouterr().out
 
@@ -84,7 +94,9 @@ def test_fixed_findings_are_reported(repo: Path, capsys: pytest.CaptureFixture[s
 def test_files_not_linted_are_not_reported_fixed(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     run(capsys, "stacks", "--write-baseline", "base.json")
     code, data, _ = run(capsys, "stacks/notify.yaml", "--baseline", "base.json")  # as pre-commit would
-    assert code == 0 and data["fixed"] == [] and data["summary"]["baselined"] == 1
+    assert code == 0
+    assert data["fixed"] == []
+    assert data["summary"]["baselined"] == 1
 
 
 def test_baseline_paths_are_relative_to_the_baseline_file(
@@ -93,7 +105,9 @@ def test_baseline_paths_are_relative_to_the_baseline_file(
     run(capsys, "stacks", "--write-baseline", "base.json")
     monkeypatch.chdir(repo / "stacks")
     code, data, _ = run(capsys, ".", "--baseline", "../base.json")
-    assert code == 0 and data["summary"]["baselined"] == 2 and data["fixed"] == []
+    assert code == 0
+    assert data["summary"]["baselined"] == 2
+    assert data["fixed"] == []
 
 
 def test_baseline_from_the_config(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -114,7 +128,8 @@ def test_bad_baseline_files(repo: Path, capsys: pytest.CaptureFixture[str], cont
     if content is not None:
         (repo / "base.json").write_text(content)
     code, _, err = run(capsys, "stacks", "--baseline", "base.json")
-    assert code == 2 and message in err
+    assert code == 2
+    assert message in err
 
 
 def test_fingerprint_key_and_duplicates(tmp_path: Path) -> None:
