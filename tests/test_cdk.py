@@ -201,13 +201,15 @@ def test_bad_manifest(tmp_path: Path) -> None:
     write(tmp_path / "manifest.json", '{"artifacts": ')
     stacks, errors = load(tmp_path)
     assert stacks == {}
-    assert len(errors) == 1 and errors[0].path.endswith("manifest.json")
+    assert len(errors) == 1
+    assert errors[0].path.endswith("manifest.json")
     write(tmp_path / "manifest.json", {"artifacts": []})
     assert len(load(tmp_path)[1]) == 1
     write(tmp_path / "manifest.json", {"version": "55.0.0"})  # an app without stacks
     assert load(tmp_path) == ({}, [])
     stacks, errors = load(tmp_path / "nowhere")
-    assert stacks == {} and len(errors) == 1
+    assert stacks == {}
+    assert len(errors) == 1
 
 
 @pytest.mark.parametrize("artifacts", [
@@ -275,7 +277,8 @@ def test_copied_fixture_with_relative_dir(tmp_path: Path, monkeypatch: pytest.Mo
     shutil.copytree(FIXTURE, tmp_path / "cdk.out")
     monkeypatch.chdir(tmp_path)
     stacks, errors = load_cdk_assembly(Path("cdk.out"), str)
-    assert errors == [] and len(stacks) == 4
+    assert errors == []
+    assert len(stacks) == 4
     assert stacks[0].path == "cdk.out/AppStack.template.json"
     worker = stacks[3].resources["Worker8B2C5F9E"]
     assert worker.local_paths["Code"] == tmp_path / "cdk.out" / ASSET
