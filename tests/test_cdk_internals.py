@@ -39,7 +39,8 @@ USER_RESOURCES = {"EventsTopic9A1B2C3D", "Worker7E8F9A0B", "WorkerServiceRoleA1B
 
 def _generator() -> ModuleType:
     spec = importlib.util.spec_from_file_location("gen_cdk_internals", ROOT / "tools" / "gen_cdk_internals.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -54,7 +55,8 @@ def test_table_is_well_formed_and_records_the_version() -> None:
         re.compile(e["component"])
         if e["logical_id"] is not None:
             re.compile(e["logical_id"])
-        assert not re.fullmatch(e["component"], "Resource") and not re.fullmatch(e["component"], "Handler")
+        assert not re.fullmatch(e["component"], "Resource")
+        assert not re.fullmatch(e["component"], "Handler")
 
 
 @pytest.mark.parametrize("path", [
@@ -90,7 +92,8 @@ def test_user_constructs_are_not_internal(path: str) -> None:
 
 def test_regeneration_from_sample_sources() -> None:
     generated, unresolved = _generator().generate(SAMPLE)
-    assert generated["version"] == "0.0.0-sample" and unresolved == []
+    assert generated["version"] == "0.0.0-sample"
+    assert unresolved == []
     found = {(e["family"], e["component"], e["logical_id"]) for e in generated["entries"]}
     assert found == {
         ("custom-resource-provider", re.escape("Custom::S3AutoDeleteObjectsCustomResourceProvider"),
