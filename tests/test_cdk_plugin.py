@@ -78,7 +78,8 @@ def test_synth_reports_wa101_with_its_construct_path_and_fails(tmp_path: Path) -
     found = _violations(report)
     assert ("WA101", "error", "AlertsStack/Notifier/Resource") in found
     assert ("WA104", "error", "OrdersStack/OrdersQueue/Resource") in found
-    assert "WA101" in run.stdout + run.stderr and "AlertsStack/Notifier/Resource" in run.stdout + run.stderr
+    assert "WA101" in run.stdout + run.stderr
+    assert "AlertsStack/Notifier/Resource" in run.stdout + run.stderr
     (plugin,) = [r for r in report["pluginReports"] if r["pluginName"] == "wa-lint"]
     assert plugin["conclusion"] == "failure"
     wa101 = next(v for v in plugin["violations"] if v["ruleName"] == "WA101")
@@ -92,7 +93,8 @@ def test_severity_threshold_lets_synth_pass(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr[-2000:]
     assert (tmp_path / "orders-app" / "cdk.out" / "AlertsStack.template.json").is_file()
     found = _violations(report)
-    assert found and {rule for rule, _, _ in found} == {"WA501"}
+    assert found
+    assert {rule for rule, _, _ in found} == {"WA501"}
     assert ("WA501", "info", "AlertsStack/Notifier/Resource") in found
 
 
