@@ -33,7 +33,8 @@ def cfn_lint() -> str:
 def test_rules_dir_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["cfn-lint-rules-dir"]) == 0
     path = Path(capsys.readouterr().out.strip())
-    assert path == cfn_lint_rules_dir() and (path / "wa_lint_rules.py").is_file()
+    assert path == cfn_lint_rules_dir()
+    assert (path / "wa_lint_rules.py").is_file()
 
 
 def test_id_mapping() -> None:
@@ -77,12 +78,14 @@ def matches(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict[str
 
 def test_cloudformation_template(matches: dict[str, list[dict[str, Any]]]) -> None:
     (match,) = matches["cfn.yaml"]
-    assert match["Rule"]["Id"] == "E9101" and match["Level"] == "Error"
+    assert match["Rule"]["Id"] == "E9101"
+    assert match["Level"] == "Error"
     assert match["Rule"]["ShortDescription"] == "WA101 lambda-async-no-failure-destination"
     assert match["Rule"]["Source"].endswith("/docs/rules/WA101.md")
     assert match["Location"]["Start"] == {"LineNumber": 19, "ColumnNumber": 3}
     assert match["Location"]["Path"] == ["Resources", "ProcessUpload"]
-    assert "invoked asynchronously by UploadsBucket" in match["Message"] and "(fix: " in match["Message"]
+    assert "invoked asynchronously by UploadsBucket" in match["Message"]
+    assert "(fix: " in match["Message"]
 
 
 def test_sam_template_keeps_full_coverage(matches: dict[str, list[dict[str, Any]]]) -> None:
@@ -103,7 +106,8 @@ def test_rules_are_listed(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     listed = dict(line.split(": ", 1) for line in proc.stdout.splitlines() if line[1:2] == "9")
     assert listed["E9101"] == "WA101 lambda-async-no-failure-destination"
-    assert listed["I9001"] == "WA001 suppression-without-reason" and "W9002" in listed  # the suppression checks
+    assert listed["I9001"] == "WA001 suppression-without-reason"
+    assert "W9002" in listed
     assert listed["E9001"].endswith("(reported as error by configuration)")  # a letter per actual severity
 
 
@@ -111,7 +115,8 @@ def test_id_mapping_with_a_changed_severity() -> None:
     from wa_lint.cfnlint_rules._support import cfn_lint_id
 
     meta = RuleMeta("WA104", "x", Pillar.RELIABILITY, Severity.WARNING, "", "", lambda g: iter(()))
-    assert cfn_lint_id(meta) == "W9104" and cfn_lint_id(meta, Severity.ERROR) == "E9104"
+    assert cfn_lint_id(meta) == "W9104"
+    assert cfn_lint_id(meta, Severity.ERROR) == "E9104"
 
 
 def test_module_path_is_a_rules_source(tmp_path: Path) -> None:
