@@ -29,7 +29,8 @@ def test_text_report_names_rule_file_line_resource_and_fix(capsys: pytest.Captur
     assert f"{BAD}:19" in out
     assert "ProcessUpload" in out
     assert "fix: Add DeadLetterConfig.TargetArn" in out
-    assert "Reliability" in out and "1 error" in out
+    assert "Reliability" in out
+    assert "1 error" in out
 
 
 def test_json_report_shape(capsys: pytest.CaptureFixture[str]) -> None:
@@ -64,7 +65,8 @@ def test_select_and_ignore(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(capsys, "report", BAD, "--ignore", "WA101")[0] == 0
     assert run(capsys, "report", BAD, "--select", "lambda-async-no-failure-destination")[0] == 1
     code, _, err = run(capsys, "report", BAD, "--select", "WA999")
-    assert code == 2 and "unknown rule" in err
+    assert code == 2
+    assert "unknown rule" in err
 
 
 def test_bad_input_is_one_line_and_other_files_still_linted(
@@ -76,7 +78,9 @@ def test_bad_input_is_one_line_and_other_files_still_linted(
     assert code == 2
     lines = err.strip().splitlines()
     assert len(lines) == 1
-    assert str(broken) in lines[0] and ":4:" in lines[0] and "resource B has no Type" in lines[0]
+    assert str(broken) in lines[0]
+    assert ":4:" in lines[0]
+    assert "resource B has no Type" in lines[0]
     data = json.loads(out)
     assert data["files"][0]["error"] is not None
     assert [f["rule"] for f in data["findings"]] == ["WA101"]
@@ -101,12 +105,14 @@ def test_walked_non_templates_are_skipped(capsys: pytest.CaptureFixture[str], tm
 
 def test_missing_path(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "report", "does/not/exist.yaml")
-    assert code == 2 and "no such file" in err
+    assert code == 2
+    assert "no such file" in err
 
 
 def test_rules_and_explain(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "rules")
-    assert code == 0 and "WA101" in out
+    assert code == 0
+    assert "WA101" in out
     code, out, _ = run(capsys, "explain", "WA101")
     assert code == 0
     assert out.startswith("# WA101 lambda-async-no-failure-destination")
@@ -122,7 +128,9 @@ def test_graph_json_and_dot(capsys: pytest.CaptureFixture[str]) -> None:
     assert ("UploadsBucket", "ProcessUpload", "invokes", "async") in edges
     assert ("ProcessUpload", "ProcessUploadRole", "executes_as", None) in edges
     code, out, _ = run(capsys, "graph", BAD, "--format", "dot")
-    assert code == 0 and out.startswith("digraph") and '"UploadsBucket" -> "ProcessUpload"' in out
+    assert code == 0
+    assert out.startswith("digraph")
+    assert '"UploadsBucket" -> "ProcessUpload"' in out
 
 
 def test_jobs_give_identical_output(capsys: pytest.CaptureFixture[str]) -> None:
@@ -138,7 +146,8 @@ def test_no_traceback_reaches_the_user(tmp_path: Path) -> None:
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
-    assert proc.stderr.count("\n") == 1 and str(binary) in proc.stderr
+    assert proc.stderr.count("\n") == 1
+    assert str(binary) in proc.stderr
 
 
 def test_severity_min(capsys: pytest.CaptureFixture[str]) -> None:
