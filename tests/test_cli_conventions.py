@@ -38,7 +38,9 @@ def test_stdin_without_a_name_and_bad_input(monkeypatch: pytest.MonkeyPatch,
     feed(monkeypatch, b"Resources: {A: [\n")
     assert main(["report", "--no-config", "-"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("wa-lint: -:") and "Traceback" not in err and "wa-lint-stdin-" not in err
+    assert err.startswith("wa-lint: -:")
+    assert "Traceback" not in err
+    assert "wa-lint-stdin-" not in err
 
 
 def render(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], **env: str) -> str:
