@@ -75,14 +75,16 @@ def test_cli_select_replaces_and_ignore_adds(project: Path, capsys: pytest.Captu
     data = run(capsys, ".", "--select", "WA101,WA001")[1]
     assert set(data["summary"]["by_rule"]) == {"WA101"}  # WA001 still ignored by the config
     code, data, _ = run(capsys, ".", "--ignore", "WA101")
-    assert data["summary"]["findings"] == 0 and code == 0
+    assert data["summary"]["findings"] == 0
+    assert code == 0
 
 
 def test_severity_override_and_fail_on(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (project / ".wa-lint.yaml").write_text(
         "select: [WA101]\nseverity: {WA1: info, lambda-async-no-failure-destination: warning}\nfail-on: error\n")
     code, data, _ = run(capsys, ".")
-    assert code == 0 and data["summary"]["by_severity"] == {"error": 0, "warning": 3, "info": 0}
+    assert code == 0
+    assert data["summary"]["by_severity"] == {"error": 0, "warning": 3, "info": 0}
     assert run(capsys, ".", "--fail-on", "warning")[0] == 1
 
 
@@ -105,7 +107,8 @@ def test_per_path_construct_and_resource_type_ignores(project: Path, capsys: pyt
     reasons = sorted(s["suppression"]["reason"] for s in data["suppressed"])
     assert reasons == ["per-construct-ignores 'NotifierStack/Notifier'", "per-path-ignores 'infra/legacy/**'"]
     assert {s["suppression"]["kind"] for s in data["suppressed"]} == {"config"}
-    assert data["summary"]["suppressed"] == 2 and code == 1
+    assert data["summary"]["suppressed"] == 2
+    assert code == 1
     (project / ".wa-lint.yaml").write_text(
         "select: [WA101]\nper-resource-type-ignores: {'AWS::Lambda::*': [ALL]}\n")
     assert run(capsys, ".")[1]["summary"]["findings"] == 0
@@ -129,15 +132,18 @@ def test_mistakes_are_errors_that_name_them(
 ) -> None:
     (project / ".wa-lint.yaml").write_text(content)
     code, data, err = run(capsys, ".")
-    assert code == 2 and data == {}
-    assert message in err and ".wa-lint.yaml" in err
+    assert code == 2
+    assert data == {}
+    assert message in err
+    assert ".wa-lint.yaml" in err
     assert err.count("\n") == 1
 
 
 def test_toml_mistakes_name_the_table(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (project / "pyproject.toml").write_text("[tool.wa-lint]\nfail_on = 'never'\n")
     code, _, err = run(capsys, ".")
-    assert code == 2 and "pyproject.toml: unknown key 'fail_on' (did you mean 'fail-on'?)" in err
+    assert code == 2
+    assert "pyproject.toml: unknown key 'fail_on' (did you mean 'fail-on'?)" in err
     bad = project / "wa-lint.toml"
     bad.write_text("[tool.other]\nx = 1\n")
     with pytest.raises(ConfigError, match=r"no \[tool.wa-lint\] table"):
@@ -145,7 +151,8 @@ def test_toml_mistakes_name_the_table(project: Path, capsys: pytest.CaptureFixtu
     bad.write_text("select = ['WA101']\n")  # a standalone TOML file holds the keys at the top
     assert load_config_file(bad).select == ["WA101"]
     code, _, err = run(capsys, ".", "--config", "missing.yaml")
-    assert code == 2 and "configuration file not found" in err
+    assert code == 2
+    assert "configuration file not found" in err
 
 
 @pytest.mark.parametrize(("glob", "path", "hit"), [
@@ -229,8 +236,10 @@ def test_extend_inherits_what_the_child_does_not_set(monorepo: Path, capsys: pyt
     assert rules_by_file(data) == {"services/payments/notify.yaml": [("WA101", "error")]}
     assert data["summary"]["suppressed"] == 1
     config = load_config_file(monorepo / "services/payments/.wa-lint.yaml")
-    assert config.select == ["WA101", "WA212"] and config.ignore == ["WA212"]
-    assert config.root_of("per-path-ignores") == monorepo and config.root_of("ignore") == monorepo / "services/payments"
+    assert config.select == ["WA101", "WA212"]
+    assert config.ignore == ["WA212"]
+    assert config.root_of("per-path-ignores") == monorepo
+    assert config.root_of("ignore") == monorepo / "services/payments"
 
 
 def test_extend_a_pyproject_and_loops_are_errors(monorepo: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -241,7 +250,9 @@ def test_extend_a_pyproject_and_loops_are_errors(monorepo: Path, capsys: pytest.
     (monorepo / "a.yaml").write_text("extend: b.yaml\n")
     (monorepo / "b.yaml").write_text("extend: ./a.yaml\n")
     code, data, err = run(capsys, ".", "--config", "a.yaml")
-    assert code == 2 and data == {} and err.count("\n") == 1
+    assert code == 2
+    assert data == {}
+    assert err.count("\n") == 1
     assert "b.yaml: extend: ./a.yaml is already being extended" in err
     (monorepo / "c.yaml").write_text("extend: missing.yaml\n")
     err = run(capsys, ".", "--config", "c.yaml")[2]
@@ -253,29 +264,35 @@ def test_config_option_overrides_every_file_and_no_config_uses_defaults(
 ) -> None:
     (monorepo / "ci.yaml").write_text("select: [WA105]\n")
     data = run(capsys, ".", "--config", "ci.yaml")[1]
-    assert set(data["summary"]["by_rule"]) == {"WA105"} and len(rules_by_file(data)) == 5
+    assert set(data["summary"]["by_rule"]) == {"WA105"}
+    assert len(rules_by_file(data)) == 5
     data = run(capsys, ".", "--no-config", "--select", "WA212")[1]
     assert {rules[0] for rules in rules_by_file(data).values()} == {("WA212", "warning")}
-    assert data["summary"]["findings"] == 6 and data["summary"]["suppressed"] == 0
+    assert data["summary"]["findings"] == 6
+    assert data["summary"]["suppressed"] == 0
 
 
 def test_excludes_are_each_configs_own(monorepo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (monorepo / "services/orders/.wa-lint.yaml").write_text("select: [WA101]\nexclude: [legacy]\n")
     paths = [f["path"] for f in run(capsys, ".")[1]["files"]]
-    assert "services/orders/notify.yaml" in paths and "services/orders/legacy/notify.yaml" not in paths
+    assert "services/orders/notify.yaml" in paths
+    assert "services/orders/legacy/notify.yaml" not in paths
     # a directory excluded above is never entered, even where it has a configuration of its own
     (monorepo / ".wa-lint.yaml").write_text("select: [WA101]\nexclude: [services/orders]\n")
     paths = [f["path"] for f in run(capsys, ".")[1]["files"]]
-    assert not [p for p in paths if p.startswith("services/orders")] and "infra/uploads.yaml" in paths
+    assert not [p for p in paths if p.startswith("services/orders")]
+    assert "infra/uploads.yaml" in paths
 
 
 def test_a_broken_child_config_fails_only_its_files(monorepo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (monorepo / "services/orders/.wa-lint.yaml").write_text("select: [WA1O1]\n")
     code, data, err = run(capsys, ".")
-    assert code == 2 and err.count("\n") == 1
+    assert code == 2
+    assert err.count("\n") == 1
     assert err.startswith(f"wa-lint: {monorepo / 'services/orders/.wa-lint.yaml'}: select: unknown rule 'WA1O1'")
     paths = [f["path"] for f in data["files"]]
-    assert "infra/uploads.yaml" in paths and not [p for p in paths if p.startswith("services/orders")]
+    assert "infra/uploads.yaml" in paths
+    assert not [p for p in paths if p.startswith("services/orders")]
 
 
 def test_configs_are_looked_up_once_per_directory(monorepo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -326,7 +343,10 @@ def test_hostile_values_are_one_line_errors(
 ) -> None:
     (project / name).write_text(content)
     code, data, err = run(capsys, ".")
-    assert code == 2 and data == {} and err.count("\n") == 1 and len(err) < 400
+    assert code == 2
+    assert data == {}
+    assert err.count("\n") == 1
+    assert len(err) < 400
     assert err.startswith(f"wa-lint: {project / name}: ") and message in err, err
 
 
@@ -357,7 +377,8 @@ def test_backtracking_globs_do_not_hang(tmp_path: Path) -> None:
         f"per-resource-type-ignores: {{'{stars}': [WA101]}}\n")
     proc = run_subprocess(tmp_path, ".", timeout=60)
     report = json.loads(proc.stdout)
-    assert [f["rule"] for f in report["findings"]] == ["WA101"] and proc.returncode == 1
+    assert [f["rule"] for f in report["findings"]] == ["WA101"]
+    assert proc.returncode == 1
 
 
 def test_huge_dotted_key_does_not_exhaust_memory(tmp_path: Path) -> None:
@@ -365,5 +386,6 @@ def test_huge_dotted_key_does_not_exhaust_memory(tmp_path: Path) -> None:
     10,000 levels, 40 GB at 100,000): refused before parsing; bound: 60 s."""
     (tmp_path / "pyproject.toml").write_text("[tool.wa-lint]\n" + ".".join(["a"] * 100_000) + " = 1\n")
     proc = run_subprocess(tmp_path, ".", timeout=60)
-    assert proc.returncode == 2 and "a key nests more than 16 levels deep" in proc.stderr
+    assert proc.returncode == 2
+    assert "a key nests more than 16 levels deep" in proc.stderr
     assert proc.stderr.count("\n") == 1
