@@ -92,7 +92,8 @@ def test_expectations_say_what_the_issue_asks() -> None:
                for f in aurora["findings"])
     assert [f["rule"] for f in aurora["disappeared"]] == ["WA104"]  # the imported DLQ has a source now
     assert any(f["rule"] == "WA301" for f in load("ssm-reader")["findings"])
-    assert load("unmatched")["links"] == [] and load("unmatched")["disappeared"] == []
+    assert load("unmatched")["links"] == []
+    assert load("unmatched")["disappeared"] == []
     assert load("same-suffix")["links"] == []
     assert [link[-2] for link in load("suffix-match")["links"]] == [SUFFIX_NOTE]
     assert {link[-4] for link in load("cdk-assembly")["links"]} == {"export"}
@@ -106,7 +107,8 @@ def test_expectations_say_what_the_issue_asks() -> None:
     assert [(f["rule"], f["related"][0]["via"]) for f in iam["findings"] if f["rule"] == "WA201"] == [
         ("WA201", "export shop-orders-arn")]  # the imported queue ARN is the queue, named with its file
     glue = [f for f in load("glue-target")["findings"] if f["rule"] == "WA402"]
-    assert glue and glue[0]["related"][0]["resource"] == "workflow/Checkout"  # the invoker is in another stack
+    assert glue
+    assert glue[0]["related"][0]["resource"] == "workflow/Checkout"
     assert [f["rule"] for f in load("alarm-stack")["disappeared"]] == ["WA110"]  # the alarm is in another stack
     assert [f["rule"] for f in load("usage-plan")["disappeared"]] == ["WA406"]  # so is the usage plan
     assert any(f["rule"] == "WA110" and "app/Nightly" in f["message"] for f in load("async-destination")["findings"])
@@ -167,12 +169,16 @@ def test_samconfig_environments(tmp_path: Path) -> None:
         'version = 0.1\n[default.deploy.parameters]\nstack_name = "app"\n'
         'parameter_overrides = ["A=1", "B=\\"two words\\""]\n[prod.deploy.parameters]\nstack_name = "app-prod"\n')
     dep = samconfig(template, "template.yaml")
-    assert dep is not None and dep.name == "app" and dep.parameters == {"A": "1", "B": "two words"}
+    assert dep is not None
+    assert dep.name == "app"
+    assert dep.parameters == {"A": "1", "B": "two words"}
     other = tmp_path / "other.yaml"
     other.write_text("Resources: {}\n")
     assert samconfig(other, "other.yaml") is None  # deploys template.yaml, not this file
     prod = samconfig(template, "template.yaml", "prod")  # --config-env prod
-    assert prod is not None and prod.name == "app-prod" and prod.parameters == {}  # nothing from default
+    assert prod is not None
+    assert prod.name == "app-prod"
+    assert prod.parameters == {}
     assert samconfig(template, "template.yaml", "staging") is None  # an environment the file lacks
 
 
@@ -182,7 +188,8 @@ def test_config_env_selects_the_deployment(capsys: pytest.CaptureFixture[str]) -
     args = build_parser().parse_args(["report", "fixtures/cross-stack/config-env"])
     assert args.config_env == "default"
     links, errors = _link_index(args, discover_all(args.paths).sources)
-    assert errors == [] and (links is None or links.records == [])
+    assert errors == []
+    assert (links is None or links.records == [])
     assert main(["report", "fixtures/cross-stack/config-env", "--config-env", "", "--no-config"]) == 2
     assert "--config-env expects an environment name" in capsys.readouterr().err
 
@@ -215,7 +222,9 @@ def test_rewrite_namespaces_and_keeps_marks() -> None:
     assert out["Env"] == {"Fn::Sub": "${data/Queue.Arn}-${data/Param}-${!Literal}-${AWS::Region}"}
     assert out["Dlq"] == {"Fn::GetAtt": ["data/Queue", "Arn"]}
     assert out["Cond"] == {"Fn::If": ["data/IsProd", {"Ref": "data/Queue"}, "x"]}
-    assert isinstance(out, MarkedDict) and out.mark == Mark(3, 5) and out.key_marks == {"Env": Mark(4, 7)}
+    assert isinstance(out, MarkedDict)
+    assert out.mark == Mark(3, 5)
+    assert out.key_marks == {"Env": Mark(4, 7)}
     same = {"A": ["b", {"Ref": "Other"}]}
     assert rewrite(same, ns) is same  # copy on write
 
@@ -256,8 +265,10 @@ def test_link_evidence_cannot_act_in_output(tmp_path: Path, monkeypatch: pytest.
         main(["report", ".", "--format", fmt, "--no-config", "--fail-on", "never", "-j", "1", "-o", f"out.{fmt}"])
         outputs[fmt] = (tmp_path / f"out.{fmt}").read_text(encoding="utf-8")
     related = [r for f in json.loads(outputs["json"])["findings"] for r in f["related"] if "via" in r]
-    assert related and related[0]["via"] == "export evil\x1b[2J<b>x</b>"  # JSON keeps the value, escaped
+    assert related
+    assert related[0]["via"] == "export evil\x1b[2J<b>x</b>"
     for fmt, out in outputs.items():
         assert "\x1b" not in out, fmt
-    assert "<b>x</b>" not in outputs["html"] and "&lt;b&gt;x&lt;/b&gt;" in outputs["html"]
+    assert "<b>x</b>" not in outputs["html"]
+    assert "&lt;b&gt;x&lt;/b&gt;" in outputs["html"]
     assert "linked through export evil" in " ".join(outputs["text"].split())
