@@ -184,7 +184,9 @@ def test_cdk_app_without_assembly_must_be_synthesized(tmp_path: Path) -> None:
     found = discover_all([str(tmp_path)], cwd=tmp_path)
     [source] = found.sources
     assert (source.display, source.kind) == ("app", "cdk-app")
-    assert source.problem is not None and "run `cdk synth`" in source.problem and "cdk.out not found" in source.problem
+    assert source.problem is not None
+    assert "run `cdk synth`" in source.problem
+    assert "cdk.out not found" in source.problem
 
 
 def test_cdk_app_with_assembly_lints_it_also_from_cdk_json_output(tmp_path: Path) -> None:
@@ -198,7 +200,8 @@ def test_cdk_app_with_assembly_lints_it_also_from_cdk_json_output(tmp_path: Path
     for named in (tmp_path / "c", tmp_path / "c" / "cdk.json"):
         [source] = discover_all([str(named)], cwd=tmp_path).sources
         assert (source.display, source.kind) == ("c", "cdk-app")
-        assert source.problem is not None and "(../shared-out) is outside the linted directory" in source.problem
+        assert source.problem is not None
+        assert "(../shared-out) is outside the linted directory" in source.problem
 
 
 def test_cdk_synth_mode_yields_the_app_and_skips_its_stale_assembly(tmp_path: Path) -> None:
@@ -216,7 +219,8 @@ def test_serverless_service_must_be_packaged(tmp_path: Path) -> None:
     found = discover_all([str(tmp_path)], cwd=tmp_path)
     [source] = found.sources
     assert (source.display, source.kind) == ("svc", "serverless-app")
-    assert source.problem is not None and "run `serverless package`" in source.problem
+    assert source.problem is not None
+    assert "run `serverless package`" in source.problem
     assert ("svc/serverless.yml", "a project file, not a template") in found.skipped
 
 
