@@ -47,7 +47,9 @@ def test_every_row_is_well_formed() -> None:
     rows = table()
     assert len(rows) >= 20
     for rtype, row in rows.items():
-        assert rtype.startswith("AWS::") and row.label and row.contents
+        assert rtype.startswith("AWS::")
+        assert row.label
+        assert row.contents
         assert row.absent in VERDICTS, rtype
         assert set(row.switch_values.values()) <= VERDICTS, rtype
         if row.absent == "plaintext" or "plaintext" in row.switch_values.values():
@@ -118,8 +120,10 @@ def test_parameters_resolve_to_defaults_and_are_named() -> None:
     g = build({"Q": {"Type": "AWS::SQS::Queue", "Properties": {"SqsManagedSseEnabled": {"Ref": "Sse"}}}},
               {"Sse": {"Type": "String", "Default": "false"}})
     found = assess(g, g.stack.resources["Q"])
-    assert found is not None and found.status == "plaintext"
-    assert "parameter Sse" in found.reason and found.path == ("SqsManagedSseEnabled",)
+    assert found is not None
+    assert found.status == "plaintext"
+    assert "parameter Sse" in found.reason
+    assert found.path == ("SqsManagedSseEnabled",)
     assert verdict("AWS::SQS::Queue", {"SqsManagedSseEnabled": {"Ref": "Sse"}}, Sse=None) == ("unknown", None)
 
 
@@ -128,8 +132,10 @@ def test_api_gateway_cache() -> None:
     g = build({"S": {"Type": "AWS::ApiGateway::Stage",
                      "Properties": {"CacheClusterEnabled": True, "MethodSettings": [setting]}}})
     found = assess(g, g.stack.resources["S"])
-    assert found is not None and found.status == "plaintext"
-    assert "GET /orders/{id}" in found.reason and "GET /orders/{id}" in found.fix
+    assert found is not None
+    assert found.status == "plaintext"
+    assert "GET /orders/{id}" in found.reason
+    assert "GET /orders/{id}" in found.fix
     encrypted = {**setting, "CacheDataEncrypted": True}
     assert verdict("AWS::ApiGateway::Stage", {"CacheClusterEnabled": True, "MethodSettings": [encrypted]}) == (
         "encrypted", None)
