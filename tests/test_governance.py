@@ -138,7 +138,8 @@ def test_glob_covers(kind: str, glob: str, subject: str, covers: bool) -> None:
 
 def test_coverage_is_the_product_of_kinds() -> None:
     scope, problems = parse_scope({"actions": ["s3:*"], "resources": "arn:aws:s3:::a/*"})
-    assert problems == [] and scope is not None
+    assert problems == []
+    assert scope is not None
     full = coverage(scope, {"actions": ["s3:*"], "resources": ["arn:aws:s3:::a/*"]})
     assert full.full
     part = coverage(scope, {"actions": ["s3:*", "sqs:*"], "resources": ["arn:aws:s3:::a/*"]})
@@ -154,7 +155,8 @@ def test_coverage_is_the_product_of_kinds() -> None:
 @pytest.mark.parametrize("raw", [[], {}, {"verbs": ["GET"]}, {"actions": []}, {"actions": [3]}, "s3:*"])
 def test_bad_scopes_are_refused(raw: Any) -> None:
     scope, problems = parse_scope(raw)
-    assert scope is None and problems
+    assert scope is None
+    assert problems
 
 
 def test_invalid_inline_scope_is_wa002(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -196,7 +198,8 @@ def test_scoped_configuration_entry(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         "    - {id: WA201, reason: reviewed, applies-to: {actions: ['dynamodb:*', 's3:*']}}\n")
     monkeypatch.chdir(tmp_path)
     code, data = run(capsys, "report", "t.yaml", "--format", "json", "--show-suppressed")
-    assert code == 0 and data["findings"] == []
+    assert code == 0
+    assert data["findings"] == []
     assert sorted(s["resource"] for s in data["suppressed"]) == ["IngestRole", "WorkerRole"]
     assert {s["suppression"]["reason"] for s in data["suppressed"]} == {
         "per-resource-type-ignores 'AWS::IAM::Role': reviewed"}
@@ -225,7 +228,8 @@ def test_catalogues_are_complete() -> None:
     ids = {tool: {r["id"] for r in t["rules"]} for tool, t in catalogue()["tools"].items()}
     assert set(SERVERLESS_RULES) == ids["serverless-rules"]
     assert {f"Serverless-{n}" for n in CDK_NAG_SERVERLESS} <= ids["cdk-nag"]
-    assert set(CFN_NAG_SERVERLESS) == ids["cfn_nag"] and len(CFN_NAG_SERVERLESS) == len(set(CFN_NAG_SERVERLESS))
+    assert set(CFN_NAG_SERVERLESS) == ids["cfn_nag"]
+    assert len(CFN_NAG_SERVERLESS) == len(set(CFN_NAG_SERVERLESS))
     assert all(t["source"] for t in catalogue()["tools"].values())
     assert len({(tool, r["id"]) for tool, r in entries()}) == len(entries())  # no id twice in one tool
 
@@ -251,7 +255,10 @@ def test_every_mapped_rule_exists_and_every_omission_says_why() -> None:
 ])
 def test_the_deliberate_omissions_quote_the_lens(ident: str, words: str) -> None:
     text = explain_foreign(ident)
-    assert text is not None and "Left out on purpose" in text and "> Serverless Lens:" in text and words in text
+    assert text is not None
+    assert "Left out on purpose" in text
+    assert "> Serverless Lens:" in text
+    assert words in text
 
 
 def test_explain_prints_the_mapping(capsys: pytest.CaptureFixture[str]) -> None:
