@@ -55,7 +55,9 @@ def test_alias_bomb(tmp_path: Path) -> None:
     bomb = tmp_path / "bomb.yaml"
     bomb.write_text("Resources:\n  T:\n    Type: AWS::SNS::Topic\n" + "\n".join(lines) + "\n")
     code, report, err = run_cli(bomb, timeout=20)
-    assert code == 2 and "bomb.yaml" in err and "alias" in (file_error(report, "bomb.yaml") or "")
+    assert code == 2
+    assert "bomb.yaml" in err
+    assert "alias" in (file_error(report, "bomb.yaml") or "")
 
 
 def test_deeply_nested_mapping(tmp_path: Path) -> None:
@@ -63,7 +65,8 @@ def test_deeply_nested_mapping(tmp_path: Path) -> None:
     deep.write_text("Resources:\n  T:\n    Type: AWS::SNS::Topic\n    Properties: " + "{a: " * 10_000
                     + "1" + "}" * 10_000 + "\n")
     code, report, _ = run_cli(deep, timeout=20)
-    assert code == 2 and "nesting deeper than" in (file_error(report, "deep.yaml") or "")
+    assert code == 2
+    assert "nesting deeper than" in (file_error(report, "deep.yaml") or "")
 
 
 def _function(i: int, code: str) -> str:
@@ -164,7 +167,9 @@ def test_undecodable_files(tmp_path: Path, name: str, content: bytes, expected: 
     path = tmp_path / name
     path.write_bytes(content)
     code, report, err = run_cli(path, timeout=20)
-    assert code == 2 and expected in (file_error(report, name) or "") and name in err
+    assert code == 2
+    assert expected in (file_error(report, name) or "")
+    assert name in err
 
 
 def test_directory_symlink_loop_and_missing_cdk_template(tmp_path: Path) -> None:
@@ -186,8 +191,10 @@ def test_nested_stack_outside_the_linted_directory(tmp_path: Path) -> None:
                       "    Properties: {TemplateURL: ../../../etc/hostname}\n")
     code, report, err = run_cli(parent, timeout=20)
     # a warning on the line that names it, not an error: the parent is linted, nothing is read
-    assert code == 1 and file_error(report, "parent.yaml") is None  # 1: the good file's finding
+    assert code == 1
+    assert file_error(report, "parent.yaml") is None
     [entry] = [f for f in report["files"] if f["path"].endswith("parent.yaml")]
     [warning] = entry["warnings"]
-    assert "parent.yaml:4: nested stack N: template " in warning and "outside the linted directory" in warning
+    assert "parent.yaml:4: nested stack N: template " in warning
+    assert "outside the linted directory" in warning
     assert "wa-lint: warning: " in err
