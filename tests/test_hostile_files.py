@@ -173,7 +173,8 @@ def test_stage_directory_name_loops(tmp_path: Path) -> None:
     stacks, errors = load(assembly)
     assert [s.name for s in stacks] == ["Top", "InA"]
     assert [e.message for e in errors] == ["assembly Up: directoryName is outside the cloud assembly; not loaded"]
-    assert errors[0].path.endswith("cdk.out/manifest.json") and errors[0].line
+    assert errors[0].path.endswith("cdk.out/manifest.json")
+    assert errors[0].line
 
 
 def test_template_file_outside_the_assembly(tmp_path: Path) -> None:
@@ -209,7 +210,8 @@ def test_assembly_read_budget(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     write(tmp_path / "cdk.out" / "S.template.json", UNTAGGED)
     stacks, errors = load(tmp_path / "cdk.out")
     assert len(stacks) == 9  # the manifest is the first of the ten files
-    assert len(errors) == 1 and "reads more than 10 files" in errors[0].message
+    assert len(errors) == 1
+    assert "reads more than 10 files" in errors[0].message
 
 
 # -- never overwriting what it reads ----------------------------------------------------------------
@@ -234,7 +236,8 @@ def test_outputs_never_replace_a_linted_file(tree: Path, argv: list[str], capsys
     before = GOOD.read_bytes()
     assert main(["report", "--quiet", *argv]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "refusing to overwrite a file this run lints" in err
+    assert err.count("\n") == 1
+    assert "refusing to overwrite a file this run lints" in err
     assert (tree / "template.yaml").read_bytes() == before
     assert (tree / "link.json").is_symlink()
 
@@ -326,9 +329,11 @@ def test_precommit_file_named_like_an_option(tmp_path: Path, user_args: list[str
     assert (tmp_path / "template.yaml").read_bytes() == GOOD.read_bytes()
     assert "Traceback" not in proc.stderr
     if user_args is not None and "--" not in user_args:  # user args without `--`: refused, not obeyed
-        assert proc.returncode == 2 and "is an option but also names a file" in proc.stderr
+        assert proc.returncode == 2
+        assert "is an option but also names a file" in proc.stderr
     else:
-        assert proc.returncode == 1 and "WA101" in proc.stdout  # template.yaml linted, the other skipped
+        assert proc.returncode == 1
+        assert "WA101" in proc.stdout
 
 
 def test_action_passes_paths_and_args_as_arguments(tmp_path: Path) -> None:
@@ -351,7 +356,8 @@ def test_action_passes_paths_and_args_as_arguments(tmp_path: Path) -> None:
     assert args[args.index("--"):] == ["--", "infra/my stacks/a.yaml", "--output=infra/api.yaml", "-x", "*"]
     extra = args[args.index("--show-suppressed"):args.index("--")]
     assert extra == ["--show-suppressed", "--baseline", "my baseline.json", "$(touch", "pwned)", "*"]
-    assert not (workspace / "pwned").exists() and not (tmp_path / "pwned").exists()
+    assert not (workspace / "pwned").exists()
+    assert not (tmp_path / "pwned").exists()
     # a single line is split on blanks, still after `--`
     runner = Runner(tmp_path, workspace, {"path": "a.yaml -o b.yaml", "version": "none"}, [bin_dir])
     assert runner.run() == 0
