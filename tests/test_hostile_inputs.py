@@ -32,7 +32,8 @@ def test_lone_surrogate_in_json_is_an_input_error(tmp_path: Path) -> None:
     path = _write(tmp_path, "surrogate.json", '{"Resources": {"Fn\\ud800": {"Type": "AWS::SNS::Topic",\n'
                   '  "Properties": {"TopicName": "ok \\ud83d\\ude00", "DisplayName": "\\udc00"}}}}')
     code, report, err = run_cli(path, timeout=30)
-    assert code == 2 and "lone surrogate" in (file_error(report, "surrogate.json") or "")
+    assert code == 2
+    assert "lone surrogate" in (file_error(report, "surrogate.json") or "")
     assert "surrogate.json:1:" in err
 
 
