@@ -139,7 +139,8 @@ def assert_terminal_safe(text: str) -> None:
 def assert_github_commands(text: str, expected: int) -> None:
     """One workflow command per line, each written by wa-lint, with intact properties."""
     rows = text.splitlines()
-    assert len(rows) == expected + 1 and rows[-1].startswith("wa-lint: ")
+    assert len(rows) == expected + 1
+    assert rows[-1].startswith("wa-lint: ")
     command = re.compile(r"^::(error|warning|notice)(?: ([^:]*))?::(.*)$")
     for row in rows[:-1]:
         m = command.match(row)
@@ -147,7 +148,8 @@ def assert_github_commands(text: str, expected: int) -> None:
         for prop in (m.group(2) or "").split(","):
             key, sep, value = prop.partition("=")
             assert sep and key in {"file", "line", "col", "title"} and not set(value) & set(":,\r\n"), prop
-        assert "\n" not in m.group(3) and "\r" not in m.group(3)
+        assert "\n" not in m.group(3)
+        assert "\r" not in m.group(3)
     assert_terminal_safe("\n".join(rows[-1:]))
     assert not UNSAFE.search(text)
 
@@ -190,14 +192,16 @@ def assert_fences(tokens: list[Any]) -> None:
             continue
         rows = fence.content.rstrip("\n").split("\n")
         assert 1 <= len(rows) <= 3 and all(CODE_FRAME_LINE.match(row) for row in rows), rows
-        assert sum(row.startswith("❱") for row in rows) == 1 and not UNSAFE.search(fence.content)
+        assert sum(row.startswith("❱") for row in rows) == 1
+        assert not UNSAFE.search(fence.content)
 
 
 def assert_five_cells(tokens: list[Any]) -> None:
     """Every row of every table (scorecard, findings, suppressed) has its five cells."""
     rows = [t for t in tokens if t.type == "tr_open"]
     cells = [t for t in tokens if t.type in ("td_open", "th_open")]
-    assert rows and len(cells) == 5 * len(rows)
+    assert rows
+    assert len(cells) == 5 * len(rows)
 
 
 CODE_FRAME_LINE = re.compile(r"^[❱ ] +\d+( |$)")
@@ -248,7 +252,8 @@ def dot_tokens(text: str) -> list[tuple[str, str]]:
         assert m, f"not dot at {pos}: {text[pos:pos + 40]!r}"
         pos = m.end()
         if m.lastgroup == "string":
-            assert "\n" not in m.group() and not UNSAFE.search(m.group())
+            assert "\n" not in m.group()
+            assert not UNSAFE.search(m.group())
             out.append(("string", re.sub(r"\\([\\\"])", r"\1", m.group()[1:-1])))
         elif m.lastgroup != "space":
             out.append((m.lastgroup or "", m.group()))
@@ -279,7 +284,8 @@ def test_markdown(rendered: dict[str, tuple[str, str]]) -> None:
     text, plain = rendered["markdown"]
     assert "evil.example" in text  # shown as text, not followed
     blobs = re.findall(r"\]\((https://github\.com/acme/app/blob/abc123/[^)\s]+)\)", text)
-    assert blobs and all(re.fullmatch(r"https://github\.com/acme/app/blob/abc123/[\w.~/%-]+#L\d+", b) for b in blobs)
+    assert blobs
+    assert all(re.fullmatch(r"https://github\.com/acme/app/blob/abc123/[\w.~/%-]+#L\d+", b) for b in blobs)
     assert_markdown_inert(text, plain, links=set(blobs))
 
 
@@ -400,7 +406,8 @@ def test_cli_every_format_end_to_end(project: Path, capsys: pytest.CaptureFixtur
     text, err = cli_report(capsys, "text")
     assert_terminal_safe(text)
     assert_stderr(err)
-    assert visible(HOSTILE[2]) in text and "[inline] reason" in text
+    assert visible(HOSTILE[2]) in text
+    assert "[inline] reason" in text
 
     text, _ = cli_report(capsys, "github")
     assert_github_commands(text, expected=findings + 1 + len(HOSTILE))  # findings, the file error, fixed
@@ -423,11 +430,13 @@ def test_cli_every_format_end_to_end(project: Path, capsys: pytest.CaptureFixtur
     page = html_skeleton(text)
     assert [t for t, _ in page.shape].count("script") == 1
     assert all(h.startswith("https://github.com/wa-lint/wa-lint/blob/main/docs/rules/") for h in page.hrefs)
-    assert not UNSAFE.search(text) and not any(COMMAND_LINE.match(row) for row in text.splitlines())
+    assert not UNSAFE.search(text)
+    assert not any(COMMAND_LINE.match(row) for row in text.splitlines())
 
     text, _ = cli_report(capsys, "junit")
     ET.fromstring(text)
-    assert not UNSAFE.search(text) and not any(COMMAND_LINE.match(row) for row in text.splitlines())
+    assert not UNSAFE.search(text)
+    assert not any(COMMAND_LINE.match(row) for row in text.splitlines())
 
     text, _ = cli_report(capsys, "sarif")
     validate_sarif(text)
@@ -441,10 +450,12 @@ def test_cli_graph_dot_and_json(project: Path, capsys: pytest.CaptureFixture[str
     tokens = dot_tokens(out)
     strings = {value for kind, value in tokens if kind == "string"}
     assert {visible(n) for n in HOSTILE} <= strings  # each id one intact quoted string
-    assert [v for k, v in tokens if k != "string"][:3] == ["digraph", "wa_lint", "{"] and tokens[-1] == ("op", "}")
+    assert [v for k, v in tokens if k != "string"][:3] == ["digraph", "wa_lint", "{"]
+    assert tokens[-1] == ("op", "}")
     assert not any(COMMAND_LINE.match(row) for row in out.splitlines())
     code, out, err = run(capsys, "graph", HOSTILE_FILE, "--format", "json")
-    assert code == 0 and not UNSAFE.search(out)
+    assert code == 0
+    assert not UNSAFE.search(out)
     ids = {n["id"] for g in json.loads(out)["graphs"] for n in g["nodes"]}
     assert set(HOSTILE) <= ids
 
