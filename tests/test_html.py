@@ -60,19 +60,22 @@ def real_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_page_is_self_contained(real_page: Path) -> None:
     text = real_page.read_text(encoding="utf-8")
-    assert "Content-Security-Policy" in text and "default-src 'none'" in text
+    assert "Content-Security-Policy" in text
+    assert "default-src 'none'" in text
     assert not re.search(r"<(link|img|iframe)\b", text)
     assert not re.search(r"\ssrc=", text)
     assert text.count('class="finding ') == 3
     assert text.count("<svg class=\"arch\"") == 3
-    assert 'data-id="ProcessUpload"' in text and 'class="node flagged error"' in text
+    assert 'data-id="ProcessUpload"' in text
+    assert 'class="node flagged error"' in text
 
 
 def test_page_masks_secrets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     text = render(synthetic_report(tmp_path, monkeypatch, show_suppressed=True), "html")
     assert SECRET not in text
     assert "DB_PASSWORD: ********" in text
-    assert "&lt;b&gt;" in text and "<b>" not in text.split("<body>", 1)[1].replace("<b>Fix:</b>", "")
+    assert "&lt;b&gt;" in text
+    assert "<b>" not in text.split("<body>", 1)[1].replace("<b>Fix:</b>", "")
 
 
 @pytest.mark.browser
@@ -83,14 +86,16 @@ def test_page_renders_in_chromium_without_console_errors(chromium: str, real_pag
     _, console = browse(chromium, real_page, tmp_path / "profile-shot", f"--screenshot={shot}",
                         "--window-size=1400,1000")
     assert console == []
-    assert shot.is_file() and shot.stat().st_size > 10_000
+    assert shot.is_file()
+    assert shot.stat().st_size > 10_000
 
 
 @pytest.mark.browser
 def test_clicking_a_finding_highlights_its_resources(chromium: str, real_page: Path, tmp_path: Path) -> None:
     dom, console = browse(chromium, real_page, tmp_path / "profile-dom", "--dump-dom", fragment="#f-1")
     assert console == []
-    assert 'data-ready="true"' in dom and 'data-selected="f-1"' in dom
+    assert 'data-ready="true"' in dom
+    assert 'data-selected="f-1"' in dom
     card = re.search(r'<article class="finding error active" id="f-1"[^>]*data-resources="([^"]*)"', dom)
     assert card, "the linked finding is selected"
     figure = dom.split('<details class="graph" data-stack="fixtures/WA101/bad/s3-notification.yaml#s3-notification"')[1]
