@@ -52,7 +52,8 @@ def test_managed_policies_match_the_npm_data_set() -> None:
 def test_managed_policy_arns_agree_with_the_sam_translator() -> None:
     """Names SAM resolves to ARNs point at the same policies our data set ships."""
     spec = importlib.util.find_spec("samtranslator")
-    assert spec is not None and spec.submodule_search_locations
+    assert spec is not None
+    assert spec.submodule_search_locations
     sam_map = json.loads((Path(next(iter(spec.submodule_search_locations))) / "internal" / "data"
                           / "aws_managed_policies.json").read_text(encoding="utf-8"))
     sam_aws = sam_map.get("aws", sam_map)
