@@ -43,7 +43,8 @@ def test_state_machine_definition_points_at_the_included_file() -> None:
 
 def test_whole_resource_and_section_entries_from_included_files() -> None:
     result = one("whole-resource.yaml")
-    assert result.error is None and result.resources == 3
+    assert result.error is None
+    assert result.resources == 3
     assert where(result, "WA104") == [(f"{INCLUDE}/resources/more.yaml", 1, "Jobs"),
                                       (f"{INCLUDE}/resources/queue.yaml", 2, "Queue")]
     assert where(result, "WA210") == [(f"{INCLUDE}/whole-resource.yaml", 9, "Topic")]
@@ -55,7 +56,8 @@ def test_whole_resource_and_section_entries_from_included_files() -> None:
 
 def test_top_level_transform_include_merges_sections_before_sam() -> None:
     result = one("top-level.yaml")
-    assert result.error is None and result.kind == "sam"
+    assert result.error is None
+    assert result.kind == "sam"
     assert where(result, "WA104") == [(f"{INCLUDE}/resources/sections.yaml", 2, "Inbox")]
 
 
@@ -79,7 +81,8 @@ def test_warnings_do_not_fail_the_run_and_reach_stderr_and_json(capsys: pytest.C
     out, err = capsys.readouterr()
     assert code == 0  # warnings are not errors
     [entry] = json.loads(out)["files"]
-    assert entry["error"] is None and len(entry["warnings"]) == 4
+    assert entry["error"] is None
+    assert len(entry["warnings"]) == 4
     assert err.splitlines()[0] == (f"wa-lint: warning: {INCLUDE}/unreadable.yaml:8: AWS::Include of "
                                    "'s3://my-bucket/api.yaml': a remote file; its content is not linted")
 
@@ -95,7 +98,8 @@ def test_an_included_file_that_does_not_parse_is_an_error_naming_it(tmp_path: Pa
     _template(tmp_path, "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n"
                         "      Fn::Transform: {Name: AWS::Include, Parameters: {Location: bad.yaml}}\n")
     [result] = lint(str(tmp_path))
-    assert result.error is not None and "bad.yaml:2: invalid YAML" in result.error
+    assert result.error is not None
+    assert "bad.yaml:2: invalid YAML" in result.error
 
 
 def test_circular_includes_are_a_warning(tmp_path: Path) -> None:
@@ -104,7 +108,8 @@ def test_circular_includes_are_a_warning(tmp_path: Path) -> None:
     path = _template(tmp_path, "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n"
                                "      Fn::Transform: {Name: AWS::Include, Parameters: {Location: a.yaml}}\n")
     [result] = lint(str(path))
-    assert result.error is None and result.resources == 1
+    assert result.error is None
+    assert result.resources == 1
     assert [w.split(": ", 1)[1] for w in result.warnings] == [
         "AWS::Include of 'a.yaml': circular or too deep includes; not included"]
 
@@ -129,6 +134,7 @@ def test_include_fan_out_is_bounded(tmp_path: Path) -> None:
     path = _template(tmp_path, "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Metadata:\n"
                                "      Fn::Transform: {Name: AWS::Include, Parameters: {Location: l0.yaml}}\n")
     [result] = lint(str(path))
-    assert result.stacks == ["template"] and result.resources == 1  # the template is still linted
+    assert result.stacks == ["template"]
+    assert result.resources == 1
     [error] = result.errors  # once, naming the include where the budget ran out
     assert error.endswith(f"l5.yaml:4: more than {MAX_INCLUDES} AWS::Include files; the rest are not included")
