@@ -119,7 +119,8 @@ def test_string_transform_is_removed() -> None:
     template = load_yaml("Transform: AWS::LanguageExtensions\nResources: {}\n")
     out = expand_language_extensions(template, "t.yaml")
     assert out == {"Resources": {}}
-    assert isinstance(out, MarkedDict) and "Transform" not in out.key_marks
+    assert isinstance(out, MarkedDict)
+    assert "Transform" not in out.key_marks
 
 
 def test_transform_list_keeps_other_transforms() -> None:
@@ -309,13 +310,15 @@ def test_findinmap_default_inside_a_loop() -> None:
 def test_generated_keys_point_at_their_loop() -> None:
     out = expand_fixture("foreach-resources.yaml")
     resources = out["Resources"]
-    assert isinstance(out, MarkedDict) and isinstance(resources, MarkedDict)
+    assert isinstance(out, MarkedDict)
+    assert isinstance(resources, MarkedDict)
     assert mark_of(resources, "TopicOrders") == Mark(4, 3)
     assert mark_of(resources, "TopicPayments") == Mark(4, 3)
     assert mark_of(resources, "Queueweb1examplecom") == Mark(12, 3)
     assert mark_of(resources, "Dlq") == Mark(22, 3)
     topic = resources["TopicPayments"]
-    assert isinstance(topic, MarkedDict) and isinstance(topic["Properties"], MarkedDict)
+    assert isinstance(topic, MarkedDict)
+    assert isinstance(topic["Properties"], MarkedDict)
     assert mark_of(topic, "Properties") == Mark(9, 9)
     assert mark_of(topic["Properties"], "DisplayName") == Mark(11, 11)
     assert topic is not resources["TopicOrders"]
@@ -351,7 +354,8 @@ def test_plain_dicts_stay_plain() -> None:
         "Resources": {"Fn::ForEach::B": ["I", ["A"], {"B${I}": {"Type": "AWS::S3::Bucket"}}]},
     }
     out = expand_language_extensions(template, "t.json")
-    assert type(out) is dict and type(out["Resources"]["BA"]) is dict
+    assert type(out) is dict
+    assert type(out["Resources"]["BA"]) is dict
 
 
 @pytest.mark.parametrize(
