@@ -106,8 +106,10 @@ def test_long_form_dicts_are_marked_at_the_tag() -> None:
 
 def test_unknown_tag_does_not_fail_the_rest_of_the_template() -> None:
     data = load_text("A: !Rain::Module x\nB: !Custom\n  c: 1\nC: 2\n", "t.yaml")
-    assert isinstance(data["A"], Unknown) and data["A"].reason == "unknown tag !Rain::Module"
-    assert isinstance(data["B"], Unknown) and data["B"].reason == "unknown tag !Custom"
+    assert isinstance(data["A"], Unknown)
+    assert data["A"].reason == "unknown tag !Rain::Module"
+    assert isinstance(data["B"], Unknown)
+    assert data["B"].reason == "unknown tag !Custom"
     assert data["C"] == 2
 
 
@@ -198,7 +200,8 @@ def test_collected_duplicate_keys_keep_the_last_value_as_sam_cli_does() -> None:
 def test_collected_duplicate_keys_json_with_their_place() -> None:
     found: list[DuplicateKey] = []
     data, _ = load_file(FIXTURES / "duplicate-key.json", "d.json", found)
-    assert list(data["Resources"]) == ["Handler"] and data["Resources"].key_marks["Handler"].line == 6
+    assert list(data["Resources"]) == ["Handler"]
+    assert data["Resources"].key_marks["Handler"].line == 6
     assert found == [DuplicateKey("Handler", 3, 6, ("Resources",))]
     found.clear()
     text = '{"a": [1, {"b": {"c": 1,\n "c": {"d": 2}}}],\n "e": {"f": 0, "f": 1, "f": 2}}'
@@ -430,7 +433,8 @@ def test_syntax_error_line() -> None:
 def test_syntax_error_message_is_one_line() -> None:
     error = error_of("a:\n  b: 1\n c: 2\n")
     assert error.line == 3
-    assert "\n" not in error.message and error.message.startswith("invalid YAML: ")
+    assert "\n" not in error.message
+    assert error.message.startswith("invalid YAML: ")
 
 
 def test_tab_indentation_and_control_characters() -> None:
@@ -542,7 +546,9 @@ def test_duplicate_key_is_a_configurable_finding_not_an_error(
         return code, json.loads(capsys.readouterr().out)
 
     code, data = run("--no-config", "--select", "WA003")
-    assert code == 1 and data["files"][0]["error"] is None and data["files"][0]["stacks"] == ["t"]
+    assert code == 1
+    assert data["files"][0]["error"] is None
+    assert data["files"][0]["stacks"] == ["t"]
     [finding] = data["findings"]
     assert (finding["rule"], finding["severity"], finding["line"], finding["resource"]) == ("WA003", "error", 4, "A")
     assert finding["resource_type"] == "AWS::SQS::Queue"  # linted with the last value, as SAM CLI reads it
@@ -550,4 +556,5 @@ def test_duplicate_key_is_a_configurable_finding_not_an_error(
     assert [f["rule"] for f in ignored["findings"]] == ["WA104"]
     Path(".wa-lint.yaml").write_text("select: [WA003]\nseverity: {duplicate-key: warning}\n")
     code, data = run()
-    assert code == 0 and [f["severity"] for f in data["findings"]] == ["warning"]
+    assert code == 0
+    assert [f["severity"] for f in data["findings"]] == ["warning"]
