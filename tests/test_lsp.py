@@ -106,7 +106,8 @@ async def test_open_change_hover_code_action(client: LanguageClient) -> None:
     wa101 = next(d for d in diags if d.code == "WA101")
     assert wa101.severity == types.DiagnosticSeverity.Error
     assert wa101.source == "wa-lint"
-    assert wa101.code_description is not None and wa101.code_description.href.endswith("/docs/rules/WA101.md")
+    assert wa101.code_description is not None
+    assert wa101.code_description.href.endswith("/docs/rules/WA101.md")
     # the block of the SAM resource the user wrote: from `Thumbnailer:` (line 6) to its last line (17)
     assert (wa101.range.start.line, wa101.range.start.character) == (5, 2)
     assert wa101.range.end.line == 16
@@ -116,16 +117,20 @@ async def test_open_change_hover_code_action(client: LanguageClient) -> None:
 
     hover = await client.text_document_hover_async(types.HoverParams(
         text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=9, character=6)))
-    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
-    assert "WA101" in hover.contents.value and "**Fix:**" in hover.contents.value
+    assert hover is not None
+    assert isinstance(hover.contents, types.MarkupContent)
+    assert "WA101" in hover.contents.value
+    assert "**Fix:**" in hover.contents.value
     assert "lambda-async-no-failure-destination" in hover.contents.value  # the rule's explanation
 
     actions = await client.text_document_code_action_async(types.CodeActionParams(
         text_document=types.TextDocumentIdentifier(uri=uri), range=wa101.range,
         context=types.CodeActionContext(diagnostics=[wa101])))
-    assert actions and isinstance(actions[0], types.CodeAction)
+    assert actions
+    assert isinstance(actions[0], types.CodeAction)
     edit = actions[0].edit
-    assert edit is not None and edit.changes is not None
+    assert edit is not None
+    assert edit.changes is not None
     (text_edit,) = edit.changes[uri]
     assert text_edit.range.start == types.Position(line=6, character=0)
     assert text_edit.new_text == (
@@ -155,7 +160,8 @@ async def test_malformed_document_one_diagnostic_and_server_keeps_running(client
     root: Path = client.workspace_root  # type: ignore[attr-defined]
     uri = open_doc(client, root / "broken.yaml", SAM + "  Bad: [\n")
     (diag,) = await wait_for(client, uri, lambda d: len(d) > 0)
-    assert diag.severity == types.DiagnosticSeverity.Error and diag.code is None
+    assert diag.severity == types.DiagnosticSeverity.Error
+    assert diag.code is None
     assert diag.range.start.line == 17  # the line the parser stopped at (18, 1-based)
     assert "invalid YAML" in diag.message
 
@@ -176,13 +182,15 @@ async def test_json_template_and_suppression(client: LanguageClient) -> None:
     diags = await wait_for(client, uri, lambda d: "WA101" in codes(d))
     wa101 = next(d for d in diags if d.code == "WA101")
     assert wa101.range.end.line > wa101.range.start.line  # the resource's object, not one line
-    assert (wa101.range.end.character > 0
-            and text.splitlines()[wa101.range.end.line][wa101.range.end.character - 1] == "}")
+    assert (wa101.range.end.character > 0)
+    assert (text.splitlines()[wa101.range.end.line][wa101.range.end.character - 1] == "}")
     actions = await client.text_document_code_action_async(types.CodeActionParams(
         text_document=types.TextDocumentIdentifier(uri=uri), range=wa101.range,
         context=types.CodeActionContext(diagnostics=[wa101])))
-    assert actions and isinstance(actions[0], types.CodeAction)
-    assert actions[0].edit is not None and actions[0].edit.changes is not None
+    assert actions
+    assert isinstance(actions[0], types.CodeAction)
+    assert actions[0].edit is not None
+    assert actions[0].edit.changes is not None
     (text_edit,) = actions[0].edit.changes[uri]
     lines = text.splitlines(keepends=True)
     row, col = text_edit.range.start.line, text_edit.range.start.character
