@@ -28,7 +28,8 @@ def test_nested_stack_is_loaded_linked_and_linted() -> None:
 
 def test_nested_template_outside_the_linted_directory_is_a_warning() -> None:
     [result] = lint(f"{NESTED}/escape.yaml")
-    assert result.stacks == ["escape"] and result.error is None  # the parent is still linted
+    assert result.stacks == ["escape"]
+    assert result.error is None
     assert result.warnings == [f"{NESTED}/escape.yaml:7: nested stack Outside: template ../etc/passwd is outside "
                                "the linted directory; not loaded"]  # relative to the working directory
 
