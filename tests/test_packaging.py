@@ -38,8 +38,11 @@ def test_precommit_hooks() -> None:
 
     hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
     plain, cdk = hooks["wa-lint"], hooks["wa-lint-cdk"]
-    assert plain["args"] == ["--"] and "--skip-non-templates" in plain["entry"] and plain["pass_filenames"] is True
-    assert cdk["entry"] == "wa-lint report --cdk-synth" and cdk["pass_filenames"] is False
+    assert plain["args"] == ["--"]
+    assert "--skip-non-templates" in plain["entry"]
+    assert plain["pass_filenames"] is True
+    assert cdk["entry"] == "wa-lint report --cdk-synth"
+    assert cdk["pass_filenames"] is False
     files = re.compile(cdk["files"])
     for name in ("infra/bin/app.ts", "infra/lib/stack.js", "app.py", "src/Main.java", "Stack.cs", "main.go",
                  "infra/cdk.json"):
@@ -52,13 +55,17 @@ def test_release_files() -> None:
     """LICENSE is the Apache-2.0 text the metadata names; the changelog follows Keep a Changelog; the
     version has one source; the sdist configuration ships what the sdist's tests need."""
     meta = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    assert meta["project"]["license"] == "Apache-2.0" and meta["project"]["license-files"] == ["LICENSE"]
-    assert "version" in meta["project"]["dynamic"] and "version" not in meta["project"]
+    assert meta["project"]["license"] == "Apache-2.0"
+    assert meta["project"]["license-files"] == ["LICENSE"]
+    assert "version" in meta["project"]["dynamic"]
+    assert "version" not in meta["project"]
     assert meta["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "wa_lint.__version__"}
-    assert "Apache License" in (ROOT / "LICENSE").read_text() and "Version 2.0, January 2004" in (
+    assert "Apache License" in (ROOT / "LICENSE").read_text()
+    assert "Version 2.0, January 2004" in (
         ROOT / "LICENSE").read_text()
     changelog = (ROOT / "CHANGELOG.md").read_text()
-    assert "keepachangelog.com" in changelog and "## [Unreleased]" in changelog
+    assert "keepachangelog.com" in changelog
+    assert "## [Unreleased]" in changelog
     manifest = (ROOT / "MANIFEST.in").read_text().split()
     for tree in ("tests", "fixtures", "docs", "examples"):
         assert tree in manifest, tree
