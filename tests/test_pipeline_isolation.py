@@ -90,19 +90,24 @@ def test_a_crashing_rule_keeps_the_other_rules_findings(
                     "(crashes-after-one): ValueError: bad value \\x1b[31mred; "
                     "fixtures/WA101/bad/s3-notification.yaml: internal error in rule WA992 (crashes-at-once): "
                     "KeyError: 'Properties'")
-    assert "Traceback" not in err and "\x1b" not in err
+    assert "Traceback" not in err
+    assert "\x1b" not in err
     [entry] = [f for f in data["files"] if f["path"] == "fixtures/WA101/bad/s3-notification.yaml"]
-    assert "WA991" in entry["error"] and data["summary"]["errors"] == 2
+    assert "WA991" in entry["error"]
+    assert data["summary"]["errors"] == 2
 
 
 def test_debug_shows_each_rules_traceback(crashing_pack: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, data, err = run(capsys, str(TEMPLATE), "--select", "WA101,WA991", "--debug")
-    assert code == 2 and [f["rule"] for f in data["findings"]] == ["WA101"]
+    assert code == 2
+    assert [f["rule"] for f in data["findings"]] == ["WA101"]
     assert "rule WA991 on fixtures/WA101/bad/s3-notification.yaml:" in err
-    assert "Traceback (most recent call last)" in err and 'raise ValueError("bad value' in err
+    assert "Traceback (most recent call last)" in err
+    assert 'raise ValueError("bad value' in err
 
 
 def test_without_a_crash_nothing_changes(crashing_pack: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, data, err = run(capsys, str(TEMPLATE), "--select", "WA101,WA993")
-    assert code == 1 and err == ""
+    assert code == 1
+    assert err == ""
     assert sorted(f["rule"] for f in data["findings"]) == ["WA101", "WA993"]
