@@ -34,10 +34,13 @@ GIT_ENV = {
 
 def test_hook_definition() -> None:
     (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
-    assert hook["id"] == "wa-lint" and hook["language"] == "python"
+    assert hook["id"] == "wa-lint"
+    assert hook["language"] == "python"
     assert hook["entry"].split()[:2] == ["wa-lint", "report"]
-    assert "--skip-non-templates" in hook["entry"] and "--force-exclude" in hook["entry"]
-    assert hook["pass_filenames"] is True and hook["require_serial"] is True
+    assert "--skip-non-templates" in hook["entry"]
+    assert "--force-exclude" in hook["entry"]
+    assert hook["pass_filenames"] is True
+    assert hook["require_serial"] is True
     import re
 
     files = re.compile(hook["files"])
@@ -124,7 +127,9 @@ def runs(repos: tuple[Path, Path, Path]) -> dict[str, tuple[int, str]]:
 def test_hook_fails_on_a_bad_template(runs: dict[str, tuple[int, str]]) -> None:
     code, output = runs["bad"]
     assert code == 1, output
-    assert "Failed" in output and "WA101" in output and "bad.yaml:19" in output
+    assert "Failed" in output
+    assert "WA101" in output
+    assert "bad.yaml:19" in output
 
 
 @pytest.mark.precommit
