@@ -182,7 +182,9 @@ def test_number_and_duration() -> None:
     assert number(g, {"Ref": "WithDefault"}) == 45
     assert number(g, {"Ref": "NoDefault"}, 30) is None
     assert number(g, {"Fn::If": ["C", 1, 2]}, 30) is None
-    assert number(g, True) is None and number(g, "abc") is None and number(g, [1]) is None
+    assert number(g, True) is None
+    assert number(g, "abc") is None
+    assert number(g, [1]) is None
     assert [duration(s) for s in (345600, 86400, 7200, 120, 90)] == ["4 days", "1 day", "2 hours", "2 minutes", "90 s"]
 
 
