@@ -58,7 +58,8 @@ def test_snapshot_says_what_the_issue_asks(capsys: pytest.CaptureFixture[str]) -
     assert f"{REPO}/sls-packaged/.serverless/cloudformation-template-create-stack.json" not in linted
     assert observed["exit_code"] == 2
     assert [line.split(": ", 2)[1] for line in observed["stderr"]] == [f"{REPO}/cdk-app", f"{REPO}/sls-unpackaged"]
-    assert "run `cdk synth`" in observed["stderr"][0] and "run `serverless package`" in observed["stderr"][1]
+    assert "run `cdk synth`" in observed["stderr"][0]
+    assert "run `serverless package`" in observed["stderr"][1]
     skipped = {line.split(": ")[1].removeprefix("skipped ") for line in observed["stderr_verbose"]
                if line.startswith("wa-lint: skipped ")}
     assert {f"{REPO}/k8s/orders.yaml", f"{REPO}/helm/orders/templates/deployment.yaml",
@@ -79,7 +80,8 @@ def test_named_non_template_is_an_error_but_pre_commit_skips_it(capsys: pytest.C
     lines = err.splitlines()
     assert len(lines) == 3
     assert lines[0].startswith(f"wa-lint: {REPO}/k8s/orders.yaml")
-    assert "run `serverless package`" in lines[1] and "run `cdk synth`" in lines[2]
+    assert "run `serverless package`" in lines[1]
+    assert "run `cdk synth`" in lines[2]
     code, out, err = _run(capsys, ["report", *named, "--no-config", "--skip-non-templates", "--format", "json"])
     assert (code, err) == (0, "")
     assert json.loads(out)["files"] == []
