@@ -23,9 +23,12 @@ PINNED = dt.date(2027, 2, 15)
 
 def test_table_comes_from_cfn_lint_data() -> None:
     path = runtimes.data_file()
-    assert path is not None and path.name == "LmbdRuntimeLifecycle.json"
+    assert path is not None
+    assert path.name == "LmbdRuntimeLifecycle.json"
     go = runtimes.lifecycle("go1.x")
-    assert go is not None and go.deprecated == dt.date(2024, 1, 8) and go.successor == "provided.al2023"
+    assert go is not None
+    assert go.deprecated == dt.date(2024, 1, 8)
+    assert go.successor == "provided.al2023"
     assert runtimes.lifecycle("no-such-runtime") is None
 
 
