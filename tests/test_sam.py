@@ -634,7 +634,8 @@ def _check_links(original: dict[str, Any], resources: dict[str, Resource]) -> No
     written = original["Resources"]
     for logical_id, resource in resources.items():
         if resource.source_resource is None:
-            assert logical_id in written and not str(written[logical_id]["Type"]).startswith("AWS::Serverless::")
+            assert logical_id in written
+            assert not str(written[logical_id]["Type"]).startswith("AWS::Serverless::")
         else:
             assert str(written[resource.source_resource]["Type"]).startswith("AWS::Serverless::"), logical_id
         assert resource.line > 0, logical_id
@@ -650,7 +651,8 @@ def test_every_corpus_sam_template_translates_or_is_rejected_cleanly() -> None:
         try:
             _, resources = expand_sam(data, str(path), path.parent)
         except InputError as error:
-            assert error.message and "\n" not in error.message
+            assert error.message
+            assert "\n" not in error.message
             rejected[re.sub(r"\[\w+\]", "[…]", error.message.split("; ")[0])] += 1
             continue
         _check_links(data, resources)
