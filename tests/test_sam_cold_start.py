@@ -71,7 +71,8 @@ def test_graphql_api_loads_the_schema_models_it_needs() -> None:
                           "pydantic": "pydantic" in sys.modules,
                           "real_jsonschema": hasattr(jsonschema, "Draft7Validator")}}))
     """)
-    assert "AWS::AppSync::GraphQLApi" in seen["types"] and "AWS::AppSync::ApiKey" in seen["types"]
+    assert "AWS::AppSync::GraphQLApi" in seen["types"]
+    assert "AWS::AppSync::ApiKey" in seen["types"]
     assert seen["pydantic"] is True
     assert seen["real_jsonschema"] is True  # the placeholders left sys.modules
 
@@ -91,7 +92,8 @@ def test_placeholders_inside_and_after_the_import() -> None:
     name = "wa_lint_test_never_imported"
     with deferred_imports((name,)):
         thing = sys.modules[name].Thing  # what `from wa_lint_test_never_imported import Thing` binds
-        assert isinstance(thing, _Deferred) and isinstance(thing.Inner[int] | None, _Deferred)
+        assert isinstance(thing, _Deferred)
+        assert isinstance(thing.Inner[int] | None, _Deferred)
     assert name not in sys.modules
     placeholder = _Deferred(("json", "JSONDecodeError"))
     assert placeholder.__name__ == "JSONDecodeError"  # the import is over: the real object answers
