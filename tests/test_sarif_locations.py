@@ -94,7 +94,8 @@ def test_results_carry_github_fingerprint_region_and_related(sarif: dict[str, An
     region = physical["region"]
     lines = path.read_text().splitlines()
     assert lines[region["startLine"] - 1].strip() == "OrdersQueue:"
-    assert region["endLine"] == region["startLine"] + 3 and lines[region["endLine"] - 1].strip() == \
+    assert region["endLine"] == region["startLine"] + 3
+    assert lines[region["endLine"] - 1].strip() == \
         "VisibilityTimeout: 120"
     assert region["endColumn"] == len(lines[region["endLine"] - 1]) + 1
     expected = line_hashes(path.read_text())[region["startLine"]]
