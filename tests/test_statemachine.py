@@ -218,7 +218,9 @@ def test_read_without_graph() -> None:
     definition = read_definition(res)
     assert definition is not None
     call = lambda_call(definition, "A", definition["States"]["A"])
-    assert call is not None and call.function == {"Ref": "Fn"} and call.mode == "sync"
+    assert call is not None
+    assert call.function == {"Ref": "Fn"}
+    assert call.mode == "sync"
 
 
 def test_value_rebuilds_join_for_mixed_text() -> None:
@@ -280,7 +282,8 @@ def test_unhandled_tasks_respect_enclosing_parallel_and_map() -> None:
         },
     }
     assert [name for name, _ in unhandled_tasks(definition)] == ["Bare", "EmptyRetry", "InOpen"]
-    assert handles_errors({"Catch": [{}]}) and not handles_errors({"Retry": [], "Catch": None})
+    assert handles_errors({"Catch": [{}]})
+    assert not handles_errors({"Retry": [], "Catch": None})
 
 
 def test_state_line_of_inline_definition() -> None:
