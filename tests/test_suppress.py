@@ -66,7 +66,9 @@ def test_bare_ids_suppress_but_ask_for_a_reason(workdir: Path, capsys: pytest.Ca
     assert code == 0  # info does not fail the default fail-on
     text_code = main(["report", "t.yaml", "--no-config", "--select", RULES, "--show-suppressed"])
     out = capsys.readouterr().out
-    assert text_code == 0 and "[inline] no reason given" in out and "1 suppressed" in out
+    assert text_code == 0
+    assert "[inline] no reason given" in out
+    assert "1 suppressed" in out
 
 
 def test_rule_names_work_and_unknown_or_malformed_entries_are_reported(
@@ -80,7 +82,8 @@ def test_rule_names_work_and_unknown_or_malformed_entries_are_reported(
                               "    - {rule: WA101}\n    - 42"))
     code, data = report(capsys, "t.yaml")
     rules = sorted(f["rule"] for f in data["findings"])
-    assert rules == ["WA002"] * 5 + ["WA101"] and code == 1
+    assert rules == ["WA002"] * 5 + ["WA101"]
+    assert code == 1
     messages = " / ".join(f["message"] for f in data["findings"] if f["rule"] == "WA002")
     for part in ("unknown key 'ignroe'", "unknown rule 'WA1O1'", "unknown key 'rule'", "without an id",
                  "neither a rule id nor a mapping"):
@@ -106,7 +109,8 @@ def test_cdk_resource_metadata(workdir: Path, capsys: pytest.CaptureFixture[str]
         "ignore": [{"id": "WA101", "reason": "alerts are best effort"}]}
     template.write_text(json.dumps(doc, indent=1))
     code, data = report(capsys, "cdk-app")
-    assert code == 0 and data["findings"] == []
+    assert code == 0
+    assert data["findings"] == []
     (hidden,) = data["suppressed"]
     assert hidden["construct_path"].startswith("NotifierStack/Notifier")
     assert hidden["suppression"]["reason"] == "alerts are best effort"
@@ -133,7 +137,8 @@ def test_cdk_construct_node_metadata_covers_the_construct_tree(
     manifest_path.write_text(json.dumps(manifest))
     code, data = report(capsys, "cdk-app")
     assert code == 0  # WA001 is info and WA002 a warning
-    assert data["summary"]["suppressed"] == 1 and data["suppressed"][0]["rule"] == "WA101"
+    assert data["summary"]["suppressed"] == 1
+    assert data["suppressed"][0]["rule"] == "WA101"
     found = sorted((f["rule"], f["resource"]) for f in data["findings"])
     # one WA001 for the construct entry (not one per resource below it), one WA002 for the typo
     assert found == [("WA001", "Notifier5C8D9E0F"), ("WA002", "AlertsTopicB5F1A3E2")]
@@ -149,13 +154,16 @@ def test_suppressions_in_a_process_pool_match_one_process(workdir: Path, capsys:
     one = report(capsys, ".", "--jobs", "1")
     two = report(capsys, ".", "--jobs", "2")
     assert one == two
-    assert one[1]["summary"]["suppressed"] == 4 and one[1]["summary"]["by_rule"] == {"WA001": 4, "WA101": 4}
+    assert one[1]["summary"]["suppressed"] == 4
+    assert one[1]["summary"]["by_rule"] == {"WA001": 4, "WA101": 4}
 
 
 def test_suppression_checks_can_be_deselected(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (workdir / "t.yaml").write_text(with_metadata(CFN, "ProcessUpload", "wa-lint: {ignore: [WA101]}"))
     code = main(["report", "t.yaml", "--no-config", "--select", "WA101", "--format", "json"])
     data = json.loads(capsys.readouterr().out)
-    assert code == 0 and data["findings"] == [] and data["summary"]["suppressed"] == 1
+    assert code == 0
+    assert data["findings"] == []
+    assert data["summary"]["suppressed"] == 1
     assert main(["explain", "WA001"]) == 0
     assert "# WA001 suppression-without-reason" in capsys.readouterr().out
