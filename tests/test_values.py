@@ -19,9 +19,14 @@ def test_references_in_every_form() -> None:
         "g": {"Fn::Sub": "${!Literal}"},
     }
     found = set(references(value))
-    assert ("Fn", None) in found and ("Queue", "Arn") in found and ("Role", "Arn") in found
-    assert ("Queue", "QueueName") in found and ("Role", None) in found and ("AWS::Partition", None) in found
-    assert ("X", None) not in found and not any(name.startswith("!") for name, _ in found)
+    assert ("Fn", None) in found
+    assert ("Queue", "Arn") in found
+    assert ("Role", "Arn") in found
+    assert ("Queue", "QueueName") in found
+    assert ("Role", None) in found
+    assert ("AWS::Partition", None) in found
+    assert ("X", None) not in found
+    assert not any(name.startswith("!") for name, _ in found)
 
 
 def test_target_is_one_resource_or_none() -> None:
