@@ -206,7 +206,8 @@ class _Builder:
             top.value.append(value)
             return
         key, mapping, mark = top.key, top.value, top.key_mark
-        assert key is not None and mark is not None
+        assert key is not None
+        assert mark is not None
         if key in mapping:
             first = mapping.key_marks[key].line
             if self.duplicates is None:
