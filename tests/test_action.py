@@ -32,7 +32,8 @@ def test_action_structure() -> None:
     assert ACTION["runs"]["using"] == "composite"
     inputs = ACTION["inputs"]
     for name in ("path", "format", "fail-on", "config", "sarif-file", "version", "upload-sarif", "category"):
-        assert name in inputs and inputs[name]["description"], name
+        assert name in inputs, name
+        assert inputs[name]["description"], name
         assert "default" in inputs[name]
         assert inputs[name].get("required") is False
     assert ACTION["outputs"]["findings"]["value"] == "${{ steps.lint.outputs.findings }}"
@@ -264,7 +265,8 @@ def test_category_input_and_annotation_overflow(tmp_path: Path, workspace: Path)
     assert runner.uploads == [{"sarif_file": "wa-lint.sarif", "category": "wa-lint-matrix-py3.12"}]
     commands = [line.split(" ", 1)[0] for line in runner.logs["Run wa-lint"].stdout.splitlines()
                 if line.startswith("::")]
-    assert commands[:12] == ["::error"] * 12 and set(commands[12:]) == {"::notice"}, commands
+    assert commands[:12] == ["::error"] * 12, commands
+    assert set(commands[12:]) == {"::notice"}, commands
     summary = runner.files["GITHUB_STEP_SUMMARY"].read_text()
     notices = len(commands) - 12
     assert f"(errors first): 2 errors, {notices - 10} notices did not fit" in summary
