@@ -124,7 +124,8 @@ def test_shipped_table_is_what_the_generator_writes(tmp_path: Path) -> None:
 
 def _findings(*paths: str) -> list[tuple[str, str]]:
     results = lint(*paths)
-    assert results and all(r.error is None for r in results), [r.error for r in results]
+    assert results, [r.error for r in results]
+    assert all(r.error is None for r in results), [r.error for r in results]
     return sorted((f.rule, f.resource) for r in results for f in r.findings)
 
 
