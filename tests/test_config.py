@@ -347,7 +347,8 @@ def test_hostile_values_are_one_line_errors(
     assert data == {}
     assert err.count("\n") == 1
     assert len(err) < 400
-    assert err.startswith(f"wa-lint: {project / name}: ") and message in err, err
+    assert err.startswith(f"wa-lint: {project / name}: "), err
+    assert message in err, err
 
 
 def run_subprocess(cwd: Path, *argv: str, timeout: float) -> subprocess.CompletedProcess[str]:
