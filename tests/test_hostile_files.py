@@ -49,7 +49,8 @@ def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedP
         capture_output=True, text=True, timeout=TIMEOUT, preexec_fn=_limit_memory, check=False, cwd=cwd,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
-    assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert "internal error" not in proc.stderr, proc.stderr
     report = json.loads(proc.stdout)
     assert [f["rule"] for f in report["findings"] if f["path"].endswith("s3-notification.yaml")
             and f["rule"] == "WA101"] == ["WA101"], "the good template was not linted"
@@ -134,7 +135,8 @@ def test_dev_zero_metadata_file(tmp_path: Path) -> None:
     proc = run_cli(assembly)
     assert proc.returncode == 2
     errors = [line for line in proc.stderr.splitlines() if "outside the cloud assembly" in line]
-    assert len(errors) == 2 and all("manifest.json:" in line for line in errors), proc.stderr
+    assert len(errors) == 2, proc.stderr
+    assert all("manifest.json:" in line for line in errors), proc.stderr
     stacks = {s for f in json.loads(proc.stdout)["files"] for s in f.get("stacks", [])}
     assert {"Zero", "Link"} <= stacks  # the templates themselves are still linted
 
@@ -303,7 +305,8 @@ def test_unwritable_output_is_one_line(tree: Path, target: str, capsys: pytest.C
     for option in (["--output", target], ["--save", f"sarif:{target}"], ["--write-baseline", target]):
         assert main(["report", "template.yaml", "--quiet", *option]) == 2, option
         err = capsys.readouterr().err
-        assert err.count("\n") == 1 and err.startswith(f"wa-lint: {target}: cannot write the output: "), err
+        assert err.count("\n") == 1, err
+        assert err.startswith(f"wa-lint: {target}: cannot write the output: "), err
     assert list((tree / "outdir").iterdir()) == []
 
 
