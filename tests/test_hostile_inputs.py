@@ -55,7 +55,8 @@ def test_escaped_backslash_before_u_is_no_surrogate(tmp_path: Path) -> None:
 def test_five_thousand_digit_number_is_an_input_error(tmp_path: Path, name: str, text: str) -> None:
     code, report, err = run_cli(_write(tmp_path, name, text), timeout=30)
     error = file_error(report, name) or ""
-    assert code == 2 and "more than 4300 digits" in error, error
+    assert code == 2, error
+    assert "more than 4300 digits" in error, error
     assert f"{name}:{2 if name.endswith('json') else 5}:" in err
 
 
@@ -105,8 +106,11 @@ def test_hostile_baseline_is_a_clean_error(tmp_path: Path, name: str, text: str)
     baseline = _write(tmp_path, name, text)
     proc = subprocess.run([sys.executable, "-m", "wa_lint.cli", "report", "--baseline", str(baseline), str(GOOD)],
                           capture_output=True, text=True, timeout=30, preexec_fn=_limit_memory, check=False)
-    assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr, proc.stderr
-    assert proc.returncode == 2 and name in proc.stderr and len(proc.stderr) < 1000, proc.stderr
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert "internal error" not in proc.stderr, proc.stderr
+    assert proc.returncode == 2, proc.stderr
+    assert name in proc.stderr, proc.stderr
+    assert len(proc.stderr) < 1000, proc.stderr
 
 
 # -- class 4: inputs that hang or exhaust a run ----------------------------------------------------
@@ -174,7 +178,8 @@ def test_foreach_byte_budget(tmp_path: Path, item: str, keys: int, body: dict[st
         "Fn::ForEach::Loop": ["Item", [f"{i}{item}" for i in range(keys)], body]}}
     path = _write(tmp_path, "foreach.json", json.dumps(doc, indent=1))
     code, report, err = run_cli(path, timeout=60)
-    assert code == 2 and "generates more than 32 MB" in (file_error(report, "foreach.json") or ""), err
+    assert code == 2, err
+    assert "generates more than 32 MB" in (file_error(report, "foreach.json") or ""), err
     assert "foreach.json:4:" in err  # the loop's line
 
 
