@@ -39,7 +39,8 @@ def test_non_utf8_file_name_in_every_format(tree: Path, fmt: str) -> None:
     if fmt == "sarif":
         uris = {loc["physicalLocation"]["artifactLocation"]["uri"]
                 for result in json.loads(out)["runs"][0]["results"] for loc in result["locations"]}
-        assert uris and all(uri.startswith("t/bad") and uri.endswith(".yaml") for uri in uris), uris
+        assert uris, uris
+        assert all(uri.startswith("t/bad") and uri.endswith(".yaml") for uri in uris), uris
     elif fmt != "json":
         assert "bad\\xff.yaml" in out
     if fmt == "json":
