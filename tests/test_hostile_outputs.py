@@ -147,7 +147,9 @@ def assert_github_commands(text: str, expected: int) -> None:
         assert m, row
         for prop in (m.group(2) or "").split(","):
             key, sep, value = prop.partition("=")
-            assert sep and key in {"file", "line", "col", "title"} and not set(value) & set(":,\r\n"), prop
+            assert sep, prop
+            assert key in {"file", "line", "col", "title"}, prop
+            assert not set(value) & set(":,\r\n"), prop
         assert "\n" not in m.group(3)
         assert "\r" not in m.group(3)
     assert_terminal_safe("\n".join(rows[-1:]))
@@ -191,7 +193,8 @@ def assert_fences(tokens: list[Any]) -> None:
             assert_mermaid(fence.content)
             continue
         rows = fence.content.rstrip("\n").split("\n")
-        assert 1 <= len(rows) <= 3 and all(CODE_FRAME_LINE.match(row) for row in rows), rows
+        assert 1 <= len(rows) <= 3, rows
+        assert all(CODE_FRAME_LINE.match(row) for row in rows), rows
         assert sum(row.startswith("❱") for row in rows) == 1
         assert not UNSAFE.search(fence.content)
 
@@ -386,7 +389,8 @@ def cli_report(capsys: pytest.CaptureFixture[str], fmt: str) -> tuple[str, str]:
 
 def assert_stderr(err: str) -> None:
     rows = err.splitlines()
-    assert rows and all(row.startswith("wa-lint: ") for row in rows), rows
+    assert rows, rows
+    assert all(row.startswith("wa-lint: ") for row in rows), rows
     assert_terminal_safe(err)
 
 
@@ -510,11 +514,13 @@ def test_secret_next_to_a_suppression_finding_is_masked(
     args = ["report", "app.yaml", "--select", "WA001,WA002", "--no-config", "--fail-on", "never", "--show-suppressed"]
     doc = json.loads(run(capsys, *args, "--format", "json")[1])
     made = [f for f in doc["findings"] + doc.get("suppressed", []) if f["rule"] == rule]
-    assert made and made[0]["line"] == 13, doc
+    assert made, doc
+    assert made[0]["line"] == 13, doc
     framed = ("sarif",) if made[0] in doc.get("suppressed", []) else ("text", "sarif", "junit", "html")
     for fmt in FORMATS:
         code, out, _ = run(capsys, *args, "--format", fmt)
-        assert code == 0 and SECRET not in out, fmt
+        assert code == 0, fmt
+        assert SECRET not in out, fmt
         if fmt in framed:
             assert "DB_PASSWORD: ********" in out, f"{fmt} shows no code frame"
 
