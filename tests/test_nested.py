@@ -95,7 +95,8 @@ def test_fan_out_of_nested_stacks_is_bounded(tmp_path: Path) -> None:
         capture_output=True, text=True, timeout=120, preexec_fn=_limit_memory, check=False,
         env={**os.environ, "PYTHONHASHSEED": "0"},
     )
-    assert "Traceback" not in proc.stderr and proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert proc.returncode == 2, proc.stderr
     report = json.loads(proc.stdout)
     [parent, other] = report["files"]
     assert len(parent["stacks"]) == MAX_STACKS
