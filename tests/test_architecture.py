@@ -87,10 +87,6 @@ def test_no_cycle_between_modules() -> None:
     assert _cycles(_without_parent_links(import_graph())) == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "issue 16, open: graph <-> iam (graph.data_reads, arm64, capacity and open_policies read IAM statements, data "
-    "and effective permissions; iam.effective, query and grants read graph.model: the graph-reading half of iam "
-    "belongs in graph/). graph <-> report is gone (wa_lint/escape.py, graph/summary.py)"))
 def test_no_cycle_between_packages() -> None:
     graph = import_graph()
     sources = _sources()

@@ -23,8 +23,8 @@ from wa_lint.code.locate import handler_source
 from wa_lint.code.node import analyse_node
 from wa_lint.code.python import analyse_python
 from wa_lint.graph.builders import build_graph
+from wa_lint.graph.grants import function_grants
 from wa_lint.graph.model import Graph
-from wa_lint.iam.grants import function_grants
 from wa_lint.model import Resource, Stack, resources_from_template
 from wa_lint.values import Resolver
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from wa_lint.graph.builders import build_graph
+from wa_lint.graph.effective import permissions
 from wa_lint.graph.export import graph_dict
 from wa_lint.iam import data
-from wa_lint.iam.effective import permissions
 from wa_lint.iam.statements import render, unscoped
 from wa_lint.values import Resolver
 

@@ -82,7 +82,7 @@ AUDITED: list[tuple[str, str, str]] = [
     ("wa_lint.rules.reliability.wa104_queue_without_dlq", "DLQ_NAME", "search"),
     ("wa_lint.rules.operations.wa508_api_access_log_unstructured", "CLF_START", "match"),
     ("wa_lint.rules.operations.wa508_api_access_log_unstructured", "CONTEXT", "sub"),
-    ("wa_lint.rules.security.wa207_wildcard_data_read", "ARN_PARTS", "match"),
+    ("wa_lint.graph.query", "ARN_PARTS", "match"),
     ("wa_lint.expand.cdk_internal", "NEVER", "search"),
     ("wa_lint.graph.arm64", "_RUNTIME", "match"),
     ("wa_lint.graph.arm64", "X86_NAMES", "search"),

@@ -50,10 +50,28 @@ from wa_lint.graph.builders.resource_policies import (
 from wa_lint.graph.capacity import Burst, FixedStore, bursts, fixed_stores
 from wa_lint.graph.conditions import may_coexist
 from wa_lint.graph.data_reads import WideRead, managed_wide_reads, written_wide_reads
+from wa_lint.graph.effective import ManagedRef, functions_of, permissions
 from wa_lint.graph.log_groups import LogGroups, LogWriter, log_groups, log_writers
 from wa_lint.graph.model import STATE_MACHINE, Edge, Graph, shorten
 from wa_lint.graph.names import name_text
 from wa_lint.graph.open_policies import OpenStatement, is_website, open_statements
+from wa_lint.graph.query import applies_to as resource_applies_to
+from wa_lint.graph.query import condition_of as statement_condition
+from wa_lint.graph.query import (
+    denied_patterns,
+    granted_actions,
+    is_action_wildcard,
+    not_denied,
+    reach_text,
+    role_names,
+    scoping_keys,
+    short_arn,
+    short_list,
+    unscoped_resources,
+    written_statements,
+)
+from wa_lint.graph.query import located as statement_location
+from wa_lint.graph.query import where as statement_where
 from wa_lint.graph.reliability import (
     dead_letter_sources,
     describe_source,
@@ -71,24 +89,6 @@ from wa_lint.graph.schedules import Ping, invocation_ping, target_ping
 from wa_lint.graph.statemachine import cached_definition, state_line, unhandled_tasks
 from wa_lint.graph.transport import enforces_tls, tls_unknown_outside
 from wa_lint.iam import data as iam_data
-from wa_lint.iam.effective import ManagedRef, functions_of, permissions
-from wa_lint.iam.query import applies_to as resource_applies_to
-from wa_lint.iam.query import condition_of as statement_condition
-from wa_lint.iam.query import (
-    denied_patterns,
-    granted_actions,
-    is_action_wildcard,
-    not_denied,
-    reach_text,
-    role_names,
-    scoping_keys,
-    short_arn,
-    short_list,
-    unscoped_resources,
-    written_statements,
-)
-from wa_lint.iam.query import located as statement_location
-from wa_lint.iam.query import where as statement_where
 from wa_lint.iam.statements import render
 from wa_lint.model import DuplicateKey, Resource, Unknown, mark_of
 from wa_lint.secrets import SECRET_FIX, environment_secrets

@@ -31,9 +31,9 @@ from wa_lint.code.analyze import code_facts
 from wa_lint.code.facts import CodeFacts, SdkCall
 from wa_lint.graph.builders.integrations import routes_to
 from wa_lint.graph.builders.invoke_common import text
+from wa_lint.graph.grants import Grant, function_grants, is_source_read, is_support
 from wa_lint.graph.model import Edge, Graph
 from wa_lint.iam.glob import glob_match
-from wa_lint.iam.grants import Grant, function_grants, is_source_read, is_support
 from wa_lint.model import Resource
 from wa_lint.values import referenced_resources
 

@@ -5,7 +5,7 @@ object, a DynamoDB item, a secret value, an SSM parameter, a KMS decryption, an 
 Kinesis record), not its configuration. A statement grants one of them "everywhere" when its
 resource is ``*``, an ARN of that service whose resource part is only wildcards
 (``arn:aws:s3:::*/*``, ``…:table/*``), or ``NotResource``; a name or a prefix of one resource
-scopes it. Statements are read from the effective permissions (:mod:`wa_lint.iam.effective`), so
+scopes it. Statements are read from the effective permissions (:mod:`wa_lint.graph.effective`), so
 AWS managed policies count with their current documents.
 """
 
@@ -14,10 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
+from wa_lint.graph.effective import ManagedRef, functions_of, permissions
 from wa_lint.graph.model import Graph
-from wa_lint.iam import data
-from wa_lint.iam.effective import ManagedRef, functions_of, permissions
-from wa_lint.iam.query import (
+from wa_lint.graph.query import (
     Reach,
     denied_patterns,
     is_action_wildcard,
@@ -26,6 +25,7 @@ from wa_lint.iam.query import (
     unscoped_resources,
     written_statements,
 )
+from wa_lint.iam import data
 from wa_lint.iam.statements import PLACEHOLDER, Statement
 from wa_lint.model import Resource
 

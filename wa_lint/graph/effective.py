@@ -51,7 +51,7 @@ class RolePermissions:
 
 def permissions(graph: Graph) -> dict[str, RolePermissions]:
     """Role logical id → its effective permissions, for every role of the stack (cached)."""
-    return graph.memo("wa_lint.iam.effective.permissions", lambda: _Collector(graph).collect())
+    return graph.memo("wa_lint.graph.effective.permissions", lambda: _Collector(graph).collect())
 
 
 def functions_of(graph: Graph, role: str) -> list[Resource]:

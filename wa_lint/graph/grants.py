@@ -1,6 +1,6 @@
 """What a function's role is granted, read from the ``grants`` edges (for the glue evidence, WA401–WA404).
 
-The edges come from :func:`wa_lint.iam.effective.permissions`, the query the WA2xx rules ask, so
+The edges come from :func:`wa_lint.graph.effective.permissions`, the query the WA2xx rules ask, so
 the two families cannot disagree about what a role may do. AWS managed policies are weighed, not
 expanded: the few that only grant logging, tracing, VPC networking or reading the function's own
 event source are harmless here; any other one makes the picture *incomplete*, and callers must
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from wa_lint.graph.effective import permissions
 from wa_lint.graph.model import Graph
-from wa_lint.iam.effective import permissions
 from wa_lint.iam.statements import Statement
 from wa_lint.model import Resource
 

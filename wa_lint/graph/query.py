@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from wa_lint.graph.effective import functions_of, permissions
 from wa_lint.graph.model import Graph, shorten
 from wa_lint.iam import data
-from wa_lint.iam.effective import functions_of, permissions
 from wa_lint.iam.statements import PLACEHOLDER, Statement, unscoped
 from wa_lint.model import Resource
 

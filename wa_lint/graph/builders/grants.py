@@ -11,15 +11,15 @@ of the resource holding the statement, or the AWS managed policy's name), ``poli
 ``line``, ``effect``, ``actions`` and ``resources`` (comma-joined, ``NotAction …`` /
 ``NotResource …`` when negated), ``conditions`` (condition keys), ``sam_template``, ``managed``;
 and ``statement``, the whole statement as a plain mapping. Rules read the same statements,
-with their provenance, through :func:`wa_lint.iam.effective.permissions`.
+with their provenance, through :func:`wa_lint.graph.effective.permissions`.
 """
 
 from __future__ import annotations
 
 from wa_lint.graph.builders import builder
 from wa_lint.graph.builders.invoke_common import text
+from wa_lint.graph.effective import permissions
 from wa_lint.graph.model import Graph
-from wa_lint.iam.effective import permissions
 from wa_lint.iam.statements import Statement
 
 
