@@ -32,7 +32,8 @@ class KeepGraphs:
 
     graphs: list[Graph] = field(default_factory=list)
 
-    def __call__(self, stack: Stack, graph: Graph, findings: list[Finding], result: FileResult) -> list[Finding]:
+    # the StackStage protocol names every parameter (it may be called by keyword): the names stay
+    def __call__(self, stack: Stack, graph: Graph, findings: list[Finding], result: FileResult) -> list[Finding]:  # noqa: ARG002
         self.graphs.append(graph)
         return findings
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -68,7 +67,7 @@ def test_failures_are_kept_per_graph(monkeypatch: pytest.MonkeyPatch) -> None:
     assert str(failure) == DEBUG_LINE.removeprefix("wa-lint: debug: ")
 
 
-def test_debug_lines_come_from_pool_workers_too(tmp_path: Path) -> None:
+def test_debug_lines_come_from_pool_workers_too() -> None:
     """Two files with ``--jobs 2`` are linted in worker processes; their failures still show."""
     script = ("import sys\nfrom wa_lint.code import glue\n"
               f"glue.FAMILIES = {BROKEN_FAMILIES!r}\n"

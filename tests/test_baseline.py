@@ -91,7 +91,8 @@ def test_fixed_findings_are_reported(repo: Path, capsys: pytest.CaptureFixture[s
     assert "::notice file=stacks/uploads.yaml,title=WA101 fixed since the baseline::" in capsys.readouterr().out
 
 
-def test_files_not_linted_are_not_reported_fixed(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.usefixtures("repo")
+def test_files_not_linted_are_not_reported_fixed(capsys: pytest.CaptureFixture[str]) -> None:
     run(capsys, "stacks", "--write-baseline", "base.json")
     code, data, _ = run(capsys, "stacks/notify.yaml", "--baseline", "base.json")  # as pre-commit would
     assert code == 0

@@ -160,7 +160,8 @@ def test_hit_does_not_import_the_sam_translator(project: Path) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["json", "sarif", "text", "markdown", "html", "junit", "github"])
-def test_cached_output_is_byte_identical_to_a_fresh_run(project: Path, fmt: str) -> None:
+@pytest.mark.usefixtures("project")
+def test_cached_output_is_byte_identical_to_a_fresh_run(fmt: str) -> None:
     report(fmt=fmt)
     assert report(fmt=fmt) == fresh(fmt)
 
@@ -216,7 +217,8 @@ def test_config_change_is_a_miss(project: Path, linted: Counter[str]) -> None:
     assert after == fresh()
 
 
-def test_version_change_is_a_miss(project: Path, linted: Counter[str], monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.usefixtures("project")
+def test_version_change_is_a_miss(linted: Counter[str], monkeypatch: pytest.MonkeyPatch) -> None:
     report()
     linted.clear()
     monkeypatch.setattr(wa_lint, "__version__", wa_lint.__version__ + ".post1")
@@ -224,7 +226,8 @@ def test_version_change_is_a_miss(project: Path, linted: Counter[str], monkeypat
     assert set(linted) == SOURCES
 
 
-def test_options_that_change_results_are_part_of_the_key(project: Path, linted: Counter[str]) -> None:
+@pytest.mark.usefixtures("project")
+def test_options_that_change_results_are_part_of_the_key(linted: Counter[str]) -> None:
     report()
     linted.clear()
     report(fmt="markdown")  # keeps graph summaries: another entry

@@ -41,7 +41,7 @@ def test_id_mapping() -> None:
     from wa_lint.cfnlint_rules._support import cfn_lint_id
 
     def meta(rule_id: str, severity: Severity) -> RuleMeta:
-        return RuleMeta(rule_id, "x", Pillar.COST, severity, "", "", lambda g: iter(()))
+        return RuleMeta(rule_id, "x", Pillar.COST, severity, "", "", lambda _graph: iter(()))
 
     assert cfn_lint_id(meta("WA101", Severity.ERROR)) == "E9101"
     assert cfn_lint_id(meta("WA212", Severity.WARNING)) == "W9212"
@@ -114,7 +114,7 @@ def test_rules_are_listed(tmp_path: Path) -> None:
 def test_id_mapping_with_a_changed_severity() -> None:
     from wa_lint.cfnlint_rules._support import cfn_lint_id
 
-    meta = RuleMeta("WA104", "x", Pillar.RELIABILITY, Severity.WARNING, "", "", lambda g: iter(()))
+    meta = RuleMeta("WA104", "x", Pillar.RELIABILITY, Severity.WARNING, "", "", lambda _graph: iter(()))
     assert cfn_lint_id(meta) == "W9104"
     assert cfn_lint_id(meta, Severity.ERROR) == "E9104"
 

@@ -200,7 +200,8 @@ def rules_by_file(data: dict[str, Any]) -> dict[str, list[tuple[str, str]]]:
     return {path: sorted(rules) for path, rules in found.items()}
 
 
-def test_each_file_takes_its_nearest_config(monorepo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.usefixtures("monorepo")
+def test_each_file_takes_its_nearest_config(capsys: pytest.CaptureFixture[str]) -> None:
     code, data, err = run(capsys, ".", "--show-suppressed")
     assert err == ""
     assert rules_by_file(data) == {

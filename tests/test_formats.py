@@ -40,7 +40,7 @@ Resources:
 """
 
 
-def _no_check(graph: Any) -> Any:
+def _no_check(_graph: Any) -> Any:
     return iter(())
 
 

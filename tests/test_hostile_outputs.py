@@ -394,7 +394,8 @@ def assert_stderr(err: str) -> None:
     assert_terminal_safe(err)
 
 
-def test_cli_every_format_end_to_end(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.usefixtures("project")
+def test_cli_every_format_end_to_end(capsys: pytest.CaptureFixture[str]) -> None:
     text, err = cli_report(capsys, "json")
     doc = json.loads(text)
     assert not UNSAFE.search(text)
@@ -447,7 +448,8 @@ def test_cli_every_format_end_to_end(project: Path, capsys: pytest.CaptureFixtur
     assert not UNSAFE.search(text)
 
 
-def test_cli_graph_dot_and_json(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.usefixtures("project")
+def test_cli_graph_dot_and_json(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "graph", HOSTILE_FILE, f"broken{HOSTILE_FILE}", "--format", "dot")
     assert code == 2
     assert_stderr(err)

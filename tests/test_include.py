@@ -117,7 +117,7 @@ def test_circular_includes_are_a_warning(tmp_path: Path) -> None:
 def test_a_template_without_includes_is_not_walked(monkeypatch: pytest.MonkeyPatch) -> None:
     import wa_lint.expand.template as template
 
-    monkeypatch.setattr(template, "expand_includes", lambda *a: pytest.fail("walked"))
+    monkeypatch.setattr(template, "expand_includes", lambda *_args: pytest.fail("walked"))
     [result] = lint("fixtures/WA101/bad/s3-notification.yaml")
     assert result.error is None
 

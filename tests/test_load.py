@@ -365,7 +365,7 @@ def test_data_at_the_nesting_limit_survives_recursive_consumers() -> None:
 # --- JSON or YAML ------------------------------------------------------------------------------
 
 
-def test_template_file_with_json_uses_json(tmp_path: Path) -> None:
+def test_template_file_with_json_uses_json() -> None:
     data = load_fixture("serverless.template")
     assert data["Resources"]["Fn"]["Properties"]["Runtime"] == "dotnet8"
     assert data["Resources"].key_marks["Fn"] == Mark(5, 5)

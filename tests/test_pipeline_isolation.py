@@ -66,14 +66,16 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, 
     return code, json.loads(out), err
 
 
-def test_the_pack_loads_through_its_entry_point(crashing_pack: Path) -> None:
+@pytest.mark.usefixtures("crashing_pack")
+def test_the_pack_loads_through_its_entry_point() -> None:
     ids = {m.id: m.pack for m in load_rules()}
     assert ids["WA991"] == ids["WA992"] == ids["WA993"] == "crashing_pack"
 
 
+@pytest.mark.usefixtures("crashing_pack")
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_crashing_rule_keeps_the_other_rules_findings(
-    crashing_pack: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path, jobs: str
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, jobs: str
 ) -> None:
     other = tmp_path / "other.yaml"
     other.write_text(TEMPLATE.read_text())
@@ -97,7 +99,8 @@ def test_a_crashing_rule_keeps_the_other_rules_findings(
     assert data["summary"]["errors"] == 2
 
 
-def test_debug_shows_each_rules_traceback(crashing_pack: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.usefixtures("crashing_pack")
+def test_debug_shows_each_rules_traceback(capsys: pytest.CaptureFixture[str]) -> None:
     code, data, err = run(capsys, str(TEMPLATE), "--select", "WA101,WA991", "--debug")
     assert code == 2
     assert [f["rule"] for f in data["findings"]] == ["WA101"]
@@ -106,7 +109,8 @@ def test_debug_shows_each_rules_traceback(crashing_pack: Path, capsys: pytest.Ca
     assert 'raise ValueError("bad value' in err
 
 
-def test_without_a_crash_nothing_changes(crashing_pack: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.usefixtures("crashing_pack")
+def test_without_a_crash_nothing_changes(capsys: pytest.CaptureFixture[str]) -> None:
     code, data, err = run(capsys, str(TEMPLATE), "--select", "WA101,WA993")
     assert code == 1
     assert err == ""
