@@ -427,7 +427,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     if meta is None:
         from wa_lint.coming_from import explain_foreign
 
-        text = explain_foreign(args.rule, {m.id for m in _all_rules()})
+        text = explain_foreign(args.rule)
         if text is not None:
             sys.stdout.write(text)
             return EXIT_OK
@@ -520,7 +520,7 @@ def cfn_lint_rules_dir() -> Path:
     return Path(__file__).resolve().parent / "cfnlint_rules"
 
 
-def cmd_cfn_lint_rules_dir(args: argparse.Namespace) -> int:
+def cmd_cfn_lint_rules_dir(_args: argparse.Namespace) -> int:
     print(cfn_lint_rules_dir())
     return EXIT_OK
 

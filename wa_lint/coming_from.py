@@ -64,7 +64,7 @@ def _describe(tool: str, rule: dict[str, Any]) -> list[str]:
     return lines
 
 
-def explain_foreign(ident: str, known: set[str] | None = None) -> str | None:
+def explain_foreign(ident: str) -> str | None:
     """What another tool's rule maps to, as ``wa-lint explain`` prints it; None when unknown."""
     found = find(ident)
     if not found:

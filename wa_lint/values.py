@@ -10,7 +10,8 @@ both branches agree (rules that care look at both branches with :func:`branches`
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from wa_lint.model import Unknown
@@ -222,7 +223,7 @@ class Resolver:
         return Unknown(f"Ref {name}")
 
 
-def _ref(r: Resolver, arg: Any, depth: int) -> Any:
+def _ref(r: Resolver, arg: Any, _depth: int) -> Any:
     return r.ref(arg) if isinstance(arg, str) else Unknown("malformed Ref")
 
 
@@ -305,7 +306,7 @@ def _find_in_map(r: Resolver, arg: Any, depth: int) -> Any:
 
 
 def _unknown(name: str) -> Any:
-    return lambda r, arg, depth: Unknown(name)
+    return lambda _r, _arg, _depth: Unknown(name)
 
 
 _HANDLERS: dict[str, Any] = {
@@ -352,6 +353,102 @@ def cased(resolver: Resolver, value: Any, *, upper: bool = True) -> str | Unknow
         return known
     text = str(known).lower() if isinstance(known, bool) else str(known)
     return text.upper() if upper else text.lower()
+
+
+# -- rendering ---------------------------------------------------------------------------------
+
+MAX_RENDER_DEPTH = 20
+
+
+def _refuse(_name: str) -> str | None:
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Placeholders:
+    """How :func:`render` writes what the template does not determine; each convention a caller
+    needs is one instance (``<Ref X>`` in messages, ``${X}`` in policies and names, an identifier
+    in source code). A callable returning None refuses: the whole value renders as None.
+
+    ``ref`` gets the name of a ``Ref`` / ``${Name}`` without a known value, ``getatt`` the dotted
+    ``Res.Attr`` of a ``GetAtt`` / ``${Res.Attr}``, ``unknown`` the name of any other intrinsic the
+    resolver cannot reduce to text; ``invalid`` stands for a value that is no text at all (a list,
+    a boolean, a malformed intrinsic, an ``Fn::If`` whose branches differ).
+    ``keep_variables``: an ``Fn::Sub`` variable whose value refuses is written as ``ref(name)``.
+    ``opaque``: do not look inside pieces of ``Fn::Sub`` / ``Fn::Join``; each piece that is not
+    literal text is ``ref``/``getatt`` by its variable name, or ``invalid``.
+    """
+
+    ref: Callable[[str], str | None] = _refuse
+    getatt: Callable[[str], str | None] = _refuse
+    unknown: Callable[[str], str | None] = _refuse
+    invalid: str | None = None
+    keep_variables: bool = False
+    opaque: bool = False
+
+
+def render(value: Any, resolver: Resolver | None, unknown: Placeholders, depth: int = 0) -> str | None:
+    """A value as text: what the template determines written out, the rest as ``unknown`` says.
+    The one value-to-text renderer; ``resolver`` None resolves nothing."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    fn = intrinsic(value)
+    if fn is None or depth > MAX_RENDER_DEPTH:
+        return unknown.invalid
+    name, arg = fn
+    if name == "Ref" and isinstance(arg, str):
+        known = _known_text(resolver.ref(arg)) if resolver is not None else None
+        return known if known is not None else unknown.ref(arg)
+    if name == "Fn::GetAtt":
+        parts = getatt_parts(arg)
+        return unknown.getatt(".".join(parts)) if parts else unknown.invalid
+    if name == "Fn::Sub":
+        return _render_sub(arg, resolver, unknown, depth)
+    if name == "Fn::Join" and isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str) \
+            and isinstance(arg[1], list):
+        pieces = [unknown.invalid if unknown.opaque and not isinstance(item, str)
+                  else render(item, resolver, unknown, depth + 1) for item in arg[1]]
+        return None if any(p is None for p in pieces) else arg[0].join(p for p in pieces if p is not None)
+    if name == "Fn::If" and isinstance(arg, list) and len(arg) == 3:
+        alternatives = {render(v, resolver, unknown, depth + 1) for _cond, v in branches(value)}
+        return alternatives.pop() if len(alternatives) == 1 else unknown.invalid
+    resolved = resolver.resolve(value) if resolver is not None else Unknown(name)
+    if isinstance(resolved, str):
+        return resolved
+    return unknown.unknown(name) if isinstance(resolved, Unknown) else unknown.invalid
+
+
+def _known_text(value: Any) -> str | None:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return value if isinstance(value, str) else None
+
+
+def _render_sub(arg: Any, resolver: Resolver | None, unknown: Placeholders, depth: int) -> str | None:
+    parts = sub_parts(arg)
+    if parts is None:
+        return unknown.invalid
+    template, variables = parts
+    refused = False
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal refused
+        var = match.group(1).strip()
+        if var in variables and not unknown.opaque:
+            text = render(variables[var], resolver, unknown, depth + 1)
+            if text is None and unknown.keep_variables:
+                text = unknown.ref(var)
+        elif "." in var:
+            text = unknown.getatt(var)
+        else:
+            text = unknown.ref(var) if unknown.opaque else render({"Ref": var}, resolver, unknown, depth + 1)
+        refused = refused or text is None
+        return text or ""
+
+    text = SUB_VARIABLE.sub(replace, template)
+    return None if refused else text.replace("${!", "${")
 
 
 def is_unknown(value: Any) -> bool:

@@ -50,7 +50,7 @@ def _candidates(graph: Graph, fn: Resource, groups: LogGroups) -> list[Resource]
     return found
 
 
-def _retention(graph: Graph, group: Resource) -> bool:
+def _retention(group: Resource) -> bool:
     """Whether a retention is set (or set from a value the template leaves open)."""
     return group.prop("RetentionInDays") is not None
 
@@ -107,7 +107,7 @@ def log_group_without_retention(graph: Graph) -> Iterator[Finding]:
     named: set[str] = set()
     for fn in graph.functions():
         found = _candidates(graph, fn, groups)
-        if found is None or any(_retention(graph, g) for g in found):
+        if found is None or any(_retention(g) for g in found):
             continue
         name = graph.label(fn.logical_id)
         fix = SAM_FIX.format(fn=fn.source_resource or fn.logical_id) if fn.source_resource else CFN_FIX
@@ -129,7 +129,7 @@ def _log_groups(graph: Graph, named: set[str]) -> Iterator[Finding]:
     """Log groups of the stack without retention that no function finding names already."""
     writers = log_writers(graph)
     for group in graph.of_type(LOG_GROUP):
-        if group.logical_id in named or _retention(graph, group):
+        if group.logical_id in named or _retention(group):
             continue
         name = graph.label(group.logical_id)
         by: list[LogWriter] = writers.get(group.logical_id, [])

@@ -102,7 +102,7 @@ def _plan_covers(graph: Graph, stage: ApiStage, plans: list[tuple[Resource, Any,
     return False
 
 
-def _http_covered(graph: Graph, stage: ApiStage, routes: list[str]) -> bool | None:
+def _http_covered(stage: ApiStage, routes: list[str]) -> bool | None:
     if any(_throttled(v) for _c, v in stage.values("DefaultRouteSettings")):
         return True
     throttled: set[str] = set()
@@ -197,7 +197,7 @@ def api_without_throttling(graph: Graph) -> Iterator[Finding]:
             fix = (DEPLOYMENT_FIX if stage.prefix else REST_SAM_FIX if stage.resource.source_resource
                    else REST_CDK_FIX if stage.resource.construct_path else REST_CFN_FIX)
         elif stage.kind == "http":
-            covered = _http_covered(graph, stage, http_routes.get(stage.api, []))
+            covered = _http_covered(stage, http_routes.get(stage.api, []))
             if covered is not False:
                 continue
             partial, setting = stage.is_set("RouteSettings"), "DefaultRouteSettings"

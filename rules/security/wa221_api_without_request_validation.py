@@ -86,7 +86,7 @@ def api_without_request_validation(graph: Graph) -> Iterator[Finding]:
         if evidence is not None:
             groups.setdefault((op.report_on.logical_id, op.api, op.from_body), []).append((op, evidence))
     for found in groups.values():
-        finding = _finding(graph, [op for op, _ in found], list(dict.fromkeys(e for _, e in found)))
+        finding = _finding(graph, [op for op, _ in found])
         finding.subjects = {"routes": list(dict.fromkeys(op.route for op, _ in found))}
         yield finding
 
@@ -143,7 +143,7 @@ def _routes(names: list[str], most: int) -> str:
     return ", ".join(names[:most]) + (f" and {len(names) - most} more" if len(names) > most else "")
 
 
-def _finding(graph: Graph, ops: list[Operation], evidence: list[str]) -> Finding:
+def _finding(graph: Graph, ops: list[Operation]) -> Finding:
     first = ops[0]
     api = api_name(graph, first.api, "rest")
     names = list(dict.fromkeys(op.route for op in ops))

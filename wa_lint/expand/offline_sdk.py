@@ -21,17 +21,17 @@ REGION = "us-east-1"
 class _Session:
     """What the translator asks of a session: its region, and the regions of a service."""
 
-    def __init__(self, *args: Any, region_name: str | None = None, **kwargs: Any) -> None:
+    def __init__(self, *_args: Any, region_name: str | None = None, **_kwargs: Any) -> None:
         self.region_name = region_name or REGION
 
-    def get_available_regions(self, *args: Any, **kwargs: Any) -> list[str]:
+    def get_available_regions(self, *_args: Any, **_kwargs: Any) -> list[str]:
         return [self.region_name]
 
-    def client(self, *args: Any, **kwargs: Any) -> Any:
+    def client(self, *_args: Any, **_kwargs: Any) -> Any:
         raise RuntimeError("wa-lint translates SAM offline: no AWS client is available")
 
 
-def _no_client(*args: Any, **kwargs: Any) -> Any:
+def _no_client(*_args: Any, **_kwargs: Any) -> Any:
     raise RuntimeError("wa-lint translates SAM offline: no AWS client is available")
 
 
@@ -50,7 +50,7 @@ class BaseClient:
 class Config:
     """Stand-in for ``botocore.config.Config``."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *_args: Any, **kwargs: Any) -> None:
         self.options = kwargs
 
 

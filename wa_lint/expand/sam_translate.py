@@ -82,7 +82,7 @@ class _FeaturesOff(FeatureToggle):  # type: ignore[misc]  # samtranslator ships 
     def __init__(self) -> None:
         super().__init__(FeatureToggleDefaultConfigProvider(), stage=None, account_id=None, region=None)
 
-    def is_enabled(self, feature_name: str) -> bool:
+    def is_enabled(self, feature_name: str) -> bool:  # noqa: ARG002  # FeatureToggle's signature
         return False
 
 
@@ -100,7 +100,8 @@ class _OfflineServerlessRepo:
             "TemplateUrl": _SAR_TEMPLATE_URL.format(app=name, version=SemanticVersion),
         }
 
-    def get_application(self, ApplicationId: str, SemanticVersion: str) -> dict[str, str]:
+    # the translator calls the boto3 method's signature, by keyword
+    def get_application(self, ApplicationId: str, SemanticVersion: str) -> dict[str, str]:  # noqa: ARG002
         return {"ApplicationId": ApplicationId}
 
 

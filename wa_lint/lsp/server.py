@@ -156,7 +156,7 @@ def create_server(*, isolated: bool = False, debounce: float = DEBOUNCE_S) -> Wa
     server = WaLintServer(isolated=isolated, debounce=debounce)
 
     @server.feature(types.INITIALIZED)
-    def initialized(ls: WaLintServer, params: types.InitializedParams) -> None:
+    def initialized(ls: WaLintServer, _params: types.InitializedParams) -> None:
         for folder in ls.workspace.folders.values():
             root = uri_path(folder.uri)
             if root is not None and (root / "cdk.out" / "manifest.json").is_file():

@@ -182,7 +182,7 @@ def sarif_dict(report: Report) -> dict[str, Any]:
             known.add(f.rule)
             pillar = Pillar(f.pillar) if f.pillar in {p.value for p in Pillar} else Pillar.OPERATIONS
             rules.append(RuleMeta(f.rule, f.name or f.rule, pillar, f.severity or Severity.WARNING, lens="",
-                                  doc=f.name or f.rule, check=lambda g: iter(())))
+                                  doc=f.name or f.rule, check=lambda _graph: iter(())))
     index = {m.id: i for i, m in enumerate(rules)}
     results = [result(f, report, index) for f in report.findings]
     if report.show_suppressed:

@@ -30,7 +30,7 @@ def source_lines(path: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=64)
-def _read_lines(path: str, size: int, mtime: int) -> tuple[str, ...]:
+def _read_lines(path: str, size: int, mtime: int) -> tuple[str, ...]:  # noqa: ARG001  # size, mtime: cache key
     try:
         data = read_bytes(path, path)  # bounded, regular files only
     except InputError:
