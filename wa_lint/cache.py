@@ -329,7 +329,7 @@ class Cache:
             if not all(_unchanged(p, d, recorded_ns) for p, d in deps.items()):
                 return None
             return pickle.loads(body)
-        except Exception:  # corrupt or foreign: a miss, replaced by the next store
+        except Exception:  # noqa: BLE001  # unpickling corrupt or foreign data raises anything: a miss, replaced by the next store
             return None
 
     def _write(self, target: Path, key: str, obj: Any, reads: dict[str, Dependency]) -> bool:

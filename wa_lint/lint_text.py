@@ -75,7 +75,7 @@ class TextLinter:
                 result.skipped, result.skip_reason = True, f"does not load and does not look like a template ({exc})"
         except RecursionError:
             result.errors.append(f"{display}: template nests too deeply to analyse")
-        except Exception as exc:  # a bug of ours: the caller keeps running
+        except Exception as exc:  # noqa: BLE001  # a bug of ours: the caller (the language server) keeps running
             result.internal_error = f"{display}: internal error: {type(exc).__name__}: {exc}"
             result.traceback = traceback.format_exc()
         result.findings.sort(key=Finding.sort_key)

@@ -77,7 +77,7 @@ def _rule_failed(result: FileResult, meta: RuleMeta, stack: Stack, exc: Exceptio
     flattened, control characters escaped, and shortened."""
     try:
         text = " ".join(str(exc).split())
-    except Exception:  # an exception whose text cannot be made (a plugin's own bug)
+    except Exception:  # noqa: BLE001  # an exception whose text cannot be made (a plugin's own bug)
         text = ""
     text = "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
     text = text if len(text) <= 200 else text[:197] + "..."
@@ -154,7 +154,7 @@ def lint_source(
         result.errors.append(str(exc))
     except RecursionError:
         result.errors.append(f"{source.display}: template nests too deeply to analyse")
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001  # a bug of ours: this file's internal error, the run goes on
         result.internal_error = f"{source.display}: internal error: {type(exc).__name__}: {exc}"
         result.traceback = traceback.format_exc()
     result.findings.sort(key=Finding.sort_key)

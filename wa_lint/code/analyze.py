@@ -43,7 +43,7 @@ def analyse_source(source: HandlerSource) -> CodeFacts | None:
         depends_on(source.path)  # memoised below: the cache must still see the file
         st = source.path.stat()
         return _analyse_file(source.language, source.display, str(source.path), st.st_mtime_ns, st.st_size)
-    except Exception:  # unreadable code is no evidence, never a crash
+    except Exception:  # noqa: BLE001  # unreadable code is no evidence, never a crash
         return None
 
 
@@ -51,6 +51,6 @@ def code_facts(fn: Resource, resolver: Resolver) -> CodeFacts | None:
     """What a function's handler does, or None when its code cannot be read."""
     try:
         source = handler_source(fn, resolver)
-    except Exception:  # odd property shapes: no evidence
+    except Exception:  # noqa: BLE001  # odd property shapes: no evidence
         return None
     return analyse_source(source) if source is not None else None

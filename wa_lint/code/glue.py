@@ -147,7 +147,7 @@ def _find_glue(graph: Graph) -> dict[str, Glue]:
     for fn in graph.functions():
         try:
             glue = _glue(graph, fn)
-        except Exception as exc:  # no evidence, but counted and shown by --debug
+        except Exception as exc:  # noqa: BLE001  # no evidence, but counted and shown by --debug
             failure = AnalysisFailure(graph.stack.path, fn.logical_id, exc)
             failures.append(failure)
             log.debug("%s", failure)

@@ -453,7 +453,7 @@ def analyse_node(text: str, display: str, language: str) -> CodeFacts | None:
     try:
         source = text.encode("utf-8")
         tree = _parser(language).parse(source)
-    except Exception:  # a parser failure of any kind is "no evidence"
+    except Exception:  # noqa: BLE001  # a parser failure of any kind is "no evidence"
         return None
     if tree.root_node.has_error:
         return None

@@ -52,7 +52,7 @@ def expand_sam(
         return _expand(template, base_dir)
     except InputError:
         raise
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001  # the translator raises anything on odd input: an input error
         raise _input_error(exc, display_path, template) from (None if _translator_messages(exc) else exc)
 
 

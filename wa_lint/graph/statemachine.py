@@ -230,7 +230,7 @@ def read_definition(res: Resource, graph: Graph | None = None) -> Definition | N
     """
     try:
         return _read(res, graph.resolver if graph is not None else None)
-    except Exception:  # malformed JSON/YAML, unreadable file, odd nesting: all mean "unknown"
+    except Exception:  # noqa: BLE001  # malformed JSON/YAML, unreadable file, odd nesting: all mean "unknown"
         return None
 
 
@@ -252,7 +252,7 @@ def parse_json_text(value: Any, resolver: Resolver | None = None) -> Definition 
         else:
             text = _string_text(value, placeholders, resolver, {})
             data = json.loads(text) if text is not None else None
-    except Exception:  # malformed text or odd nesting: unknown
+    except Exception:  # noqa: BLE001  # malformed text or odd nesting: unknown
         return None
     return Definition(data, placeholders) if isinstance(data, dict) else None
 

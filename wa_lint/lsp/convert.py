@@ -167,5 +167,5 @@ def _read_lines(path: str) -> list[str]:
 
     try:
         return read_bytes(Path(path), path, MAX_FILE_BYTES).decode("utf-8", "replace").splitlines()
-    except Exception:  # unreadable now: diagnostics keep their lines, ranges shrink to them
+    except Exception:  # noqa: BLE001  # unreadable now: diagnostics keep their lines, ranges shrink to them
         return []
