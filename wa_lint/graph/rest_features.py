@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from wa_lint.graph.api_stages import api_stages
+from wa_lint.graph.api_stages import ApiStage, api_stages
 from wa_lint.graph.builders.invoke_common import walk
 from wa_lint.graph.model import Graph
 from wa_lint.model import Resource
@@ -195,6 +195,26 @@ def _api_features(graph: Graph, api: Resource, table: dict[str, list[str]]) -> t
     return known, has_operations
 
 
+def _add_stage_features(graph: Graph, stage: ApiStage, table: dict[str, list[str]]) -> None:
+    """The REST-only features a stage's settings and method settings turn on."""
+    targets = [stage.api] if stage.api else [ANY]
+    for setting, (feature, flag) in STAGE_SETTINGS.items():
+        if any(_truthy(graph, v) if flag else v is not None for _c, v in stage.values(setting)):
+            _add(table, targets, feature)
+    settings = [v for _c, v in stage.values("MethodSettings")]
+    if stage.prefix:  # a deployment's own stage: StageDescription also holds the settings of "/*/*"
+        settings.append([{k: next((v for _c, v in stage.values(k) if v is not None), None)
+                          for k in ("CachingEnabled", "LoggingLevel", "DataTraceEnabled")}])
+    for value in settings:
+        for item in value if isinstance(value, list) else []:
+            if not isinstance(item, dict):
+                continue
+            if _truthy(graph, item.get("CachingEnabled")):
+                _add(table, targets, "caching")
+            if _logging(graph, item.get("LoggingLevel")) or _truthy(graph, item.get("DataTraceEnabled")):
+                _add(table, targets, "execution logging")
+
+
 def _collect(graph: Graph) -> list[RestApiUse]:
     table: dict[str, list[str]] = {}
     apis = graph.of_type(REST_API)
@@ -229,24 +249,8 @@ def _collect(graph: Graph) -> list[RestApiUse]:
     for assoc in graph.of_type(*WAF_ASSOCIATIONS, include_internal=True):
         _add(table, _apis(graph, assoc.prop("ResourceArn")), "WAF")
     for stage in api_stages(graph):
-        if stage.kind != "rest":
-            continue
-        targets = [stage.api] if stage.api else [ANY]
-        for setting, (feature, flag) in STAGE_SETTINGS.items():
-            if any(_truthy(graph, v) if flag else v is not None for _c, v in stage.values(setting)):
-                _add(table, targets, feature)
-        settings = [v for _c, v in stage.values("MethodSettings")]
-        if stage.prefix:  # a deployment's own stage: StageDescription also holds the settings of "/*/*"
-            settings.append([{k: next((v for _c, v in stage.values(k) if v is not None), None)
-                              for k in ("CachingEnabled", "LoggingLevel", "DataTraceEnabled")}])
-        for value in settings:
-            for item in value if isinstance(value, list) else []:
-                if not isinstance(item, dict):
-                    continue
-                if _truthy(graph, item.get("CachingEnabled")):
-                    _add(table, targets, "caching")
-                if _logging(graph, item.get("LoggingLevel")) or _truthy(graph, item.get("DataTraceEnabled")):
-                    _add(table, targets, "execution logging")
+        if stage.kind == "rest":
+            _add_stage_features(graph, stage, table)
     for mapping in graph.of_type(*BASE_PATH_MAPPINGS, include_internal=True):
         if _edge_domain(graph, mapping.prop("DomainName")):
             _add(table, _apis(graph, mapping.prop("RestApiId")), "edge-optimized custom domain")
