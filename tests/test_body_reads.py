@@ -56,5 +56,6 @@ def test_promise_wrapped_v2_callback_is_a_forwarder() -> None:
             "(err, data) => (err ? reject(err) : resolve(data)));\n});")
     facts = analyse_node(code, "index.js", "javascript")
     assert facts is not None
-    assert facts.forwarded() is not None
-    assert facts.forwarded().action == "SendMessage"
+    forwarded = facts.forwarded()
+    assert forwarded is not None
+    assert forwarded.action == "SendMessage"

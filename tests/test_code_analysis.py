@@ -69,7 +69,9 @@ def test_python_client_call_is_forwarded() -> None:
     assert calls(facts) == [("sqs", "SendMessage")]
     assert facts.extras == []
     forwarded = facts.forwarded()
-    assert forwarded is not None and forwarded.line == 8 and forwarded.written == "sqs.send_message"
+    assert forwarded is not None
+    assert forwarded.line == 8
+    assert forwarded.written == "sqs.send_message"
 
 
 @pytest.mark.parametrize(
@@ -158,7 +160,8 @@ def test_python_two_actions_and_neutral_lookups() -> None:
     """)
     assert facts.forwarded() is not None  # GetQueueUrl is a look-up
     facts = py("import boto3\nc = boto3.client('dynamodb')\ndef h(e, x):\n    c.get_item()\n    c.put_item()")
-    assert facts.forwarded() is None and len(facts.actions) == 2
+    assert facts.forwarded() is None
+    assert len(facts.actions) == 2
 
 
 @pytest.mark.parametrize("source", ["def h(:\n", "\x00\x01", "x = (" * 500])
@@ -268,7 +271,8 @@ def test_node_counting_loop_is_iteration_not_logic() -> None:
           }
         };
     """)
-    assert facts.extras == [] and calls(facts) == [("sqs", "SendMessage")]
+    assert facts.extras == []
+    assert calls(facts) == [("sqs", "SendMessage")]
 
 
 @pytest.mark.parametrize("source", ["exports.handler = async (e) => {", "const = ;", ""])
@@ -298,16 +302,20 @@ def test_locate_inline_local_dir_and_unreadable(tmp_path: Path) -> None:
     resolver = Resolver()
     inline = fn({"Runtime": "python3.12", "Code": {"ZipFile": {"Fn::Sub": "x = '${AWS::Region}'"}}})
     source = handler_source(inline, resolver)
-    assert source is not None and source.text == "x = '__wa_lint_value__'" and source.display == "inline ZipFile"
+    assert source is not None
+    assert source.text == "x = '__wa_lint_value__'"
+    assert source.display == "inline ZipFile"
     (tmp_path / "pkg").mkdir()
     (tmp_path / "pkg" / "mod.py").write_text("import boto3\n")
     local = fn({"Runtime": "python3.11", "Handler": "pkg.mod.handler"}, {"CodeUri": tmp_path})
     found = handler_source(local, resolver)
-    assert found is not None and found.path == tmp_path / "pkg" / "mod.py"
+    assert found is not None
+    assert found.path == tmp_path / "pkg" / "mod.py"
     (tmp_path / "src").mkdir()
     (tmp_path / "src" / "app.ts").write_text("export const handler = async () => 1;\n")
     ts = handler_source(fn({"Runtime": "nodejs20.x", "Handler": "src/app.handler"}, {"Code": tmp_path}), resolver)
-    assert ts is not None and ts.language == "typescript"
+    assert ts is not None
+    assert ts.language == "typescript"
     # Not evidence: other runtimes, images, missing directories and files, zip files, odd values.
     assert handler_source(fn({"Runtime": "java21", "Handler": "a::b"}, {"CodeUri": tmp_path}), resolver) is None
     assert handler_source(fn({"PackageType": "Image"}), resolver) is None
@@ -321,7 +329,8 @@ def test_analysis_is_cached_per_file(tmp_path: Path) -> None:
     (tmp_path / "app.py").write_text("import boto3\nboto3.client('sns').publish()\n")
     res = fn({"Runtime": "python3.12", "Handler": "app.handler"}, {"CodeUri": tmp_path})
     first = code_facts(res, Resolver())
-    assert first is not None and code_facts(res, Resolver()) is first
+    assert first is not None
+    assert code_facts(res, Resolver()) is first
 
 
 # -- permissions and verdicts ----------------------------------------------------------------
@@ -424,4 +433,5 @@ def test_sam_fixture_verdict_reads_local_code() -> None:
 
     results = lint("fixtures/WA401/bad/sam-api-sqs-python")
     found = [f for r in results for f in r.findings if f.rule == "WA401"]
-    assert len(found) == 1 and "src/app.py makes only the call sqs.send_message" in found[0].message
+    assert len(found) == 1
+    assert "src/app.py makes only the call sqs.send_message" in found[0].message

@@ -18,7 +18,8 @@ from wa_lint.values import Resolver
 
 def test_expand_uses_the_data_set() -> None:
     names = {a.full for a in data.expand("s3:Put*")}
-    assert "s3:PutObject" in names and "s3:GetObject" not in names
+    assert "s3:PutObject" in names
+    assert "s3:GetObject" not in names
     assert {a.full for a in data.expand("IAM:passrole")} == {"iam:PassRole"}
     assert data.expand("nosuchservice:*") == ()
     assert len(data.expand("*")) > 10000
@@ -26,7 +27,8 @@ def test_expand_uses_the_data_set() -> None:
 
 def test_access_levels_and_resource_level_support() -> None:
     (put,) = data.expand("s3:PutObject")
-    assert put.level == data.WRITE and put.resource_level
+    assert put.level == data.WRITE
+    assert put.resource_level
     (trace,) = data.expand("xray:PutTraceSegments")
     assert not trace.resource_level
     (attach,) = data.expand("iam:AttachRolePolicy")
@@ -41,7 +43,8 @@ def test_managed_policies_from_data() -> None:
     assert data.managed_policy_name("arn:aws:iam::aws:policy/service-role/AWSLambdaRole") == "AWSLambdaRole"
     assert data.managed_policy_name("arn:aws:iam::123456789012:policy/Mine") is None
     admin = data.managed_policy("AdministratorAccess")
-    assert admin is not None and admin["Statement"][0]["Action"] == "*"
+    assert admin is not None
+    assert admin["Statement"][0]["Action"] == "*"
     assert data.managed_policy("AWSLambdaBasicExecutionRole") is not None
     design = data.by_design_star()
     assert {"xray:puttracesegments", "ec2:createnetworkinterface", "logs:createloggroup"} <= design
