@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from wa_lint.model import Unknown
+from wa_lint.model import Resource, Unknown
 
 # A variable never contains "$": without that, every "${" of "${${${…" would scan to the end (quadratic).
 SUB_VARIABLE = re.compile(r"\$\{([^!}$][^}$]*)\}")
@@ -156,6 +156,46 @@ def impossible(condition: str | None) -> bool:
     on the same condition, as the SAM translator writes for conditional functions)."""
     terms = set(condition.split("&")) if condition else set()
     return any(f"!{t}" in terms for t in terms)
+
+
+def walk(value: Any, path: tuple[str, ...], condition: str | None = None) -> Iterator[tuple[str | None, Any]]:
+    """Each alternative of the value at ``path`` below ``value``, expanding ``Fn::If`` at every
+    level; an absent key or ``AWS::NoValue`` yields None so callers can see "not always set"."""
+    for cond, item in branches(value):
+        cond = both(condition, cond)
+        if impossible(cond):
+            continue
+        if not path:
+            yield cond, item
+        elif isinstance(item, dict) and path[0] in item:
+            yield from walk(item[path[0]], path[1:], cond)
+        else:
+            yield cond, None
+
+
+def each(value: Any, condition: str | None = None) -> Iterator[tuple[str | None, dict[str, Any]]]:
+    """The mapping elements of a list property, with the condition each is present under."""
+    for cond, items in walk(value, (), condition):
+        if not isinstance(items, list):
+            continue
+        for item in items:
+            for cond2, element in branches(item):
+                cond2 = both(cond, cond2)
+                if isinstance(element, dict) and not impossible(cond2):
+                    yield cond2, element
+
+
+def at(res: Resource, *path: str) -> Iterator[tuple[str | None, Any]]:
+    """Each present alternative of a resource property, with its condition."""
+    for cond, value in walk(res.properties, path, res.condition):
+        if value is not None:
+            yield cond, value
+
+
+def items(res: Resource, *path: str) -> Iterator[tuple[str | None, dict[str, Any]]]:
+    """The mapping elements of a list property of a resource, with their conditions."""
+    for cond, value in at(res, *path):
+        yield from each(value, cond)
 
 
 class Resolver:
@@ -376,7 +416,7 @@ class Placeholders:
     a boolean, a malformed intrinsic, an ``Fn::If`` whose branches differ).
     ``keep_variables``: an ``Fn::Sub`` variable whose value refuses is written as ``ref(name)``.
     ``opaque``: do not look inside pieces of ``Fn::Sub`` / ``Fn::Join``; each piece that is not
-    literal text is ``ref``/``getatt`` by its variable name, or ``invalid``.
+    literal text is ``ref``/``getatt`` by its variable name, or ``unknown("")``.
     """
 
     ref: Callable[[str], str | None] = _refuse
@@ -408,7 +448,7 @@ def render(value: Any, resolver: Resolver | None, unknown: Placeholders, depth: 
         return _render_sub(arg, resolver, unknown, depth)
     if name == "Fn::Join" and isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str) \
             and isinstance(arg[1], list):
-        pieces = [unknown.invalid if unknown.opaque and not isinstance(item, str)
+        pieces = [unknown.unknown("") if unknown.opaque and not isinstance(item, str)
                   else render(item, resolver, unknown, depth + 1) for item in arg[1]]
         return None if any(p is None for p in pieces) else arg[0].join(p for p in pieces if p is not None)
     if name == "Fn::If" and isinstance(arg, list) and len(arg) == 3:

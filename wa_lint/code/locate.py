@@ -14,7 +14,7 @@ from typing import Any
 
 from wa_lint.fileio import is_dir, is_file
 from wa_lint.model import Resource
-from wa_lint.values import SUB_VARIABLE, Resolver, intrinsic, sub_parts
+from wa_lint.values import Placeholders, Resolver, intrinsic, render
 
 #: Bigger files are bundles (a whole SDK inlined): reading them would prove nothing.
 MAX_BYTES = 256 * 1024
@@ -42,21 +42,17 @@ def runtime_language(runtime: Any) -> str | None:
     return None
 
 
+#: Source code: every intrinsic piece of an ``Fn::Sub`` / ``Fn::Join`` is one identifier, unread.
+CODE_TEXT = Placeholders(ref=lambda _n: PLACEHOLDER, getatt=lambda _n: PLACEHOLDER, unknown=lambda _n: PLACEHOLDER,
+                         opaque=True)
+
+
 def _inline_text(value: Any) -> str | None:
     """``ZipFile`` as source text; intrinsics inside become a placeholder identifier, which
     parses both inside a string literal and as an expression."""
-    if isinstance(value, str):
-        return value
     fn = intrinsic(value)
-    if fn is None:
-        return None
-    name, arg = fn
-    if name == "Fn::Sub":
-        parts = sub_parts(arg)
-        return SUB_VARIABLE.sub(PLACEHOLDER, parts[0]).replace("${!", "${") if parts else None
-    if name == "Fn::Join" and isinstance(arg, list) and len(arg) == 2 and isinstance(arg[1], list):
-        sep = arg[0] if isinstance(arg[0], str) else ""
-        return sep.join(item if isinstance(item, str) else PLACEHOLDER for item in arg[1])
+    if isinstance(value, str) or (fn is not None and fn[0] in ("Fn::Sub", "Fn::Join")):
+        return render(value, None, CODE_TEXT)
     return None
 
 

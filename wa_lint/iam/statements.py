@@ -16,8 +16,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from wa_lint.model import Unknown, mark_of
-from wa_lint.values import SUB_VARIABLE, Resolver, branches, getatt_parts, intrinsic, sub_parts
+from wa_lint.model import mark_of
+from wa_lint.values import Placeholders, Resolver, branches
+from wa_lint.values import render as render_value
 
 PLACEHOLDER = re.compile(r"\$\{[^}$]*\}")  # no "$" inside: linear on "${${${…"
 
@@ -94,61 +95,19 @@ class Statement:
 # -- rendering ---------------------------------------------------------------------------------
 
 
-def render(value: Any, resolver: Resolver, depth: int = 0) -> str | None:
+#: ``${X}`` for whatever the template leaves open (``${Bucket.Arn}``, ``${Import}``, ``${Fn::Select}``);
+#: a value that is no text (a list, ``Fn::If`` with different branches) refuses.
+STATEMENT_TEXT = Placeholders(
+    ref=lambda name: "${" + name + "}",
+    getatt=lambda dotted: "${" + dotted + "}",
+    unknown=lambda name: "${Import}" if name == "Fn::ImportValue" else "${" + name + "}",
+    keep_variables=True,
+)
+
+
+def render(value: Any, resolver: Resolver) -> str | None:
     """A string for ``value`` with placeholders for what the template does not determine."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool) or depth > 20:
-        return None
-    if isinstance(value, int | float):
-        return str(value)
-    fn = intrinsic(value)
-    if fn is None:
-        return None
-    name, arg = fn
-    if name == "Ref" and isinstance(arg, str):
-        resolved = resolver.ref(arg)
-        return resolved if isinstance(resolved, str) else "${" + arg + "}"
-    if name == "Fn::GetAtt":
-        parts = getatt_parts(arg)
-        return "${" + ".".join(parts) + "}" if parts else None
-    if name == "Fn::Sub":
-        return _render_sub(arg, resolver, depth)
-    if name == "Fn::Join" and isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str):
-        items = arg[1]
-        if not isinstance(items, list):
-            return None
-        pieces = [render(item, resolver, depth + 1) for item in items]
-        return None if any(p is None for p in pieces) else arg[0].join(p for p in pieces if p is not None)
-    if name == "Fn::If":
-        alternatives = {render(v, resolver, depth + 1) for _cond, v in branches(value)}
-        return alternatives.pop() if len(alternatives) == 1 else None
-    if name == "Fn::ImportValue":
-        return "${Import}"
-    resolved = resolver.resolve(value)
-    if isinstance(resolved, str):
-        return resolved
-    return "${" + name + "}" if isinstance(resolved, Unknown) else None
-
-
-def _render_sub(arg: Any, resolver: Resolver, depth: int) -> str | None:
-    parts = sub_parts(arg)
-    if parts is None:
-        return None
-    text, variables = parts
-
-    def replace(match: re.Match[str]) -> str:
-        var = match.group(1).strip()
-        if var in variables:
-            rendered = render(variables[var], resolver, depth + 1)
-            return rendered if rendered is not None else "${" + var + "}"
-        if "." not in var:
-            resolved = resolver.ref(var)
-            if isinstance(resolved, str):
-                return resolved
-        return "${" + var + "}"
-
-    return SUB_VARIABLE.sub(replace, text).replace("${!", "${")
+    return render_value(value, resolver, STATEMENT_TEXT)
 
 
 def _strings(value: Any, resolver: Resolver) -> tuple[tuple[str, ...], bool]:

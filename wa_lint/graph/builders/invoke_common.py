@@ -8,21 +8,16 @@ template; what service does an ARN-ish value belong to. All of them tolerate any
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 from wa_lint.graph.model import FUNCTION, STATE_MACHINE, Graph
-from wa_lint.model import Resource
-from wa_lint.values import (
-    SUB_VARIABLE,
-    both,
-    branches,
-    getatt_parts,
-    impossible,
-    intrinsic,
-    referenced_resources,
-    sub_parts,
-)
+from wa_lint.values import Placeholders, intrinsic, referenced_resources, render
+
+# Their home is wa_lint.values; re-exported for the graph modules that import them from here.
+from wa_lint.values import at as at
+from wa_lint.values import each as each
+from wa_lint.values import items as items
+from wa_lint.values import walk as walk
 
 ALIAS_TYPES = ("AWS::Lambda::Alias", "AWS::Lambda::Version")
 ARN_SERVICE = re.compile(r"^arn:[^:]*:([^:]+):")
@@ -39,33 +34,6 @@ def invoke_uri_function(uri: str) -> str | None:
     return inner if inner and "\n" not in inner else None
 
 
-def walk(value: Any, path: tuple[str, ...], condition: str | None = None) -> Iterator[tuple[str | None, Any]]:
-    """Each alternative of the value at ``path`` below ``value``, expanding ``Fn::If`` at every
-    level; an absent key or ``AWS::NoValue`` yields None so callers can see "not always set"."""
-    for cond, item in branches(value):
-        cond = both(condition, cond)
-        if impossible(cond):
-            continue
-        if not path:
-            yield cond, item
-        elif isinstance(item, dict) and path[0] in item:
-            yield from walk(item[path[0]], path[1:], cond)
-        else:
-            yield cond, None
-
-
-def each(value: Any, condition: str | None = None) -> Iterator[tuple[str | None, dict[str, Any]]]:
-    """The mapping elements of a list property, with the condition each is present under."""
-    for cond, items in walk(value, (), condition):
-        if not isinstance(items, list):
-            continue
-        for item in items:
-            for cond2, element in branches(item):
-                cond2 = both(cond, cond2)
-                if isinstance(element, dict) and not impossible(cond2):
-                    yield cond2, element
-
-
 UNKNOWN = "<unknown>"
 #: What an unknown pseudo parameter stands for in a message (``arn:aws:events:<region>:<account>:…``).
 PSEUDO_PLACEHOLDERS = {
@@ -80,46 +48,22 @@ def has_unknown(text: str) -> bool:
     return "<" in text
 
 
-def _placeholder(ref: str) -> str:
-    return PSEUDO_PLACEHOLDERS.get(ref, f"<Ref {ref}>")
+#: ARN-ish values in messages and lookups: ``arn:aws:events:<region>:<account>:…``, ``<Ref Name>``,
+#: ``<Fn.Arn>``, else ``<unknown>``.
+ARN_TEXT = Placeholders(
+    ref=lambda name: PSEUDO_PLACEHOLDERS.get(name, f"<Ref {name}>"),
+    getatt=lambda dotted: f"<{dotted}>",
+    unknown=lambda _name: UNKNOWN,
+    invalid=UNKNOWN,
+)
 
 
 def text(graph: Graph, value: Any) -> str:
     """An ARN-ish value as text: known parts literal, unknown parts as named placeholders
-    (``<region>``, ``<account>``, ``<Ref BucketName>``, ``<Fn.Arn>``, else ``<unknown>``), so that
-    service names and ``:function:name`` can be read, and messages say what is unknown."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
-    fn = intrinsic(value)
-    if fn is None:
-        return UNKNOWN
-    name, arg = fn
-    if name == "Ref" and isinstance(arg, str):
-        known = graph.resolver.ref(arg)
-        return known if isinstance(known, str) else _placeholder(arg)
-    if name == "Fn::GetAtt":
-        attribute = getatt_parts(arg)
-        return f"<{attribute[0]}.{attribute[1]}>" if attribute else UNKNOWN
-    if name == "Fn::Sub":
-        parts = sub_parts(arg)
-        if parts is None:
-            return UNKNOWN
-        template, variables = parts
-
-        def var(m: re.Match[str]) -> str:
-            key = m.group(1).strip()
-            if key in variables:
-                return text(graph, variables[key])
-            return f"<{key}>" if "." in key else text(graph, {"Ref": key})
-
-        return SUB_VARIABLE.sub(var, template).replace("${!", "${")
-    if name == "Fn::Join" and isinstance(arg, list) and len(arg) == 2 and isinstance(arg[1], list):
-        sep = arg[0] if isinstance(arg[0], str) else ""
-        return sep.join(text(graph, item) for item in arg[1])
-    known = graph.resolver.scalar(value)
-    return known if isinstance(known, str) else UNKNOWN
+    (:data:`ARN_TEXT`), so that service names and ``:function:name`` can be read, and messages
+    say what is unknown."""
+    found = render(value, graph.resolver, ARN_TEXT)
+    return UNKNOWN if found is None else found
 
 
 def service_of(graph: Graph, value: Any) -> str | None:
@@ -243,16 +187,3 @@ def upper(graph: Graph, value: Any) -> str | None:
     """A resolved string in upper case (enum values are case-insensitive here), else None."""
     known = scalar(graph, value)
     return known.upper() if isinstance(known, str) else None
-
-
-def at(res: Resource, *path: str) -> Iterator[tuple[str | None, Any]]:
-    """Each present alternative of a resource property, with its condition."""
-    for cond, value in walk(res.properties, path, res.condition):
-        if value is not None:
-            yield cond, value
-
-
-def items(res: Resource, *path: str) -> Iterator[tuple[str | None, dict[str, Any]]]:
-    """The mapping elements of a list property of a resource, with their conditions."""
-    for cond, value in at(res, *path):
-        yield from each(value, cond)
