@@ -434,4 +434,9 @@ def test_sam_fixture_verdict_reads_local_code() -> None:
     results = lint("fixtures/WA401/bad/sam-api-sqs-python")
     found = [f for r in results for f in r.findings if f.rule == "WA401"]
     assert len(found) == 1
-    assert "src/app.py makes only the call sqs.send_message" in found[0].message
+    # The code was read: the message says "only forwards" (not "appears only to forward") and the
+    # severity stays a warning; without code evidence it would drop to info.
+    assert "only forwards" in found[0].message
+    assert "appears" not in found[0].message
+    assert found[0].severity is not None
+    assert found[0].severity.value == "warning"

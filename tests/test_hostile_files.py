@@ -317,7 +317,7 @@ HOSTILE_NAME = "--output=template.yaml"
 def _hook_command(files: list[str], args: list[str] | None = None) -> list[str]:
     """The command line pre-commit runs: entry + args (the hook's, unless the user gives their
     own) + file names."""
-    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    (hook,) = [h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text()) if h["id"] == "wa-lint"]
     entry = shlex.split(hook["entry"])
     entry[0] = str(wa_lint_bin() / entry[0])
     return [*entry, *(hook.get("args", []) if args is None else args), *files]

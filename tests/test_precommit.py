@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -32,8 +33,12 @@ GIT_ENV = {
 }
 
 
+def hooks_by_id() -> dict[str, dict[str, Any]]:
+    return {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+
+
 def test_hook_definition() -> None:
-    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    hook = hooks_by_id()["wa-lint"]
     assert hook["id"] == "wa-lint"
     assert hook["language"] == "python"
     assert hook["entry"].split()[:2] == ["wa-lint", "report"]

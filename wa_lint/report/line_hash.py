@@ -14,6 +14,7 @@ counts how often that hash has occurred so far in the file (identical lines stay
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 
 from wa_lint.fileio import read_bytes
@@ -71,10 +72,19 @@ def line_hashes(text: str) -> dict[int, str]:
     return out
 
 
-@lru_cache(maxsize=64)
 def file_line_hashes(path: str) -> dict[int, str]:
     """:func:`line_hashes` of a file read as the upload action reads it (UTF-8, invalid bytes
-    replaced); empty when the file cannot be read."""
+    replaced); empty when the file cannot be read. Cached by absolute path, size and modification
+    time, as code frames are, so an edited file or another working directory is never stale."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return {}
+    return _file_line_hashes(os.path.abspath(path), st.st_size, st.st_mtime_ns)
+
+
+@lru_cache(maxsize=64)
+def _file_line_hashes(path: str, size: int, mtime: int) -> dict[int, str]:  # noqa: ARG001  # cache key
     try:
         data = read_bytes(path, path)
     except InputError:
