@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, overload
 
 from wa_lint.model import Resource, Unknown
 
@@ -382,15 +382,20 @@ def integer(value: Any) -> int | None:
     return value if -MAX_INTEGER <= value < MAX_INTEGER else None
 
 
-def cased(resolver: Resolver, value: Any, *, upper: bool = True) -> str | Unknown | None:
+@overload
+def cased(resolver: Resolver, value: Any, *, upper: bool = ..., unknown_none: Literal[True]) -> str | None: ...
+@overload
+def cased(resolver: Resolver, value: Any, *, upper: bool = ..., unknown_none: bool = ...) -> str | Unknown | None: ...
+def cased(resolver: Resolver, value: Any, *, upper: bool = True, unknown_none: bool = False) -> str | Unknown | None:
     """An enum-like setting in one case (``AWS_PROXY``, ``tls_1_0``; booleans as ``TRUE`` / ``true``):
-    None when absent, :class:`Unknown` when the template does not determine it. The one case
-    normaliser for settings AWS compares case-insensitively."""
+    None when absent, :class:`Unknown` when the template does not determine it (None too with
+    ``unknown_none``, for tests like ``in ("LAMBDA", None)``). The one case normaliser for
+    settings AWS compares case-insensitively."""
     if value is None:
         return None
     known = resolver.scalar(value)
     if isinstance(known, Unknown) or known is None:
-        return known
+        return None if unknown_none else known
     text = str(known).lower() if isinstance(known, bool) else str(known)
     return text.upper() if upper else text.lower()
 

@@ -28,12 +28,11 @@ from wa_lint.graph.api_auth import (
     upper,
     validator,
 )
-from wa_lint.graph.builders.invoke_common import at, function_of, scalar
-from wa_lint.graph.builders.invoke_common import upper as known_upper
+from wa_lint.graph.builders.invoke_common import function_of, scalar
 from wa_lint.graph.model import Graph
 from wa_lint.graph.openapi import METHODS, BodyOperation, body_operations, security_schemes
 from wa_lint.model import Resource
-from wa_lint.values import referenced_resources
+from wa_lint.values import at, cased, referenced_resources
 
 REST_API, HTTP_API = "AWS::ApiGateway::RestApi", "AWS::ApiGatewayV2::Api"
 IMPLICIT_APIS = ("ServerlessRestApi", "ServerlessHttpApi")
@@ -186,7 +185,7 @@ def _rest_methods(graph: Graph) -> Iterator[ApiOperation]:
 def _method_integrations(graph: Graph, method: Resource) -> Iterator[Integration]:
     for cond, integ in at(method, "Integration"):
         if isinstance(integ, dict):
-            yield Integration(cond, known_upper(graph, integ.get("Type")), integ.get("Uri"),
+            yield Integration(cond, cased(graph.resolver, integ.get("Type"), unknown_none=True), integ.get("Uri"),
                               invocation_mode(graph, integ.get("RequestParameters")), integ.get("TimeoutInMillis"),
                               method.logical_id)
 
@@ -257,7 +256,7 @@ def _route_integrations(graph: Graph, route: Resource) -> Iterator[Integration]:
     for node in referenced_resources(route.prop("Target"), graph.stack.resources):
         integ = graph.stack.resources[node]
         if integ.type == "AWS::ApiGatewayV2::Integration":
-            yield Integration(integ.condition, known_upper(graph, integ.prop("IntegrationType")),
+            yield Integration(integ.condition, cased(graph.resolver, integ.prop("IntegrationType"), unknown_none=True),
                               integ.prop("IntegrationUri"), "sync", integ.prop("TimeoutInMillis"), integ.logical_id)
 
 
@@ -304,7 +303,7 @@ def _body_integrations(graph: Graph, api: Resource, op: BodyOperation) -> tuple[
     integ = op.integration
     if integ is None:
         return ()
-    return (Integration(op.condition, known_upper(graph, integ.get("type")), integ.get("uri"),
+    return (Integration(op.condition, cased(graph.resolver, integ.get("type"), unknown_none=True), integ.get("uri"),
                         invocation_mode(graph, integ.get("requestParameters")), integ.get("timeoutInMillis"),
                         api.logical_id),)
 

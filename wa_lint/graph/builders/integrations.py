@@ -22,20 +22,12 @@ from typing import Any
 
 from wa_lint.graph.api_operations import route_keys
 from wa_lint.graph.builders import builder
-from wa_lint.graph.builders.invoke_common import (
-    at,
-    function_of,
-    has_unknown,
-    node_for,
-    service_of,
-    text,
-    upper,
-)
+from wa_lint.graph.builders.invoke_common import function_of, has_unknown, node_for, service_of, text
 from wa_lint.graph.model import FUNCTION, STATE_MACHINE, Graph
 from wa_lint.graph.openapi import body_operations
 from wa_lint.graph.statemachine import Definition, read_definition, task_states
 from wa_lint.model import Resource
-from wa_lint.values import intrinsic, referenced_resources
+from wa_lint.values import at, cased, intrinsic, referenced_resources
 
 REST_API = ("AWS::ApiGateway::RestApi",)
 HTTP_API = ("AWS::ApiGatewayV2::Api",)
@@ -105,7 +97,7 @@ def parse_uri(graph: Graph, uri: Any, http_method: Any = None, templates: Any = 
     if m.group(2) == "action":
         action = re.split(r"[?&/]", m.group(3), maxsplit=1)[0] or None
         return service, action if action and not has_unknown(action) else None
-    method = upper(graph, http_method)
+    method = cased(graph.resolver, http_method, unknown_none=True)
     if service == "s3":
         return service, S3_PATH_ACTIONS.get(method or "")
     found = ACTION_PARAMETER.search(_all_text(graph, templates))
@@ -211,7 +203,7 @@ def api_integrations(graph: Graph) -> None:
         path = paths.get(graph.target(method.prop("ResourceId")) or "", "/")
         route = f"{verb if isinstance(verb, str) else '<method>'} {path}"
         for cond, integ in at(method, "Integration"):
-            if not isinstance(integ, dict) or upper(graph, integ.get("Type")) != "AWS":
+            if not isinstance(integ, dict) or cased(graph.resolver, integ.get("Type"), unknown_none=True) != "AWS":
                 continue
             found = parse_uri(graph, integ.get("Uri"), integ.get("IntegrationHttpMethod"),
                               [integ.get("RequestTemplates"), integ.get("RequestParameters")])
@@ -264,7 +256,7 @@ def _openapi_integration(graph: Graph, integ: dict[str, Any]) -> tuple[str, str 
 def _v2_integration(graph: Graph, integ: Resource) -> tuple[str, str | None] | None:
     if integ.prop("IntegrationSubtype") is not None:
         return _subtype(graph, integ.prop("IntegrationSubtype"))
-    if upper(graph, integ.prop("IntegrationType")) == "AWS":
+    if cased(graph.resolver, integ.prop("IntegrationType"), unknown_none=True) == "AWS":
         return parse_uri(graph, integ.prop("IntegrationUri"), integ.prop("IntegrationMethod"),
                          [integ.prop("RequestTemplates"), integ.prop("RequestParameters")])
     return None

@@ -181,9 +181,3 @@ def scalar(graph: Graph, value: Any) -> Any:
     """A resolved plain scalar, or None when the template does not determine it."""
     known = graph.resolver.scalar(value)
     return known if isinstance(known, (str, int, float, bool)) else None
-
-
-def upper(graph: Graph, value: Any) -> str | None:
-    """A resolved string in upper case (enum values are case-insensitive here), else None."""
-    known = scalar(graph, value)
-    return known.upper() if isinstance(known, str) else None

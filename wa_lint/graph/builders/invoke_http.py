@@ -13,9 +13,10 @@ from typing import Any
 
 from wa_lint.graph.api_operations import invocation_mode
 from wa_lint.graph.builders import builder
-from wa_lint.graph.builders.invoke_common import add_invokes, at, each, items, node_for, upper
+from wa_lint.graph.builders.invoke_common import add_invokes, node_for
 from wa_lint.graph.model import Graph
 from wa_lint.graph.openapi import authorizers, body_operations
+from wa_lint.values import at, cased, each, items
 
 REST_API = ("AWS::ApiGateway::RestApi",)
 HTTP_API = ("AWS::ApiGatewayV2::Api",)
@@ -42,7 +43,7 @@ def rest_apis(graph: Graph) -> None:
     for method in graph.of_type("AWS::ApiGateway::Method", include_internal=True):
         src = node_for(graph, method.prop("RestApiId"), "apigateway", REST_API)
         for cond, integ in at(method, "Integration"):
-            if isinstance(integ, dict) and upper(graph, integ.get("Type")) in LAMBDA_TYPES:
+            if isinstance(integ, dict) and cased(graph.resolver, integ.get("Type"), unknown_none=True) in LAMBDA_TYPES:
                 add_invokes(graph, src, integ.get("Uri"), via=method.logical_id, condition=cond,
                             mode=invocation_mode(graph, integ.get("RequestParameters")), source="apigateway")
     for auth in graph.of_type("AWS::ApiGateway::Authorizer", include_internal=True):
@@ -63,7 +64,7 @@ def http_apis(graph: Graph) -> None:
     for integ in graph.of_type("AWS::ApiGatewayV2::Integration", include_internal=True):
         if integ.prop("IntegrationSubtype") is not None:
             continue
-        if upper(graph, integ.prop("IntegrationType")) not in LAMBDA_TYPES:
+        if cased(graph.resolver, integ.prop("IntegrationType"), unknown_none=True) not in LAMBDA_TYPES:
             continue
         src = node_for(graph, integ.prop("ApiId"), "apigateway", HTTP_API)
         for cond, uri in at(integ, "IntegrationUri"):
@@ -84,7 +85,8 @@ def load_balancers(graph: Graph) -> None:
     """ALB target groups of type lambda."""
     for group in graph.of_type("AWS::ElasticLoadBalancingV2::TargetGroup", include_internal=True):
         # TargetType defaults to "instance"; an unresolvable value may still be lambda.
-        if group.prop("TargetType") is None or upper(graph, group.prop("TargetType")) not in ("LAMBDA", None):
+        kind = group.prop("TargetType")
+        if kind is None or cased(graph.resolver, kind, unknown_none=True) not in ("LAMBDA", None):
             continue
         for cond, target in items(group, "Targets"):
             add_invokes(graph, group.logical_id, target.get("Id"), via=group.logical_id,

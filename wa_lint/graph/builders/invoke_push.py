@@ -9,8 +9,9 @@ Pipes (unless ``FIRE_AND_FORGET``) wait for the answer: sync.
 from __future__ import annotations
 
 from wa_lint.graph.builders import builder
-from wa_lint.graph.builders.invoke_common import add_invokes, at, items, node_for, upper
+from wa_lint.graph.builders.invoke_common import add_invokes, node_for
 from wa_lint.graph.model import Graph
+from wa_lint.values import at, cased, items
 
 
 @builder(order=50)
@@ -31,14 +32,14 @@ def s3_notifications(graph: Graph) -> None:
 def sns_subscriptions(graph: Graph) -> None:
     """``AWS::SNS::Subscription`` with protocol lambda, and a topic's inline ``Subscription``."""
     for sub in graph.of_type("AWS::SNS::Subscription", include_internal=True):
-        if upper(graph, sub.prop("Protocol")) not in ("LAMBDA", None):
+        if cased(graph.resolver, sub.prop("Protocol"), unknown_none=True) not in ("LAMBDA", None):
             continue
         src = node_for(graph, sub.prop("TopicArn"), "sns", ("AWS::SNS::Topic",))
         for cond, endpoint in at(sub, "Endpoint"):
             add_invokes(graph, src, endpoint, via=sub.logical_id, condition=cond, mode="async", source="sns")
     for topic in graph.of_type("AWS::SNS::Topic", include_internal=True):
         for cond, entry in items(topic, "Subscription"):
-            if upper(graph, entry.get("Protocol")) in ("LAMBDA", None):
+            if cased(graph.resolver, entry.get("Protocol"), unknown_none=True) in ("LAMBDA", None):
                 add_invokes(graph, topic.logical_id, entry.get("Endpoint"), via=topic.logical_id,
                             condition=cond, mode="async", source="sns")
 
@@ -92,7 +93,7 @@ def ses_receipt_rules(graph: Graph) -> None:
             lam = action.get("LambdaAction")
             if not isinstance(lam, dict):
                 continue
-            sync = upper(graph, lam.get("InvocationType")) == "REQUESTRESPONSE"
+            sync = cased(graph.resolver, lam.get("InvocationType"), unknown_none=True) == "REQUESTRESPONSE"
             add_invokes(graph, rule.logical_id, lam.get("FunctionArn"), via=rule.logical_id,
                         condition=cond, mode="sync" if sync else "async", source="ses")
 
@@ -111,7 +112,8 @@ def config_rules(graph: Graph) -> None:
     """AWS Config custom rules (``Owner: CUSTOM_LAMBDA``)."""
     for rule in graph.of_type("AWS::Config::ConfigRule", include_internal=True):
         for cond, src in at(rule, "Source"):
-            if isinstance(src, dict) and upper(graph, src.get("Owner")) in ("CUSTOM_LAMBDA", None):
+            owner = cased(graph.resolver, src.get("Owner"), unknown_none=True) if isinstance(src, dict) else ""
+            if isinstance(src, dict) and owner in ("CUSTOM_LAMBDA", None):
                 add_invokes(graph, rule.logical_id, src.get("SourceIdentifier"), via=rule.logical_id,
                             condition=cond, mode="async", source="config")
 
@@ -141,8 +143,9 @@ def pipes(graph: Graph) -> None:
         if isinstance(params, dict):
             for key in ("LambdaFunctionParameters", "StepFunctionStateMachineParameters"):
                 section = params.get(key)
-                if isinstance(section, dict) and upper(graph, section.get("InvocationType")) == "FIRE_AND_FORGET":
-                    fire_and_forget = True
+                kind = cased(graph.resolver, section.get("InvocationType"), unknown_none=True) \
+                    if isinstance(section, dict) else None
+                fire_and_forget = fire_and_forget or kind == "FIRE_AND_FORGET"
         for cond, target in at(pipe, "Target"):
             add_invokes(graph, pipe.logical_id, target, via=pipe.logical_id, condition=cond,
                         mode="async" if fire_and_forget else "sync", source="pipes")
