@@ -18,7 +18,6 @@ from tests.conftest import ROOT, update_snapshots
 from wa_lint.cli import main
 from wa_lint.coming_from import catalogue, entries, explain_foreign, render_markdown
 from wa_lint.config import ConfigError, config_from_dict
-from wa_lint.filter.checks import META_RULES
 from wa_lint.plugins import load_rules
 from wa_lint.scopes import coverage, glob_covers, parse_scope
 
@@ -175,7 +174,7 @@ def test_invalid_inline_scope_is_wa002(tmp_path: Path, monkeypatch: pytest.Monke
 
 # -- configuration -----------------------------------------------------------------------------
 def _rules() -> list[Any]:
-    return [*load_rules(), *META_RULES]
+    return load_rules()
 
 
 @pytest.mark.parametrize(("data", "message"), [

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
-from wa_lint.filter.checks import META_IDS, META_RULES, rule_aliases
+from wa_lint.filter.checks import META_IDS, rule_aliases
 from wa_lint.filter.stage import FilterStage
 from wa_lint.finding import RuleMeta
 
@@ -20,10 +20,10 @@ if TYPE_CHECKING:
 
 
 def all_rules() -> list[RuleMeta]:
-    """Every installed rule plus the suppression checks (WA001, WA002, WA004, WA005), by id."""
+    """Every installed rule, the suppression checks (WA001, WA002, WA004, WA005) among them, by id."""
     from wa_lint.plugins import load_rules
 
-    return sorted([*load_rules(), *META_RULES], key=lambda m: m.id)
+    return load_rules()
 
 
 class RunSetup(NamedTuple):

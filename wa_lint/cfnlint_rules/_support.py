@@ -134,12 +134,11 @@ def rule_classes() -> dict[str, type[CloudFormationLintRule]]:
     """Three classes per wa-lint rule with an id in the ``WA`` + 3 digits scheme (one per
     severity letter; the rule's own first), by class name. Made once per process, so cfn-lint
     finds the same classes by module path and by directory."""
-    from wa_lint.filter.checks import META_RULES
     from wa_lint.plugins import load_rules
     from wa_lint.report import help_uri
 
     classes: dict[str, type[CloudFormationLintRule]] = {}
-    for meta in [*load_rules(), *META_RULES]:
+    for meta in load_rules():
         if cfn_lint_id(meta) is None:
             continue
         others = [s for s in (Severity.ERROR, Severity.WARNING, Severity.INFO) if s is not meta.severity]

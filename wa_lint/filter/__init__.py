@@ -4,7 +4,8 @@
    ``per-…-ignores`` with scopes, the rules the file selects, mandatory rules);
 2. :mod:`~wa_lint.filter.inline`: inline suppressions in resource and CDK construct metadata and
    cfn-lint's ``ignore_checks`` (refused for mandatory rules), and the checks on them
-   (:mod:`~wa_lint.filter.checks`: WA001, WA002, WA004, WA005);
+   (:mod:`~wa_lint.filter.checks`: WA001, WA002, WA004, WA005, rules documented and registered
+   in ``rules/operations/`` whose findings this step makes);
 3. :mod:`~wa_lint.filter.severity`: ``--severity-min``;
 4. :mod:`~wa_lint.filter.baseline`: the baseline file;
 5. :mod:`~wa_lint.filter.dedup`: a finding reported by two files (a nested template) once;

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from wa_lint.fileio import inside, read_text
-from wa_lint.filter.checks import INVALID_SUPPRESSION, SUPPRESSION_WITHOUT_REASON, stamp
+from wa_lint.filter.checks import INVALID, WITHOUT_REASON, stamp
 from wa_lint.finding import Finding
 from wa_lint.model import InputError, Resource, Stack, mark_of
 from wa_lint.scopes import Scope, parse_scope
@@ -175,7 +175,7 @@ def construct_entries(stack: Stack) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=32)
-def _assembly_metadata(directory: str, stamp: int) -> tuple[Any, ...]:
+def _assembly_metadata(directory: str, stamp: int) -> tuple[Any, ...]:  # noqa: ARG001  # stamp: the cache key
     """The metadata maps of every artifact in the assembly at ``directory`` that mention ``wa-lint``."""
     base = Path(directory)
     manifest = _read_json_mentioning(base / "manifest.json", force=True)
@@ -274,18 +274,18 @@ def hygiene_findings(suppressions: dict[str, Suppressions], enabled: frozenset[s
     out: list[Finding] = []
     for sup in suppressions.values():
         for where, entry in sup.checks:
-            if SUPPRESSION_WITHOUT_REASON.id in enabled and entry.without_reason:
+            if WITHOUT_REASON in enabled and entry.without_reason:
                 ids = ", ".join(dict.fromkeys(entry.without_reason))
                 f = Finding.at(sup.resource, f"{where} suppresses {ids} without a reason: say why the finding does "
                                "not apply so the suppression can be reviewed",
                                fix=f"Write each entry as {{id: {entry.without_reason[0]}, reason: \"…\"}} "
                                    f"under the {METADATA_KEY} metadata's ignore list.", line=sup.line)
-                out.append(stamp(f, SUPPRESSION_WITHOUT_REASON))
-            if INVALID_SUPPRESSION.id in enabled:
+                out.append(stamp(f, WITHOUT_REASON))
+            if INVALID in enabled:
                 for problem in dict.fromkeys(entry.problems):
                     f = Finding.at(sup.resource, f"the {METADATA_KEY} metadata of {where} {problem}: "
                                    "it suppresses nothing",
                                    fix="Use wa-lint: {ignore: [{id: <rule id or name>, reason: \"…\"}]} "
                                        "(`wa-lint rules` lists the ids).", line=sup.line)
-                    out.append(stamp(f, INVALID_SUPPRESSION))
+                    out.append(stamp(f, INVALID))
     return out

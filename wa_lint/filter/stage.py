@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from wa_lint.filter.checks import MANDATORY_SUPPRESSED, META_IDS, STALE_SUPPRESSION, stamp
+from wa_lint.filter.checks import MANDATORY_SUPPRESSED, META_IDS, STALE, stamp
 from wa_lint.filter.inline import Grant, Suppressions, hygiene_findings, stack_suppressions
 from wa_lint.filter.policy import Use, by_policy, judge
 from wa_lint.finding import Finding
@@ -39,7 +39,7 @@ class FilterStage:
     """
 
     aliases: dict[str, str]
-    meta_enabled: frozenset[str] = META_IDS - {STALE_SUPPRESSION.id}
+    meta_enabled: frozenset[str] = META_IDS - {STALE}
     policy: Policy | None = None
     inline: bool = True
     keep_graphs: bool = False
@@ -60,7 +60,7 @@ class FilterStage:
                 use = uses.setdefault(grant, Use())
                 if grant.rule in mandatory and not use.refused:
                     use.refused = True
-                    if MANDATORY_SUPPRESSED.id in meta:
+                    if MANDATORY_SUPPRESSED in meta:
                         extra.append(self._refusal(sup, grant, mandatory[grant.rule]))
         for f in extra:
             place(f, stack)  # in the included file when the Metadata came from one
@@ -115,7 +115,7 @@ class FilterStage:
 
     def _stale(self, suppressions: dict[str, Suppressions], uses: dict[Grant, Use], meta: frozenset[str],
                selected: frozenset[str] | None, stack: Stack) -> list[Finding]:
-        if STALE_SUPPRESSION.id not in meta:
+        if STALE not in meta:
             return []
         out: list[Finding] = []
         reported: set[Grant] = set()
@@ -135,7 +135,7 @@ class FilterStage:
                                "nothing it covers here: the suppression would hide the next finding unreviewed",
                                fix=f"Remove the {grant.rule} entry.", line=grant.line or sup.line)
                 place(f, stack)
-                out.append(stamp(f, STALE_SUPPRESSION))
+                out.append(stamp(f, STALE))
         return out
 
     def _record(self, result: FileResult, stack: Stack, suppressions: dict[str, Suppressions],

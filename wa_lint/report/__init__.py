@@ -20,7 +20,6 @@ if TYPE_CHECKING:
 FORMATS = ("text", "json", "sarif", "junit", "github", "markdown", "html")
 #: formats that draw the resource graph (the pipeline keeps a summary of each graph for them)
 GRAPH_FORMATS = frozenset({"markdown", "html"})
-INTEGRATIONS_URL = "https://github.com/wa-lint/wa-lint/blob/main/docs/integrations.md#{anchor}"
 
 
 @dataclass(slots=True)
@@ -112,12 +111,10 @@ class Report:
 
 
 def help_uri(meta: RuleMeta | None) -> str | None:
-    """The rule's documentation page: built-in rules and the suppression checks have one here;
-    rules of third-party packs are documented by their pack (``wa-lint explain``)."""
+    """The rule's documentation page: built-in rules (the suppression checks among them) have
+    one here; rules of third-party packs are documented by their pack (``wa-lint explain``)."""
     if meta is None:
         return None
-    if meta.pack.startswith("wa_lint.filter"):
-        return INTEGRATIONS_URL.format(anchor=f"{meta.id.lower()}-{meta.name}")
     if meta.pack == "wa_lint.rules" or meta.pack.startswith("wa_lint.rules."):
         from wa_lint.docs import DOCS_URL
 
