@@ -101,10 +101,13 @@ def _check_glob(glob: str, key: str, where: str, *, anchored: bool = False) -> N
 
 
 # -- rule selectors ---------------------------------------------------------------------------
-def selector_matches(meta: RuleMeta, selector: str) -> bool:
-    """``ALL``, an id (``WA101``), a name, or an id prefix (``WA1``); the same as ``--select``."""
+def selector_matches(meta: RuleMeta, selector: str, *, exact: bool = False) -> bool:
+    """``ALL``, an id (``WA101``), a name, or an id prefix (``WA1``): the one rule selector matcher
+    (``--select``/``--ignore``, configuration, ``wa-lint explain`` with ``exact``: one id or name)."""
     s = selector.strip()
     up = s.upper()
+    if exact:
+        return up == meta.id or s == meta.name
     return up == "ALL" or up == meta.id or s == meta.name or (up.startswith("WA") and meta.id.startswith(up))
 
 

@@ -12,6 +12,7 @@ from importlib.metadata import entry_points
 from types import ModuleType
 
 from wa_lint.api import RuleMeta
+from wa_lint.config import selector_matches
 
 ENTRY_POINT_GROUP = "wa_lint.rules"
 BUILTIN_PACK = "wa_lint.rules"
@@ -61,29 +62,15 @@ def select_rules(
     rules: list[RuleMeta], select: list[str] | None = None, ignore: list[str] | None = None
 ) -> list[RuleMeta]:
     """Rules to run: enabled ones, or exactly those selected (ids, names or id prefixes like
-    ``WA1``), minus ignored ones. Unknown selectors are a usage error."""
-
-    def matches(meta: RuleMeta, selector: str) -> bool:
-        s = selector.strip()
-        return s.upper() == meta.id or s == meta.name or (s.upper().startswith("WA") and meta.id.startswith(s.upper()))
-
+    ``WA1``, or ``ALL``), minus ignored ones. Unknown selectors are a usage error."""
     for selector in (select or []) + (ignore or []):
-        if selector.strip().upper() == "ALL":
-            continue
-        if not any(matches(m, selector) for m in rules):
+        if not any(selector_matches(m, selector) for m in rules) and selector.strip().upper() != "ALL":
             raise PluginError(f"unknown rule {selector!r} (see `wa-lint rules`)")
-    if select:
-        if any(s.strip().upper() == "ALL" for s in select):
-            chosen = list(rules)
-        else:
-            chosen = [m for m in rules if any(matches(m, s) for s in select)]
-    else:
-        chosen = [m for m in rules if m.enabled]
-    return [m for m in chosen if not any(matches(m, s) for s in ignore or [])]
+    chosen = [m for m in rules if any(selector_matches(m, s) for s in select)] if select else \
+        [m for m in rules if m.enabled]
+    return [m for m in chosen if not any(selector_matches(m, s) for s in ignore or [])]
 
 
 def find_rule(rules: list[RuleMeta], key: str) -> RuleMeta | None:
-    for meta in rules:
-        if key.upper() == meta.id or key == meta.name:
-            return meta
-    return None
+    """The rule one id or name names (``wa-lint explain``)."""
+    return next((meta for meta in rules if selector_matches(meta, key, exact=True)), None)
