@@ -211,6 +211,9 @@ class Stack:
     source_text: str | None = None
     duplicate_keys: list[DuplicateKey] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # ``path:line: message``, not fatal
+    #: CDK: construct path → the ``wa-lint`` node metadata (``construct.node.addMetadata``) the
+    #: expander read from the assembly's manifest or metadata file, for inline suppressions.
+    construct_metadata: dict[str, Any] = field(default_factory=dict)
 
 
 def resources_from_template(template: dict[str, Any]) -> dict[str, Resource]:

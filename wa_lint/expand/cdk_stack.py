@@ -14,12 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from wa_lint.expand.cdk_internal import internal_singleton
-from wa_lint.fileio import inside, probe
+from wa_lint.fileio import inside, probe, read_bytes
 from wa_lint.model import InputError, MarkedDict, Resource, Stack, mark_of, resources_from_template, section
 
 Loader = Callable[[Path, str], tuple[Any, str]]
 
 CDK_METADATA = "AWS::CDK::Metadata"
+#: Node metadata a CDK app adds with ``construct.node.addMetadata("wa-lint", …)``: inline suppressions.
+WA_LINT_METADATA = "wa-lint"
 NESTED_SUFFIX = ".nested.template.json"
 # Bootstrap plumbing added to every default-synthesizer stack: never referenced by resources.
 BOOTSTRAP_PARAMETERS = frozenset({"BootstrapVersion"})
@@ -90,6 +92,7 @@ class MetadataIndex:
     paths: dict[str, list[str]] = field(default_factory=dict)  # logical id → construct paths
     templates: dict[str, str] = field(default_factory=dict)  # template file → construct path
     asset_params: dict[str, str] = field(default_factory=dict)  # v1 S3 bucket parameter → asset path
+    wa_lint: dict[str, Any] = field(default_factory=dict)  # construct path → its ``wa-lint`` node metadata
 
     def add(self, raw: Any) -> None:
         """Index ``{"/construct/path": [{"type": …, "data": …}, …]}``; anything else is ignored."""
@@ -110,6 +113,8 @@ class MetadataIndex:
             param, asset = data.get("s3BucketParameter"), data.get("path")
             if isinstance(param, str) and isinstance(asset, str):
                 self.asset_params[param] = asset
+        elif kind == WA_LINT_METADATA:
+            self.wa_lint[path.strip("/")] = data
 
 
 @dataclass(slots=True)
@@ -130,6 +135,31 @@ class Metadata:
                 loaded = ctx.read(self.file, "CDK metadata file")
                 self._index.add(loaded[0] if loaded else None)
         return self._index
+
+    def wa_lint_entries(self, ctx: Context) -> dict[str, Any]:
+        """The stack's ``wa-lint`` node metadata by construct path. The metadata file is parsed
+        only when it mentions ``wa-lint`` (or the index is needed anyway), so it stays lazy."""
+        if self._index is None and not _mentions(self.inline) and not _file_mentions(self.file):
+            return {}
+        return self.index(ctx).wa_lint
+
+
+def _mentions(inline: Any) -> bool:
+    """Whether manifest metadata has a ``wa-lint`` entry (a cheap look before indexing)."""
+    return isinstance(inline, dict) and any(
+        isinstance(e, dict) and e.get("type") == WA_LINT_METADATA
+        for entries in inline.values() if isinstance(entries, list) for e in entries)
+
+
+def _file_mentions(path: Path | None) -> bool:
+    """Whether the metadata file's text names ``wa-lint``; unreadable: False (the index, when it is
+    needed for something else, reports it)."""
+    if path is None:
+        return False
+    try:
+        return WA_LINT_METADATA.encode() in read_bytes(path, str(path))
+    except InputError:
+        return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +211,7 @@ def _stack(ctx: Context, src: StackSource, template: dict[str, Any], text: str) 
         parent=src.parent,
         base_dir=src.assembly,
         source_text=text,
+        construct_metadata=src.metadata.wa_lint_entries(ctx),
     )
 
 

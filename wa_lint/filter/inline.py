@@ -24,17 +24,13 @@ covers every resource at or below the construct. Rules never see any of this: th
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-from wa_lint.fileio import inside, read_text
 from wa_lint.filter.checks import INVALID, WITHOUT_REASON, stamp
 from wa_lint.finding import Finding
-from wa_lint.model import InputError, Resource, Stack, mark_of
+from wa_lint.model import Resource, Stack, mark_of
 from wa_lint.scopes import Scope, parse_scope
 
 METADATA_KEY = "wa-lint"
@@ -155,55 +151,9 @@ def cfn_lint_grants(metadata: Any, aliases: dict[str, str], line: int, where: st
 def construct_entries(stack: Stack) -> dict[str, Any]:
     """``wa-lint`` entries a CDK app added with ``construct.node.addMetadata("wa-lint", …)``:
     they are in the cloud assembly's manifest (or its ``additionalMetadataFile``), not in the
-    template. Construct path → value. Files that do not mention ``wa-lint`` are not parsed."""
-    if stack.kind != "cdk":
-        return {}
-    manifest = stack.base_dir / "manifest.json"
-    try:
-        stamp = manifest.stat().st_mtime_ns
-    except OSError:
-        return {}
-    found: dict[str, Any] = {}
-    for raw in _assembly_metadata(str(stack.base_dir), stamp):
-        if not isinstance(raw, dict):
-            continue
-        for path, items in raw.items():
-            for item in items if isinstance(items, list) else ():
-                if isinstance(item, dict) and item.get("type") == METADATA_KEY and isinstance(path, str):
-                    found[path.strip("/")] = item.get("data")
-    return found
-
-
-@lru_cache(maxsize=32)
-def _assembly_metadata(directory: str, stamp: int) -> tuple[Any, ...]:  # noqa: ARG001  # stamp: the cache key
-    """The metadata maps of every artifact in the assembly at ``directory`` that mention ``wa-lint``."""
-    base = Path(directory)
-    manifest = _read_json_mentioning(base / "manifest.json", force=True)
-    artifacts = manifest.get("artifacts") if isinstance(manifest, dict) else None
-    maps: list[Any] = []
-    files: set[str] = set()  # each file read once, however many artifacts name it
-    for artifact in artifacts.values() if isinstance(artifacts, dict) else ():
-        if not isinstance(artifact, dict):
-            continue
-        maps.append(artifact.get("metadata"))
-        extra = artifact.get("additionalMetadataFile")
-        if isinstance(extra, str) and extra and extra not in files and inside(base / extra, base):
-            files.add(extra)  # never outside the assembly
-            maps.append(_read_json_mentioning(base / extra))
-    return tuple(m for m in maps if m)
-
-
-def _read_json_mentioning(path: Path, force: bool = False) -> Any:
-    try:
-        text = read_text(path, str(path))  # bounded, regular files only
-    except InputError:
-        return None
-    if not force and METADATA_KEY not in text:
-        return None
-    try:
-        return json.loads(text)
-    except (ValueError, RecursionError):  # malformed, or nested deeper than the parser goes
-        return None
+    template. Construct path → value, as the CDK expander read them with the stack
+    (``Stack.construct_metadata``): the assembly is not read again here."""
+    return stack.construct_metadata if stack.kind == "cdk" else {}
 
 
 def stack_suppressions(stack: Stack, aliases: dict[str, str]) -> dict[str, Suppressions]:
