@@ -23,6 +23,7 @@ from typing import Any
 
 from wa_lint.api import Finding, RuleMeta, Severity
 from wa_lint.globs import GlobError, PathGlob, Segment
+from wa_lint.plugins import selector_matches as selector_matches  # its home; config_tree imports it from here
 from wa_lint.scopes import Scope, parse_scope
 
 YAML_NAMES = (".wa-lint.yaml", ".wa-lint.yml")
@@ -101,16 +102,6 @@ def _check_glob(glob: str, key: str, where: str, *, anchored: bool = False) -> N
 
 
 # -- rule selectors ---------------------------------------------------------------------------
-def selector_matches(meta: RuleMeta, selector: str, *, exact: bool = False) -> bool:
-    """``ALL``, an id (``WA101``), a name, or an id prefix (``WA1``): the one rule selector matcher
-    (``--select``/``--ignore``, configuration, ``wa-lint explain`` with ``exact``: one id or name)."""
-    s = selector.strip()
-    up = s.upper()
-    if exact:
-        return up == meta.id or s == meta.name
-    return up == "ALL" or up == meta.id or s == meta.name or (up.startswith("WA") and meta.id.startswith(up))
-
-
 def expand_selectors(rules: list[RuleMeta], selectors: Iterable[str], where: str) -> frozenset[str]:
     """The ids ``selectors`` name; an unknown selector is a :class:`ConfigError` naming it."""
     ids: set[str] = set()

@@ -12,7 +12,6 @@ from importlib.metadata import entry_points
 from types import ModuleType
 
 from wa_lint.api import RuleMeta
-from wa_lint.config import selector_matches
 
 ENTRY_POINT_GROUP = "wa_lint.rules"
 BUILTIN_PACK = "wa_lint.rules"
@@ -56,6 +55,16 @@ def load_rules() -> list[RuleMeta]:
                     raise PluginError(f"rule id {meta.id} is defined by {other.pack} and {meta.pack}")
                 rules[meta.id] = meta
     return sorted(rules.values(), key=lambda m: m.id)
+
+
+def selector_matches(meta: RuleMeta, selector: str, *, exact: bool = False) -> bool:
+    """``ALL``, an id (``WA101``), a name, or an id prefix (``WA1``): the one rule selector matcher
+    (``--select``/``--ignore``, configuration, ``wa-lint explain`` with ``exact``: one id or name)."""
+    s = selector.strip()
+    up = s.upper()
+    if exact:
+        return up == meta.id or s == meta.name
+    return up == "ALL" or up == meta.id or s == meta.name or (up.startswith("WA") and meta.id.startswith(up))
 
 
 def select_rules(
