@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wa_lint.api import Finding, Glue, Graph, Pillar, Severity, fitting, glue_functions, rule, shorten
+from wa_lint.api import Finding, Glue, Graph, Pillar, Severity, api_kind, fitting, glue_functions, rule, shorten
 from wa_lint.api import forwards_verb as _verb
 
 from . import _fixes
@@ -18,19 +18,6 @@ API_ACTIONS = frozenset(
         ("dynamodb", "GetItem"), ("dynamodb", "Query"), ("dynamodb", "UpdateItem"), ("dynamodb", "DeleteItem"),
     }
 )
-
-
-def _api_kind(graph: Graph, node: str) -> str | None:
-    """"rest", "http", or None for WebSocket APIs and APIs outside the template."""
-    res = graph.resource(node)
-    if res is None:
-        return None
-    if res.type == "AWS::ApiGateway::RestApi":
-        return "rest"
-    protocol = graph.resolver.scalar(res.prop("ProtocolType"))
-    if res.type != "AWS::ApiGatewayV2::Api" or protocol == "WEBSOCKET":
-        return None
-    return "http" if protocol == "HTTP" or res.prop("Body") is not None else None
 
 
 def _fix(graph: Graph, glue: Glue, kind: str) -> str:
@@ -114,8 +101,9 @@ def api_lambda_glue(graph: Graph) -> Iterator[Finding]:
     """
     for glue in glue_functions(graph).values():
         edge = glue.invoker
-        kind = _api_kind(graph, edge.src)
-        if edge.get("source") != "apigateway" or kind is None or (glue.service, glue.action) not in API_ACTIONS:
+        kind = api_kind(graph, edge.src)  # WebSocket APIs and APIs outside the template: None
+        if edge.get("source") != "apigateway" or kind not in ("rest", "http") \
+                or (glue.service, glue.action) not in API_ACTIONS:
             continue
         fn = glue.fn
         route = f"{glue.routes[0]} of " if glue.routes else ""

@@ -12,7 +12,7 @@ from wa_lint.api import (
     Pillar,
     Severity,
     api_name,
-    branches,
+    cased,
     code_facts,
     fitting,
     operations,
@@ -91,17 +91,6 @@ def api_without_request_validation(graph: Graph) -> Iterator[Finding]:
         yield finding
 
 
-def _spec(op: Operation) -> dict[str, Any] | None:
-    """The OpenAPI operation object of an operation read from an API's ``Body``."""
-    paths = op.defined_by.prop("Body", "paths")
-    item = paths.get(op.path) if isinstance(paths, dict) else None
-    for _c, path_item in branches(item):
-        for _c2, spec in branches(path_item.get(op.method.lower()) if isinstance(path_item, dict) else None):
-            if isinstance(spec, dict):
-                return spec
-    return None
-
-
 def _reads_body(graph: Graph, templates: Any) -> bool:
     """Whether a mapping template (plain, or in ``Fn::Sub``/``Fn::Join``) reads the body."""
     return isinstance(templates, dict) and any(
@@ -110,14 +99,13 @@ def _reads_body(graph: Graph, templates: Any) -> bool:
 
 def _body_evidence(graph: Graph, op: Operation) -> str | None:
     """Why the operation takes a body, in words a message can quote; None without evidence."""
-    if op.from_body:
-        spec = _spec(op) or {}
+    if op.body is not None:
+        spec = op.body.operation
         params = spec.get("parameters")
         if spec.get("requestBody") is not None or (isinstance(params, list) and any(
                 isinstance(p, dict) and p.get("in") == "body" for p in params)):
             return "it declares a body model"
-        integration = spec.get("x-amazon-apigateway-integration")
-        integration = integration if isinstance(integration, dict) else {}
+        integration = op.body.integration or {}
         kind, templates = integration.get("type"), integration.get("requestTemplates")
     else:
         models = op.defined_by.prop("RequestModels")
@@ -126,10 +114,9 @@ def _body_evidence(graph: Graph, op: Operation) -> str | None:
         integration = op.defined_by.prop("Integration")
         integration = integration if isinstance(integration, dict) else {}
         kind, templates = integration.get("Type"), integration.get("RequestTemplates")
-    kind = graph.resolver.scalar(kind)
     if _reads_body(graph, templates):
         return "its mapping template reads it"
-    if isinstance(kind, str) and kind.upper() == "AWS" and templates is None:
+    if cased(graph.resolver, kind) == "AWS" and templates is None:
         return "its AWS integration passes it through"
     fn = graph.resource(op.function)
     facts = code_facts(fn, graph.resolver) if fn is not None and op.function is not None else None

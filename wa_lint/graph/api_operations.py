@@ -70,6 +70,7 @@ class ApiOperation:
     condition: str | None = None
     from_body: bool = False
     integrations: tuple[Integration, ...] = ()
+    body: BodyOperation | None = None  # the OpenAPI operation, for operations read from a ``Body``
 
     @property
     def route(self) -> str:
@@ -175,7 +176,7 @@ def _rest_methods(graph: Graph) -> Iterator[ApiOperation]:
         hit = function_of(graph, integration.get("Uri")) if isinstance(integration, dict) else None
         function = hit[0] if hit else None
         yield ApiOperation(
-            kind="rest", method=verb, path=_resource_path(graph, method.prop("ResourceId")), auth=auth, how=how,
+            kind="rest", method=verb, path=rest_path(graph, method.prop("ResourceId")), auth=auth, how=how,
             defined_by=method, api=_api_of(graph, method.prop("RestApiId"), REST_API), function=function,
             report_on=_report_on(graph, method, function), validated=validator(graph, method),
             condition=method.condition, integrations=tuple(_method_integrations(graph, method)),
@@ -190,14 +191,16 @@ def _method_integrations(graph: Graph, method: Resource) -> Iterator[Integration
                               method.logical_id)
 
 
-def _resource_path(graph: Graph, value: Any) -> str:
-    """``/a/{id}`` from the chain of ``AWS::ApiGateway::Resource`` parents; ``/`` for the root."""
+def rest_path(graph: Graph, value: Any) -> str:
+    """``/a/{id}`` from the chain of ``AWS::ApiGateway::Resource`` parents of a ``ResourceId``;
+    ``/`` for the root. A chain that loops stops where it repeats."""
     parts: list[str] = []
+    seen: set[str] = set()
     for _ in range(MAX_PATH_DEPTH):
-        node = graph.target(value)
-        res = graph.resource(node)
-        if res is None or res.type != "AWS::ApiGateway::Resource":
+        res = graph.resource(graph.target(value))
+        if res is None or res.type != "AWS::ApiGateway::Resource" or res.logical_id in seen:
             break  # the root resource (GetAtt RestApi.RootResourceId) or an outside id
+        seen.add(res.logical_id)
         part = graph.resolver.scalar(res.prop("PathPart"))
         parts.append(part if isinstance(part, str) else "<path part>")
         value = res.prop("ParentId")
@@ -234,16 +237,25 @@ def _v2_routes(graph: Graph) -> Iterator[ApiOperation]:
                                                       None, quick.logical_id),))
 
 
+def api_kind(graph: Graph, api: str | None) -> Literal["rest", "http", "websocket"] | None:
+    """The kind of an API of this template: its type, and for v2 its ``ProtocolType`` (none but a
+    ``Body``: an HTTP API, as SAM's ``HttpApi`` writes it); None outside the template or unknown."""
+    res = graph.resource(api)
+    if res is None or res.type not in (REST_API, HTTP_API):
+        return None
+    if res.type == REST_API:
+        return "rest"
+    protocol = upper(graph, res.prop("ProtocolType"))
+    if protocol == "WEBSOCKET":
+        return "websocket"
+    return "http" if protocol == "HTTP" or (protocol is None and res.prop("Body") is not None) else None
+
+
 def _protocol(graph: Graph, api: str | None, key: str) -> Literal["http", "websocket"] | None:
     res = graph.resource(api)
-    if res is not None:
-        protocol = upper(graph, res.prop("ProtocolType"))
-        if protocol == "WEBSOCKET":
-            return "websocket"
-        if protocol == "HTTP" or (protocol is None and res.prop("Body") is not None):
-            return "http"
-        if protocol is not None:
-            return None
+    if res is not None and (res.prop("ProtocolType") is not None or res.prop("Body") is not None):
+        kind = api_kind(graph, api)
+        return kind if kind != "rest" else None
     if " " in key:
         return "http"
     if key == "$connect":
@@ -277,7 +289,7 @@ def _function_of(graph: Graph, value: Any) -> str | None:
 def _bodies(graph: Graph) -> Iterator[ApiOperation]:
     for api in graph.of_type(REST_API, HTTP_API, include_internal=True):
         kind: Literal["rest", "http"] = "rest" if api.type == REST_API else "http"
-        if kind == "http" and upper(graph, api.prop("ProtocolType")) == "WEBSOCKET":
+        if kind == "http" and api_kind(graph, api.logical_id) == "websocket":
             continue
         for op in body_operations(api.prop("Body"), api.condition):
             yield _body_operation(graph, api, kind, op)
@@ -295,7 +307,7 @@ def _body_operation(graph: Graph, api: Resource, kind: Literal["rest", "http"], 
     return ApiOperation(
         kind=kind, method=op.method, path=op.path, auth=auth, how=how, defined_by=api, api=api.logical_id,
         function=function, report_on=_report_on(graph, api, function), validated=validated,
-        condition=op.condition, from_body=True, integrations=_body_integrations(graph, api, op),
+        condition=op.condition, from_body=True, integrations=_body_integrations(graph, api, op), body=op,
     )
 
 

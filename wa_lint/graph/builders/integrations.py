@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from wa_lint.graph.api_operations import route_keys
+from wa_lint.graph.api_operations import rest_path, route_keys
 from wa_lint.graph.builders import builder
 from wa_lint.graph.builders.invoke_common import function_of, has_unknown, node_for, service_of, text
 from wa_lint.graph.model import FUNCTION, STATE_MACHINE, Graph
@@ -135,14 +135,13 @@ def _find_routes(graph: Graph) -> dict[tuple[str, str], list[str]]:
             hit = function_of(graph, integ.get("uri"))
             if hit is not None:
                 index.setdefault((api_res.logical_id, hit[0]), []).append(route)
-    paths = _rest_paths(graph)
     for method in graph.of_type("AWS::ApiGateway::Method", include_internal=True):
         hit = function_of(graph, method.prop("Integration", "Uri"))
         if hit is None:
             continue
         api = node_for(graph, method.prop("RestApiId"), "apigateway", REST_API)
         verb = graph.resolver.scalar(method.prop("HttpMethod"))
-        path = paths.get(graph.target(method.prop("ResourceId")) or "", "/")
+        path = rest_path(graph, method.prop("ResourceId"))
         index.setdefault((api, hit[0]), []).append(f"{verb if isinstance(verb, str) else '<method>'} {path}")
     routes_by_integration = _v2_routes(graph)
     for v2 in graph.of_type("AWS::ApiGatewayV2::Integration", include_internal=True):
@@ -162,24 +161,6 @@ def _v2_routes(graph: Graph) -> dict[str, list[str]]:
     return {integ: [k if k is not None else "<route key>" for k in keys] for integ, keys in route_keys(graph).items()}
 
 
-def _rest_paths(graph: Graph) -> dict[str, str]:
-    """``AWS::ApiGateway::Resource`` logical id → full path (``/orders/{id}``)."""
-    parts = {}
-    for res in graph.of_type("AWS::ApiGateway::Resource", include_internal=True):
-        part = graph.resolver.scalar(res.prop("PathPart"))
-        parts[res.logical_id] = (graph.target(res.prop("ParentId")), part if isinstance(part, str) else "<path part>")
-    paths: dict[str, str] = {}
-    for rid in parts:
-        chain, node, seen = [], rid, set()
-        while node in parts and node not in seen:
-            seen.add(node)
-            parent, part = parts[node]
-            chain.append(part)
-            node = parent or ""
-        paths[rid] = "/" + "/".join(reversed(chain))
-    return paths
-
-
 def routes_to(graph: Graph, api: str, fn: str) -> list[str]:
     """The routes (``POST /orders``) of one API that reach one function."""
     return _route_index(graph).get((api, fn), [])
@@ -196,11 +177,10 @@ def _add(graph: Graph, src: str, dst: str, via: str, condition: str | None, serv
 @builder(order=60)
 def api_integrations(graph: Graph) -> None:
     """REST methods and OpenAPI bodies with ``AWS`` integrations; HTTP API service integrations."""
-    paths = _rest_paths(graph)
     for method in graph.of_type("AWS::ApiGateway::Method", include_internal=True):
         api = node_for(graph, method.prop("RestApiId"), "apigateway", REST_API)
         verb = graph.resolver.scalar(method.prop("HttpMethod"))
-        path = paths.get(graph.target(method.prop("ResourceId")) or "", "/")
+        path = rest_path(graph, method.prop("ResourceId"))
         route = f"{verb if isinstance(verb, str) else '<method>'} {path}"
         for cond, integ in at(method, "Integration"):
             if not isinstance(integ, dict) or cased(graph.resolver, integ.get("Type"), unknown_none=True) != "AWS":
