@@ -86,7 +86,7 @@ class Finding:
         message: str,
         fix: str,
         *,
-        related: list[Resource] | None = None,
+        related: list[Resource | Related] | None = None,
         severity: Severity | None = None,
         line: int | None = None,
         condition: str | None = None,
@@ -97,11 +97,15 @@ class Finding:
 
         ``subjects`` names what the finding reports, by kind (``actions``, ``resources``,
         ``routes``, ``invokers``, ``targets``; see :mod:`wa_lint.scopes`), so that a suppression
-        can accept part of it."""
+        can accept part of it. ``related`` takes resources, or :class:`Related` locations that are
+        not resources (the handler line a glue finding rests on)."""
         name = res.source_resource or res.logical_id
         seen = {name}
         related_list = []
         for r in related or ():
+            if isinstance(r, Related):  # a location that is not a resource (the handler's call)
+                related_list.append(r)
+                continue
             other = r.source_resource or r.logical_id
             if other not in seen:  # a SAM event's generated rule is the function the user wrote
                 seen.add(other)

@@ -115,6 +115,6 @@ def api_lambda_glue(graph: Graph) -> Iterator[Finding]:
         message = fitting((f"{head}: API Gateway can call it itself{note}", f"{head}{note}", head))
         related = [r for r in (graph.resource(edge.src), graph.resource(glue.target)) if r is not None]
         yield Finding.at(
-            fn, message, fix=_fix(graph, glue, kind), related=related,
+            fn, message, fix=_fix(graph, glue, kind), related=[*related, *glue.code_evidence()],
             severity=None if glue.call is not None else Severity.INFO,
         )

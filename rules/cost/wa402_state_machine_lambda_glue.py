@@ -82,5 +82,5 @@ def state_machine_lambda_glue(graph: Graph) -> Iterator[Finding]:
         fix = (f"Call {glue.api_name} from the Task state, grant the action to the state machine's role and "
                f"delete the function:\n{_fixes.state_task(graph, glue, states[0] if states else None)}")
         related = [r for r in (graph.resource(edge.src), graph.resource(glue.target)) if r is not None]
-        yield Finding.at(fn, message, fix=fix, related=related,
+        yield Finding.at(fn, message, fix=fix, related=[*related, *glue.code_evidence()],
                          severity=None if glue.call is not None else Severity.INFO)

@@ -95,4 +95,4 @@ def poller_lambda_glue(graph: Graph) -> Iterator[Finding]:
         fix = ("Replace the function and its event source mapping with an EventBridge Pipe (FilterCriteria "
                f"and an InputTemplate cover simple reshaping):\n{_fixes.pipe(graph, glue, source_type)}")
         related = [r for r in (graph.resource(edge.src), graph.resource(glue.target)) if r is not None]
-        yield Finding.at(fn, message, fix=fix, related=related)
+        yield Finding.at(fn, message, fix=fix, related=[*related, *glue.code_evidence()])

@@ -91,4 +91,4 @@ def notification_lambda_glue(graph: Graph) -> Iterator[Finding]:
         fix = (f"Replace the function with {ROUTES[(source, glue.service)]}:\n"
                f"{_fixes.notification(graph, glue, source)}")
         related = [r for r in (graph.resource(edge.src), graph.resource(glue.target)) if r is not None]
-        yield Finding.at(fn, message, fix=fix, related=related)
+        yield Finding.at(fn, message, fix=fix, related=[*related, *glue.code_evidence()])

@@ -29,12 +29,14 @@ from dataclasses import dataclass, field
 
 from wa_lint.code.analyze import code_facts
 from wa_lint.code.facts import CodeFacts, SdkCall
+from wa_lint.code.locate import INLINE
+from wa_lint.finding import Related
 from wa_lint.graph.builders.integrations import routes_to
 from wa_lint.graph.builders.invoke_common import text
 from wa_lint.graph.grants import Grant, function_grants, is_source_read, is_support
 from wa_lint.graph.model import Edge, Graph
 from wa_lint.iam.glob import glob_match
-from wa_lint.model import Resource
+from wa_lint.model import Resource, mark_of
 from wa_lint.values import referenced_resources
 
 #: Forwarding actions a permission alone may stand for, grouped as one "service action":
@@ -95,6 +97,20 @@ class Glue:
     def on_target(self, graph: Graph) -> str:
         """`` on Orders`` for messages; nothing for a service-level call."""
         return "" if self.service_level else f" on {graph.label(self.target)}"
+
+    def code_evidence(self) -> list[Related]:
+        """The handler line that makes the one call, as a related location: the evidence a reader
+        checks (a second code frame in text and HTML, a related location in SARIF). Empty when the
+        code was not read: then the finding rests on graph and permissions and says so by its
+        wording ("appears only to forward") and its severity (info)."""
+        if self.code is None or self.call is None:
+            return []
+        if self.code.path == INLINE:  # the code is in the template: point at its ZipFile
+            code = self.fn.prop("Code")
+            mark = mark_of(code, "ZipFile") if isinstance(code, dict) else None
+            return [Related(f"{self.call.written} (line {self.call.line} of the inline handler, its only SDK call)",
+                            mark.line if mark else self.fn.line)]
+        return [Related(f"{self.call.written} (the handler's only SDK call)", self.call.line, self.code.path)]
 
     def evidence(self, graph: Graph) -> str:
         """The evidence in one sentence: graph shape, permissions, code."""

@@ -16,6 +16,8 @@ from wa_lint.fileio import is_dir, is_file
 from wa_lint.model import Resource
 from wa_lint.values import Placeholders, Resolver, intrinsic, render
 
+#: How inline code (``Code.ZipFile``) is named where a file path would be.
+INLINE = "inline ZipFile"
 #: Bigger files are bundles (a whole SDK inlined): reading them would prove nothing.
 MAX_BYTES = 256 * 1024
 PLACEHOLDER = "__wa_lint_value__"
@@ -92,7 +94,7 @@ def handler_source(fn: Resource, resolver: Resolver) -> HandlerSource | None:
         text = _inline_text(inline)
         if text is None or len(text) > MAX_BYTES:
             return None
-        return HandlerSource(language, "inline ZipFile", text=text)
+        return HandlerSource(language, INLINE, text=text)
     handler = resolver.scalar(fn.prop("Handler"))
     root = fn.local_paths.get("CodeUri") or fn.local_paths.get("Code")
     if root is None or not isinstance(handler, str):
