@@ -41,11 +41,39 @@ class TextLinter:
 
     def _setup(self, path: Path, display: str) -> tuple[list[RuleMeta], FilterStage]:
         """The rules to run on ``path`` and its filter stage, from its nearest configuration."""
+        rules, stage, _config = self._setup_with_config(path, display)
+        return rules, stage
+
+    def _setup_with_config(self, path: Path, display: str) -> tuple[list[RuleMeta], FilterStage, Path | None]:
         tree = ConfigTree(self.rules, isolated=self.isolated)
         config = tree.for_path(path)
         selected = tree.selection(config)
-        return prepare_run(self.rules, selected, tree.policy(config), policies={display: tree.policy(config)},
-                           aliases=self._aliases)
+        rules, stage = prepare_run(self.rules, selected, tree.policy(config), policies={display: tree.policy(config)},
+                                   aliases=self._aliases)
+        return rules, stage, config.path
+
+    @staticmethod
+    def _through_cache(
+        source: Source, rules: list[RuleMeta], stage: FilterStage, config_path: Path | None
+    ) -> FileResult:
+        """Lint ``source`` from disk through the result cache the CLI and the pre-commit hook use
+        (``.wa-lint-cache`` beside the governing configuration), unless caching is turned off."""
+        from wa_lint.cache import Cache, default_directory, disabled_by_env, lint_cached
+
+        if disabled_by_env():
+            return lint_source(source, rules, stage)
+        cache = Cache.for_run(default_directory(config_path), rules)
+        return lint_cached(cache, cache.key(source, stage), source, rules, stage)
+
+    @staticmethod
+    def _saved(text: str, path: Path) -> bool:
+        """The buffer is what the file on disk holds (just opened, or saved): the cache can serve it."""
+        from wa_lint.fileio import read_bytes
+
+        try:
+            return read_bytes(path, path.as_posix()) == text.encode("utf-8", "surrogatepass")
+        except InputError:
+            return False
 
     def lint_text(self, text: str, path: Path, root: Path | None = None) -> FileResult:
         """Lint ``text`` as the file ``path`` (absolute); nested templates must lie below ``root``
@@ -56,7 +84,10 @@ class TextLinter:
             result.skipped, result.skip_reason = True, "not a CloudFormation template"
             return result
         try:
-            rules, stage = self._setup(path, display)
+            rules, stage, config_path = self._setup_with_config(path, display)
+            if self._saved(text, path):
+                source = Source(path, display, "template", False, root or path.parent)
+                return self._through_cache(source, rules, stage, config_path)
             stacks, errors = stacks_from_text(text, path, display, root or path.parent)
             result.errors.extend(str(e) for e in errors)
             if not stacks and not errors:
@@ -85,10 +116,10 @@ class TextLinter:
         """Lint a CDK cloud assembly (``cdk.out``) from disk, as the CLI does."""
         display = directory.as_posix()
         try:
-            rules, stage = self._setup(directory, display)
+            rules, stage, config_path = self._setup_with_config(directory, display)
         except ConfigError as exc:
             return FileResult(path=display, kind="cdk", errors=[str(exc)])
-        return lint_source(Source(directory, display, "cdk", True, directory), rules, stage)
+        return self._through_cache(Source(directory, display, "cdk", True, directory), rules, stage, config_path)
 
 
 def stacks_from_text(text: str, path: Path, display: str, root: Path) -> tuple[list[Stack], list[InputError]]:
