@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from wa_lint.config import Config
     from wa_lint.config_tree import ConfigTree
     from wa_lint.discover import Source
-    from wa_lint.link.index import LinkIndex
+    from wa_lint.link.index import DeferredIndex, LinkIndex
     from wa_lint.pipeline import FileResult
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -267,12 +267,14 @@ class _DebugLines(logging.Handler):
         print(f"wa-lint: debug: {text}", file=sys.stderr)
 
 
-def _link_index(args: argparse.Namespace, sources: list[Source],
-                cache: Cache | None = None) -> tuple[LinkIndex | None, list[str]]:
+def _link_index(args: argparse.Namespace, sources: list[Source], cache: Cache | None = None,
+                defer: bool = False) -> tuple[LinkIndex | DeferredIndex | None, list[str]]:
     """The run's link index (``wa_lint.link``) with the deployment options; their errors as lines.
-    Through the cache when there is one: building it loads every stack that may link."""
+    Through the cache when there is one: building it loads every stack that may link. ``defer``
+    (a parallel run without the cache): built by ``lint_all`` while the pool lints, its errors
+    added to the returned list then."""
     from wa_lint.link.deploy import DeployOptions, parse_assignment
-    from wa_lint.link.index import build_index
+    from wa_lint.link.index import DeferredIndex, build_index
 
     options, errors = DeployOptions(config_env=args.config_env), []
     if not args.config_env:
@@ -289,6 +291,8 @@ def _link_index(args: argparse.Namespace, sources: list[Source],
     lone = [t for t, _ in options.parameter_files if t is None]
     if lone and sum(s.kind == "template" for s in sources) != 1:
         errors.append("--parameters FILE needs TEMPLATE=FILE when the run lints more than one template")
+    if defer and cache is None:
+        return DeferredIndex(sources, options, errors), errors
     links, more = build_index(sources, options) if cache is None else cache.links(sources, options, build_index)
     return links, [*errors, *more]
 
@@ -360,14 +364,14 @@ def _report(args: argparse.Namespace) -> int:
 
             workdir = Path(cleanup.enter_context(tempfile.TemporaryDirectory(prefix="wa-lint-synth-")))
             sources = _synthesize(sources, workdir)
-        links, link_errors = _link_index(args, sources, cache)
-        missing = [*missing, *link_errors]
+        jobs = _jobs(args.jobs, len(sources))
+        links, link_errors = _link_index(args, sources, cache, defer=jobs > 1)
         progress = ProgressBar(len(sources), enabled=not args.quiet)
         try:
-            results = lint_all(sources, run, jobs=_jobs(args.jobs, len(sources)), stage=stage, progress=progress,
-                               links=links, cache=cache)
+            results = lint_all(sources, run, jobs=jobs, stage=stage, progress=progress, links=links, cache=cache)
         finally:
             progress.close()
+        missing = [*missing, *link_errors]  # a deferred index adds its errors while lint_all builds it
     if args.verbose:
         _print_skipped(skipped, results)
     if args.severity_min:

@@ -1,6 +1,7 @@
 """The link index of one run: which stack's import, SSM read or parameter is answered where.
 
-Built once, before linting, in the main process; plain data, so it is pickled to the workers.
+Built once per run in the main process (before linting, or by a parallel run while its pool
+lints the sources that cannot link: :class:`DeferredIndex`); plain data, so it can be pickled.
 A cheap text pass picks the sources that could take part (an import needs an export somewhere
 in the run, an SSM read a parameter written somewhere, a parameter value a deployment file);
 only those are loaded (:meth:`LinkIndex.load`, memoised, so the lint reuses them in this
@@ -210,12 +211,12 @@ def _deployed(source: Source, options: DeployOptions) -> bool:
     return (source.path.parent / "samconfig.toml").is_file()
 
 
-def build_index(sources: list[Source], options: DeployOptions | None = None) -> tuple[LinkIndex | None, list[str]]:
-    """The run's link index, or None when nothing links; and the errors of deployment files
-    (one line each, naming the file)."""
+def link_candidates(sources: list[Source], options: DeployOptions | None = None) -> list[Source]:
+    """The text pass: the sources that could take part in a link (the only ones the index loads);
+    none when nothing can link. Cheap: it reads text, loads nothing."""
     options = options or DeployOptions()
     if os.environ.get(NO_LINK_ENV) == "1":
-        return None, []
+        return []
     usable = [s for s in sources if s.problem is None and s.kind in ("template", "cdk")]
     signs = {s.display: _signs(s) for s in usable}
     any_sign = _Signs(
@@ -224,16 +225,27 @@ def build_index(sources: list[Source], options: DeployOptions | None = None) -> 
     )
     exports = any_sign.imports and any_sign.exports
     ssm = any_sign.ssm_read and any_sign.ssm_write
-    templates = [s for s in usable if s.kind == "template"]
     lone = options.parameter_files and not any(t for t, _ in options.parameter_files)
     wanted = []
     for s in usable:
         x = signs[s.display]
         if ((exports and (x.imports or x.exports)) or (ssm and (x.ssm_read or x.ssm_write))
-                or _deployed(s, options) or (lone and s in templates)):
+                or _deployed(s, options) or (lone and s.kind == "template")):
             wanted.append(s)
+    return wanted
+
+
+def build_index(sources: list[Source], options: DeployOptions | None = None,
+                wanted: list[Source] | None = None) -> tuple[LinkIndex | None, list[str]]:
+    """The run's link index, or None when nothing links; and the errors of deployment files
+    (one line each, naming the file). ``wanted``: :func:`link_candidates`, when already known."""
+    options = options or DeployOptions()
+    if os.environ.get(NO_LINK_ENV) == "1":
+        return None, []
+    wanted = link_candidates(sources, options) if wanted is None else wanted
     if not wanted:
         return None, []
+    templates = [s for s in sources if s.problem is None and s.kind == "template"]
     index = LinkIndex({s.display: s for s in wanted}, {}, [])
     errors: list[str] = []
     loaded: list[tuple[StackKey, Stack]] = []
@@ -248,6 +260,25 @@ def build_index(sources: list[Source], options: DeployOptions | None = None) -> 
     if not index.stacks and not index.records:
         return None, errors
     return index, errors
+
+
+class DeferredIndex:
+    """The link index of a parallel run, built while the pool already lints (``wa_lint.runner``).
+    The text pass runs here and names the candidates; a source that is not one is never in the
+    index and lints the same without it, so only the candidates wait for :meth:`build` (in the
+    main process, which then has their stacks loaded). ``errors`` receives the build's errors."""
+
+    def __init__(self, sources: list[Source], options: DeployOptions, errors: list[str]) -> None:
+        self._sources = sources
+        self._options = options
+        self._wanted = link_candidates(sources, options)
+        self.candidates = {s.display for s in self._wanted}
+        self.errors = errors
+
+    def build(self) -> LinkIndex | None:
+        index, more = build_index(self._sources, self._options, self._wanted)
+        self.errors.extend(more)
+        return index
 
 
 def _deployments(loaded: list[tuple[StackKey, Stack]], sources: dict[str, Source], options: DeployOptions,
