@@ -108,8 +108,8 @@ def _parallel(todo: list[Job], rules: list[RuleMeta], jobs: int, stage: StackSta
     """``jobs`` processes lint ``todo``: a pool of ``jobs - 1`` workers and this process, which
     is warm (its modules imported, the linked stacks loaded) and would otherwise only wait.
     The pool takes the sources largest first; this process first builds a deferred index and
-    lints its candidates (with the stacks the build loaded), then takes the pool's unstarted
-    chunks from the small end until the pool has reached them."""
+    lints the candidates it links (with the stacks the build loaded; the pool gets the others),
+    then takes the pool's unstarted chunks from the small end until the pool has reached them."""
     global _parent_links
     mine: list[Job] = []
     if isinstance(links, DeferredIndex):
@@ -138,6 +138,11 @@ def _parallel(todo: list[Job], rules: list[RuleMeta], jobs: int, stage: StackSta
             futures = [pool.submit(_lint_chunk, chunk) for chunk in chunks]
             if isinstance(links, DeferredIndex):
                 built = links.build()
+                home = _linked(built)  # the others lint the same without the index: the pool may take them
+                rest = sorted((job for job in mine if job[1].display not in home), key=lambda job: -_size(job[1]))
+                mine = [job for job in mine if job[1].display in home]
+                chunks += [rest[n:n + size] for n in range(0, len(rest), size)]
+                futures += [pool.submit(_lint_chunk, chunk) for chunk in chunks[len(futures):]]
             for at, source, key in mine:
                 yield at, lint_cached(cache, key, source, rules, stage, built, look=False)
             stolen = 0
@@ -153,6 +158,14 @@ def _parallel(todo: list[Job], rules: list[RuleMeta], jobs: int, stage: StackSta
         _parent_links = None
         if forked:
             gc.unfreeze()
+
+
+def _linked(index: LinkIndex | None) -> set[str]:
+    """The sources whose stacks the index links or deploys: only they need it to lint."""
+    if index is None:
+        return set()
+    keys = [*index.stacks, *(k for r in index.records for k in (r.src, r.dst))]
+    return {display for display, _ in keys}
 
 
 def _warm_up(todo: list[Job]) -> int:
