@@ -136,24 +136,28 @@ def _parallel(todo: list[Job], rules: list[RuleMeta], jobs: int, stage: StackSta
         with ProcessPoolExecutor(workers, initializer=_init_worker,
                                  initargs=([m.id for m in rules], stage, shared, cache)) as pool:
             futures = [pool.submit(_lint_chunk, chunk) for chunk in chunks]
-            if isinstance(links, DeferredIndex):
-                built = links.build()
-                home = _linked(built)  # the others lint the same without the index: the pool may take them
-                rest = sorted((job for job in mine if job[1].display not in home), key=lambda job: -_size(job[1]))
-                mine = [job for job in mine if job[1].display in home]
-                chunks += [rest[n:n + size] for n in range(0, len(rest), size)]
-                futures += [pool.submit(_lint_chunk, chunk) for chunk in chunks[len(futures):]]
-            for at, source, key in mine:
-                yield at, lint_cached(cache, key, source, rules, stage, built, look=False)
-            stolen = 0
-            for future, chunk in zip(reversed(futures), reversed(chunks), strict=True):
-                if not future.cancel():
-                    break
-                stolen += 1
-                for at, source, key in chunk:
+            try:
+                if isinstance(links, DeferredIndex):
+                    built = links.build()
+                    home = _linked(built)  # the others lint the same without the index: the pool may take them
+                    rest = sorted((job for job in mine if job[1].display not in home), key=lambda job: -_size(job[1]))
+                    mine = [job for job in mine if job[1].display in home]
+                    chunks += [rest[n:n + size] for n in range(0, len(rest), size)]
+                    futures += [pool.submit(_lint_chunk, chunk) for chunk in chunks[len(futures):]]
+                for at, source, key in mine:
                     yield at, lint_cached(cache, key, source, rules, stage, built, look=False)
-            for future in futures[:len(futures) - stolen]:
-                yield from future.result()
+                stolen = 0
+                for future, chunk in zip(reversed(futures), reversed(chunks), strict=True):
+                    if not future.cancel():
+                        break
+                    stolen += 1
+                    for at, source, key in chunk:
+                        yield at, lint_cached(cache, key, source, rules, stage, built, look=False)
+                for future in futures[:len(futures) - stolen]:
+                    yield from future.result()
+            finally:  # an interrupted run does not wait for the chunks nobody started
+                for future in futures:
+                    future.cancel()
     finally:
         _parent_links = None
         if forked:
