@@ -128,8 +128,7 @@ def _parallel(todo: list[Job], rules: list[RuleMeta], jobs: int, stage: StackSta
     _parent_links = built if forked else None
     shared: LinkIndex | str | None = INHERITED if forked and built is not None else built
     workers = max(1, min(jobs - 1, len(todo)))
-    size = max(1, len(todo) // (jobs * 16))
-    chunks = [todo[n:n + size] for n in range(0, len(todo), size)]
+    chunks = _chunks(todo, jobs)
     if forked:
         gc.freeze()  # the workers' collections leave the inherited objects (and their pages) alone
     try:
@@ -142,7 +141,7 @@ def _parallel(todo: list[Job], rules: list[RuleMeta], jobs: int, stage: StackSta
                     home = _linked(built)  # the others lint the same without the index: the pool may take them
                     rest = sorted((job for job in mine if job[1].display not in home), key=lambda job: -_size(job[1]))
                     mine = [job for job in mine if job[1].display in home]
-                    chunks += [rest[n:n + size] for n in range(0, len(rest), size)]
+                    chunks += _chunks(rest, jobs)
                     futures += [pool.submit(_lint_chunk, chunk) for chunk in chunks[len(futures):]]
                 for at, source, key in mine:
                     yield at, lint_cached(cache, key, source, rules, stage, built, look=False)
@@ -182,6 +181,19 @@ def _warm_up(todo: list[Job]) -> int:
         if head is not None and SAM_TRANSFORM in head:
             return n
     return len(todo) - 1
+
+
+def _chunks(jobs_todo: list[Job], jobs: int) -> list[list[Job]]:
+    """Guided chunks: each an eighth of the remainder's share per process, so the chunks shrink
+    to single sources at the end, where this process takes them and where the last one a worker
+    started is what everybody waits for."""
+    out: list[list[Job]] = []
+    at = 0
+    while at < len(jobs_todo):
+        size = max(1, (len(jobs_todo) - at) // (jobs * 8))
+        out.append(jobs_todo[at:at + size])
+        at += size
+    return out
 
 
 def _size(source: Source) -> int:
