@@ -70,3 +70,17 @@ def test_jobs_give_identical_output_and_errors(tmp_path: Path, capsys: pytest.Ca
     assert runs[0][0] == 2  # the broken samconfig.toml
     assert "samconfig.toml" in runs[0][2]
     assert "shop-data/Database" in runs[0][1]  # linked, also when the index was built during the run
+
+
+def test_chunks_cover_every_job_in_order_and_shrink_to_one() -> None:
+    from wa_lint.runner import _chunks
+
+    source = discover_all([str(CROSS_STACK)]).sources[0]
+    jobs = [(n, source, None) for n in range(275)]
+    chunks = _chunks(jobs, 2)
+    assert [job for chunk in chunks for job in chunk] == jobs
+    sizes = [len(chunk) for chunk in chunks]
+    assert sizes == sorted(sizes, reverse=True)
+    assert sizes[-1] == 1
+    assert sizes[0] < len(jobs) // 8
+    assert _chunks([], 2) == []
