@@ -73,10 +73,10 @@ def test_jobs_give_identical_output_and_errors(tmp_path: Path, capsys: pytest.Ca
 
 
 def test_chunks_cover_every_job_in_order_and_shrink_to_one() -> None:
-    from wa_lint.runner import _chunks
+    from wa_lint.runner import Job, _chunks
 
     source = discover_all([str(CROSS_STACK)]).sources[0]
-    jobs = [(n, source, None) for n in range(275)]
+    jobs: list[Job] = [(n, source, None) for n in range(275)]
     chunks = _chunks(jobs, 2)
     assert [job for chunk in chunks for job in chunk] == jobs
     sizes = [len(chunk) for chunk in chunks]
