@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wa_lint.api import Edge, Finding, Graph, Pillar, Ping, Resource, Severity, invocation_ping, rule
+from wa_lint.api import Edge, Finding, Graph, Pillar, Ping, Resource, Severity, fitting, invocation_ping, rule
 
 SAM_FIX = ("Add DeadLetterQueue ({Type: SQS, TargetArn: ...}) or EventInvokeConfig.DestinationConfig.OnFailure "
            "to the function.")
@@ -151,9 +151,10 @@ def lambda_async_no_failure_destination(graph: Graph) -> Iterator[Finding]:
         lost = "events that fail after two retries are lost"
         if any(_has_source_dlq(graph, e.src, e.via) for e in callers):
             lost = "the source's DLQ does not catch function errors"
+        head = f"{name} is invoked asynchronously by {invokers} but has no DLQ or on-failure destination"
         yield Finding.at(
             fn,
-            f"{name} is invoked asynchronously by {invokers} but has no DLQ or on-failure destination: {lost}",
+            fitting((f"{head}: {lost}", head)),
             fix=SAM_FIX if fn.source_resource else CFN_FIX,
             related=related,
             condition=condition,

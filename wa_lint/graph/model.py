@@ -23,6 +23,10 @@ if TYPE_CHECKING:
 FUNCTION = "AWS::Lambda::Function"
 STATE_MACHINE = "AWS::StepFunctions::StateMachine"
 
+#: How messages name a service whose resource the template does not name (a permission without SourceArn).
+SERVICE_LABELS = {"s3": "S3", "sns": "SNS", "sqs": "SQS", "events": "EventBridge", "logs": "CloudWatch Logs",
+                  "iot": "IoT", "ses": "SES", "apigateway": "API Gateway", "codecommit": "CodeCommit",
+                  "config": "Config", "scheduler": "Scheduler", "cognito-idp": "Cognito"}
 #: Edge kinds. Builders add edges only of these kinds; rules speak this vocabulary.
 EDGE_KINDS = frozenset(
     {
@@ -263,7 +267,11 @@ class Graph:
         SAM resource a message is about: its own events read "its Nightly event"."""
         res = self.resource(node)
         if res is None:
-            return node.removeprefix("external:")
+            name = node.removeprefix("external:")
+            service, sep, rest = name.partition(":")
+            if sep and rest == "unknown":  # a principal with no SourceArn: say what is unknown
+                return f"an unnamed {SERVICE_LABELS.get(service, service)} source"
+            return name
         if res.construct_path:  # a foreign resource (another stack's, wa_lint/link) keeps its stack's name
             parts = res.construct_path.split("/")[0 if res.foreign_stack else 1:]
             if len(parts) > 1 and parts[-1] in ("Resource", "Default"):
