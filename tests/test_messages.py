@@ -71,3 +71,28 @@ def test_fitting_takes_the_first_message_that_fits() -> None:
 
     assert fitting(["x" * (MESSAGE_MAX + 1), "short", "shorter"]) == "short"
     assert fitting(["x" * 200, "y" * 180]) == "y" * 180  # none fits: the last, shortest form
+
+
+def test_engine_fits_every_message_to_one_line() -> None:
+    """The engine's last step (``fit_message``) holds for any rule, third-party ones included:
+    consequence clauses go first, then long names shrink, then the middle of a long list."""
+    from wa_lint.finding import MESSAGE_MAX, fit_message
+
+    assert fit_message("Queue Jobs has no DLQ: messages\nare retried") == "Queue Jobs has no DLQ: messages are retried"
+    long_tail = "Queue OrdersQueueWithAVeryDescriptiveName has no dead-letter queue: " + "lost " * 40
+    assert fit_message(long_tail) == "Queue OrdersQueueWithAVeryDescriptiveName has no dead-letter queue"
+    names = ("Event source mapping monitoring/CalculateMetricsDynamoDBEventSourceStatusTable7052596D reads the "
+             "stream of dynamoDataCatalog/StatusTable into monitoring/CalculateMetrics without an on-failure "
+             "destination")
+    fitted = fit_message(names)
+    assert len(fitted) <= MESSAGE_MAX
+    assert fitted.endswith("without an on-failure destination")
+    assert "…" in fitted
+    steps = ", ".join(f"Step {i}" for i in range(60))
+    listed = f"State machine S: Task states {steps} have neither Retry nor Catch"
+    fitted = fit_message(listed)
+    assert len(fitted) <= MESSAGE_MAX
+    assert fitted.startswith("State machine S: Task states Step 0")
+    assert fitted.endswith("have neither Retry nor Catch")
+    for text in ("x" * 1000, "a " * 1000, ("y" * 30 + " ") * 50):
+        assert len(fit_message(text)) <= MESSAGE_MAX

@@ -145,6 +145,45 @@ def fitting(candidates: Iterable[str], budget: int = MESSAGE_MAX) -> str:
     return last
 
 
+def fit_message(message: str, budget: int = MESSAGE_MAX) -> str:
+    """``message`` on one line within ``budget``: the engine's last step for every rule's message
+    (third-party rules included), after the rule's own :func:`fitting`. A message says first what
+    is wrong with which resource and then, after a colon, what follows from it. So: the
+    consequence clauses go first (while what remains still says something); then the longest
+    names are shortened in the middle (``monitoring/Calcu…able7052596D``); a message still too
+    long (a long list) loses words from its middle, keeping its subject and what is wrong."""
+    text = " ".join(message.split())
+    while len(text) > budget and ": " in text and len(text.rsplit(": ", 1)[0]) >= _HEAD_FLOOR:
+        text = text.rsplit(": ", 1)[0]
+    words = text.split(" ")
+    while len(" ".join(words)) > budget:
+        longest = max(range(len(words)), key=lambda i: len(words[i]))
+        excess = len(" ".join(words)) - budget
+        if len(words[longest]) <= _NAME_FLOOR:  # names are short now: nothing left to shorten
+            break
+        word = words[longest]
+        keep = max(_NAME_FLOOR - 1, len(word) - excess - 1)  # characters kept; with "…" at most the floor
+        words[longest] = word[: keep - keep // 2] + "…" + word[len(word) - keep // 2:]
+    text = " ".join(words)
+    if len(text) <= budget:
+        return text
+    # Still too long (a long list): keep the subject at the start and what is wrong at the end.
+    head_budget = (budget - 3) * 2 // 5
+    tail_budget = budget - 3 - head_budget
+    head = text[:head_budget]
+    head = head[: head.rfind(" ")] if " " in head else head
+    tail = text[len(text) - tail_budget:]
+    tail = tail[tail.find(" ") + 1:] if " " in tail else tail
+    return f"{head.rstrip(' ,;(')} … {tail}"
+
+
+_NAME_FLOOR = 24
+"""Names are not shortened below this many characters: enough to recognise them."""
+_HEAD_FLOOR = 40
+"""A clause after a colon is dropped only when what remains is at least this long (not just a name)."""
+"""Names are not shortened below this many characters: enough to recognise them."""
+
+
 RuleFunction = Callable[[Graph], Iterator[Finding]]
 AppliesTo = Callable[[Graph], Iterable[Resource]]
 """The resources a rule judges in a graph: each is either reported or passes (see :func:`rule`)."""

@@ -12,7 +12,7 @@ import traceback
 from typing import TYPE_CHECKING, Protocol
 
 from wa_lint.discover import Source
-from wa_lint.finding import Finding, RuleMeta
+from wa_lint.finding import Finding, RuleMeta, fit_message
 from wa_lint.model import InputError, Stack
 from wa_lint.results import FileResult, place
 from wa_lint.stacks import load_stacks
@@ -56,6 +56,7 @@ def run_rules(
                 if secrets:
                     finding.masked = list(dict.fromkeys([*finding.masked, *secrets]))
                 finding.rule = meta.id
+                finding.message = fit_message(finding.message)
                 finding.name = meta.name
                 finding.pillar = meta.pillar.value
                 finding.severity = finding.severity or meta.severity

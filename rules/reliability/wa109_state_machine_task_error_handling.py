@@ -11,6 +11,7 @@ from wa_lint.api import (
     Pillar,
     Severity,
     cached_definition,
+    fitting,
     rule,
     state_line,
     unhandled_tasks,
@@ -22,8 +23,8 @@ FIX = ("Add a Retry for transient errors (e.g. Lambda.ServiceException, Lambda.A
        "compensating or failure-handling state.")
 
 
-def _names(states: list[str]) -> str:
-    shown = states[:SHOWN]
+def _names(states: list[str], shown_at_most: int = SHOWN) -> str:
+    shown = states[:shown_at_most]
     more = len(states) - len(shown)
     if more:
         return ", ".join(shown) + f" and {more} more"
@@ -83,11 +84,15 @@ def state_machine_task_without_error_handling(graph: Graph) -> Iterator[Finding]
         bare = list(dict.fromkeys(name for name, _state in unhandled_tasks(definition)))
         if not bare:
             continue
-        states = f"Task state{'s' if len(bare) > 1 else ''} {_names(bare)} {'have' if len(bare) > 1 else 'has'}"
+        plural = len(bare) > 1
+        messages = [
+            f"State machine {graph.label(sm.logical_id)}: Task state{'s' if plural else ''} {_names(bare, shown)} "
+            f"{'have' if plural else 'has'} neither Retry nor Catch{tail}"
+            for shown in range(SHOWN, 0, -1) for tail in (": one transient error fails the whole execution", "")
+        ]
         yield Finding.at(
             sm,
-            f"State machine {graph.label(sm.logical_id)}: {states} neither Retry nor Catch: one transient error "
-            "fails the whole execution",
+            fitting(messages),
             fix=FIX,
             line=state_line(sm, bare[0]) or sm.prop_line("DefinitionString"),
         )

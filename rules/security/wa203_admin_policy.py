@@ -10,6 +10,7 @@ from wa_lint.api import (
     ManagedRef,
     Pillar,
     Severity,
+    fitting,
     functions_of,
     permissions,
     role_names,
@@ -92,8 +93,10 @@ def lambda_role_admin_policy(graph: Graph) -> Iterator[Finding]:
             fn_names = graph.names(f.logical_id for f in fns)
             yield Finding.at(
                 role,
-                f"{role_names(graph, [role_id])}, the execution role of {fn_names}, has the AWS managed policy "
-                f"{ref.name}{_grants(ref)}",
+                fitting((f"{role_names(graph, [role_id])}, the execution role of {fn_names}, has the AWS managed "
+                         f"policy {ref.name}{_grants(ref)}",
+                         f"{role_names(graph, [role_id])}, the execution role of {fn_names}, has the AWS managed "
+                         f"policy {ref.name}")),
                 fix=f"Replace {ref.name} with statements for the actions and resources the function uses "
                     "(a SAM policy template, a CDK grant).",
                 line=ref.line,
