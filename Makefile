@@ -115,8 +115,10 @@ docs: $(STAMP)
 	.venv-bench/bin/python -m pip install --quiet cfn-lint cfn-lint-serverless checkov
 	touch .venv-bench/.installed
 
+# run.py writes bench/RESULTS.md (its rule-cost section from bench/rules_cost.py); jobs.py prints --jobs 2 vs 1.
 bench: $(STAMP) .venv-bench/.installed
 	$(BIN)/python bench/run.py --tools-bin .venv-bench/bin
+	$(BIN)/python bench/jobs.py
 
 # Linting time against template size, as a ratio (not a test: wall-clock figures vary with load).
 bench-scale: $(STAMP)

@@ -95,7 +95,7 @@ def sam_copies(trees: list[Path], copies: int, into: Path) -> Path:
 
 
 def median(runs: list[Run], field: str) -> float:
-    return statistics.median(getattr(r, field) for r in runs)
+    return float(statistics.median(getattr(r, field) for r in runs))
 
 
 def main() -> int:

@@ -4,7 +4,9 @@
 ``make bench`` installs the other tools into their own virtual environment (``.venv-bench``, so
 their pins cannot disturb wa-lint's) and runs this script, which writes ``bench/RESULTS.md``.
 Every command runs in a fresh process; figures are compared as ratios, so the machine's speed
-cancels out. wa-lint runs with ``--jobs 1`` (one process), as the targets require.
+cancels out. wa-lint runs with ``--jobs 1`` (one process), as the targets require. The rule-cost
+section comes from ``bench/rules_cost.py`` (issue 15); ``bench/profiling.md`` (hand-written: profiling,
+the cache, ``--jobs`` and editor figures) is appended as it is.
 """
 
 from __future__ import annotations
@@ -106,6 +108,18 @@ def table(rows: dict[str, Timing], n_files: int | None) -> list[str]:
     return lines
 
 
+def rules_cost() -> tuple[list[str], tuple[str, bool, str] | None]:
+    """``bench/rules_cost.py``'s section (in its own process) and its target row."""
+    out = subprocess.run([sys.executable, str(ROOT / "bench" / "rules_cost.py"), "--markdown"],
+                         capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        return [f"`bench/rules_cost.py` failed: {out.stderr.strip().splitlines()[-1:]}"], None
+    lines = out.stdout.strip().splitlines()
+    share = next(line for line in lines if line.startswith("| the 11 second-round rules")).split("|")[3].strip()
+    value = float(share.rstrip("%")) / 100
+    return lines, ("the second-round rules cost less than 15 % of the run time (whole corpus)", value < 0.15, share)
+
+
 def verdict(ok: bool) -> str:
     return "met" if ok else "**not met**"
 
@@ -157,6 +171,9 @@ def main() -> None:
     ]
     for title, rows, n in sections:
         lines += ["", f"## {title}", "", *table(rows, n)]
+    rule_cost, rule_target = rules_cost() if not args.skip_corpus else ([], None)
+    if rule_cost:
+        lines += ["", "## Rule cost over the whole corpus (`bench/rules_cost.py`, issue 15)", "", *rule_cost]
 
     targets = [("one small CloudFormation template cold in at most a third of cfn-lint's time",
                 ratio(cold_cfn["cfn-lint"].seconds, cold_cfn["wa-lint"].seconds) >= 3,
@@ -173,6 +190,8 @@ def main() -> None:
         for name, rows, _n in [(t, r, n) for t, r, n in sections]:
             lower = all(rows["wa-lint"].peak_kib < t.peak_kib for k, t in rows.items() if k != "wa-lint")
             targets.append((f"peak memory below every other tool ({name.split(':')[0]})", lower, ""))
+    if rule_target is not None:
+        targets.append(rule_target)
     lines += ["", "## Targets", "", "| target | measured | |", "| --- | --- | --- |"]
     lines += [f"| {text} | {value} | {verdict(ok)} |" for text, ok, value in targets]
     notes = ROOT / "bench" / "profiling.md"
