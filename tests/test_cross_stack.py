@@ -18,7 +18,7 @@ import pytest
 from wa_lint.cli import _link_index, build_parser, main
 from wa_lint.discover import discover_all
 from wa_lint.link.deploy import parameter_file, samconfig
-from wa_lint.link.index import NO_LINK_ENV, SUFFIX_NOTE, build_index
+from wa_lint.link.index import NO_LINK_ENV, SUFFIX_NOTE, LinkIndex, build_index
 from wa_lint.link.rewrite import Namespace, rewrite
 from wa_lint.model import InputError, Mark, MarkedDict
 from wa_lint.values import Resolver
@@ -56,6 +56,7 @@ def _links(case: str) -> list[list[Any]]:
     assert errors == []
     if links is None:
         return []
+    assert isinstance(links, LinkIndex)  # built at once: no pool to defer it to
     return [[*r.src, *r.dst, r.kind, r.via, r.note, r.target] for r in links.records]
 
 
@@ -189,7 +190,7 @@ def test_config_env_selects_the_deployment(capsys: pytest.CaptureFixture[str]) -
     assert args.config_env == "default"
     links, errors = _link_index(args, discover_all(args.paths).sources)
     assert errors == []
-    assert (links is None or links.records == [])
+    assert links is None or (isinstance(links, LinkIndex) and links.records == [])
     assert main(["report", "fixtures/cross-stack/config-env", "--config-env", "", "--no-config"]) == 2
     assert "--config-env expects an environment name" in capsys.readouterr().err
 

@@ -7,7 +7,7 @@ get these names from :mod:`wa_lint.api`, which re-exports them.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -86,7 +86,7 @@ class Finding:
         message: str,
         fix: str,
         *,
-        related: list[Resource | Related] | None = None,
+        related: Sequence[Resource | Related] | None = None,
         severity: Severity | None = None,
         line: int | None = None,
         condition: str | None = None,
