@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -182,6 +183,34 @@ def test_a_changed_input_relints_exactly_what_depends_on_it(project: Path, linte
     after = report()
     assert set(linted) == relinted
     assert after == fresh()
+
+
+def test_editing_a_template_that_cannot_link_keeps_the_link_index(project: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The link index is built from the text pass's candidates only: editing a template that neither
+    imports nor exports keeps it (a re-run does not load the linked stacks again); making one a
+    candidate rebuilds it."""
+    import wa_lint.link.index
+
+    builds: list[int] = []
+    real = wa_lint.link.index.build_index
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        builds.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(wa_lint.link.index, "build_index", counting)
+    monkeypatch.setattr("wa_lint.cli.build_index", counting, raising=False)
+    first = report()
+    assert builds == [1]
+    path = project / "app/child.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert report() == first
+    assert builds == [1]  # the index came from the cache
+    path.write_text(path.read_text(encoding="utf-8").replace("Resources:", "Resources:  # ImportValue", 1),
+                    encoding="utf-8")
+    report()
+    assert builds == [1, 1]  # now a candidate: the index is built again
 
 
 def test_same_size_and_mtime_edit_is_still_seen(project: Path, linted: Counter[str]) -> None:

@@ -297,18 +297,24 @@ class Cache:
               ) -> tuple[LinkIndex | None, list[str]]:
         """``build(sources, options)`` (the link index and its errors) through the cache: the
         index loads every stack that may link, which a re-run over unchanged files must not pay."""
-        from wa_lint.link.index import _files  # the files its text pass scans
+        from wa_lint.link.index import _files, link_candidates
 
-        key = digest(self.run, "links", [_identity(s) for s in sources], options)
+        # The index is made from the candidates of the cheap text pass only (a template that can
+        # neither import nor export, read nor write an SSM parameter, nor is deployed with options
+        # takes no part in it): it is keyed by them and depends on their files, so editing any
+        # other template keeps it. A template that becomes a candidate changes the key.
+        wanted = link_candidates(sources, options)
+        key = digest(self.run, "links", [_identity(s) for s in wanted], options)
         target = self.directory / f"v{FORMAT}" / "links" / f"{key}.bin"
         got = self._read(target, key)
         if isinstance(got, tuple) and len(got) == 2:
             return got
         with recording() as reads:
+            for source in wanted:
+                for path in _files(source):
+                    depends_on(path)
             for source in sources:
                 if source.problem is None and source.kind in ("template", "cdk"):
-                    for path in _files(source):
-                        depends_on(path)
                     probe(source.path.parent / "samconfig.toml")
             built = build(sources, options)
         self._write(target, key, built, reads)
