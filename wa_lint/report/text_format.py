@@ -92,24 +92,39 @@ def finding_body(f: Finding, group_line: int) -> Group:
     return Group(*parts)
 
 
-def resource_block(findings: list[Finding]) -> Group:
+def resource_block(findings: list[Finding], width: int | None = None) -> Group:
     """The findings on one resource: one header, one code frame, then each finding's severity and
-    rule beside its message and fix (a hanging indent, so wrapped lines stay in their column)."""
+    rule beside its message and fix (a hanging indent, so wrapped lines stay in their column).
+
+    With the console's ``width``, the columns get fixed widths: rich then lays the grid out without
+    measuring every message, fix and frame first (that measuring was most of a large report's time)."""
     first = findings[0]
     parts: list[Any] = [_where(first)]
     frame = code_frame(first.path, first.line, sorted({s for f in findings for s in f.masked}))
     if frame is not None:
         parts.append(_indented(frame))
     rows = Table.grid(padding=(0, 1))
-    rows.add_column(no_wrap=True)
-    rows.add_column(no_wrap=True)
-    rows.add_column()
+    rule_width = max(len(line(f.rule)) for f in findings)
+    body_width = width - _INDENT - _SEVERITY_WIDTH - rule_width - 2 if width else None
+    if body_width is not None and body_width >= _MIN_BODY:
+        rows.add_column(no_wrap=True, width=_SEVERITY_WIDTH)
+        rows.add_column(no_wrap=True, width=rule_width)
+        rows.add_column(width=body_width)
+    else:
+        rows.add_column(no_wrap=True)
+        rows.add_column(no_wrap=True)
+        rows.add_column()
     for f in findings:
         severity = f.severity or Severity.WARNING
         rows.add_row(Text(f"{severity.value.upper():<7}", style=STYLE[severity]),
                      Text(line(f.rule), style="bold"), finding_body(f, first.line))
     parts.append(_indented(rows))
     return Group(*parts)
+
+
+_INDENT = 2  # the grid's left padding under the header
+_SEVERITY_WIDTH = 7  # "WARNING"
+_MIN_BODY = 20
 
 
 def finding_block(f: Finding) -> Group:
@@ -170,7 +185,7 @@ def render_text(report: Report, *, color: bool | None = None, width: int | None 
     for path, groups in by_file.items():
         console.print(Text(line(path), style="bold underline"))
         for group in groups:
-            console.print(resource_block(group))
+            console.print(resource_block(group, console.width))
             console.print()
     if quiet:
         return _tidy(out.getvalue(), use_color)
