@@ -10,7 +10,7 @@ both branches agree (rules that care look at both branches with :func:`branches`
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, overload
 
@@ -237,6 +237,21 @@ class Resolver:
         if isinstance(result, (str, int, float, bool)) or result is None:
             return result
         return Unknown("not a scalar")
+
+    def switch(self, values: Iterable[Any]) -> str:
+        """A boolean setting written as its alternatives (``Fn::If`` branches; None where a branch
+        leaves it out): ``on`` when some alternative turns it on, ``unknown`` when one cannot be
+        read, else ``off``. ``true``/``false`` strings count as CloudFormation reads them."""
+        state = "off"
+        for value in values:
+            if value is None:
+                continue
+            known = self.scalar(value)
+            if known is True or (isinstance(known, str) and known.lower() == "true"):
+                return "on"
+            if known is not False and not (isinstance(known, str) and known.lower() == "false"):
+                state = "unknown"
+        return state
 
     def ref(self, name: str) -> Any:
         if name in KNOWN_PSEUDO:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from wa_lint.api import Finding, Graph, Pillar, Resource, Severity, api_stages, rule, walk
 
@@ -16,20 +15,6 @@ FIXES = {
     ("sfn", False): "Set TracingConfiguration: {Enabled: true} (CDK: tracingEnabled: true).",
     ("appsync", False): "Set XrayEnabled: true on the GraphQL API (CDK: xrayEnabled: true).",
 }
-
-
-def _state(graph: Graph, values: list[Any]) -> str:
-    """``on`` when some alternative enables it, ``unknown`` when one cannot be read, else ``off``."""
-    state = "off"
-    for value in values:
-        if value is None:
-            continue
-        known = graph.resolver.scalar(value)
-        if known is True or (isinstance(known, str) and known.lower() == "true"):
-            return "on"
-        if known is not False and not (isinstance(known, str) and known.lower() == "false"):
-            state = "unknown"
-    return state
 
 
 def traceable(graph: Graph) -> list[Resource]:
@@ -88,7 +73,7 @@ def tracing_disabled_beyond_lambda(graph: Graph) -> Iterator[Finding]:
     for stage in api_stages(graph):
         if stage.kind != "rest":
             continue
-        if _state(graph, [v for _c, v in stage.values("TracingEnabled")]) != "off":
+        if graph.resolver.switch([v for _c, v in stage.values("TracingEnabled")]) != "off":
             continue
         name = stage.name or graph.label(stage.resource.logical_id)
         api = f" of {graph.label(stage.api)}" if stage.api else ""
@@ -99,14 +84,14 @@ def tracing_disabled_beyond_lambda(graph: Graph) -> Iterator[Finding]:
                          line=stage.line("TracingEnabled"))
     for machine in graph.of_type(STATE_MACHINE):
         values = [v for _c, v in walk(machine.properties, ("TracingConfiguration", "Enabled"), machine.condition)]
-        if _state(graph, values) != "off":
+        if graph.resolver.switch(values) != "off":
             continue
         yield Finding.at(machine, f"State machine {graph.label(machine.logical_id)} records no X-Ray traces "
                          "(TracingConfiguration.Enabled is not true): its tasks appear as unrelated traces",
                          fix=FIXES[("sfn", _sam(machine))], line=machine.prop_line("TracingConfiguration"))
     for graphql in graph.of_type(APPSYNC):
         values = [v for _c, v in walk(graphql.properties, ("XrayEnabled",), graphql.condition)]
-        if _state(graph, values) != "off":
+        if graph.resolver.switch(values) != "off":
             continue
         name = graph.label(graphql.logical_id)
         yield Finding.at(graphql, f"AppSync API {name} records no X-Ray traces (XrayEnabled is not true): resolver "

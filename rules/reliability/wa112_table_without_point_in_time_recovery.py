@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from wa_lint.api import Finding, Graph, Pillar, Resource, Severity, each, name_text, rule, walk
 
@@ -19,20 +18,6 @@ CDK_FIX = "Pass pointInTimeRecovery: true (or pointInTimeRecoverySpecification) 
 def tables(graph: Graph) -> list[Resource]:
     """The tables WA112 judges: every table and global table but CDK internals."""
     return graph.of_type(TABLE, GLOBAL_TABLE)
-
-
-def _state(graph: Graph, values: list[Any]) -> str:
-    """``on`` when some alternative enables it, ``unknown`` when one cannot be read, else ``off``."""
-    state = "off"
-    for value in values:
-        if value is None:
-            continue
-        known = graph.resolver.scalar(value)
-        if known is True or (isinstance(known, str) and known.lower() == "true"):
-            return "on"
-        if known is not False and not (isinstance(known, str) and known.lower() == "false"):
-            state = "unknown"
-    return state
 
 
 def _fix(table: Resource) -> str:
@@ -87,14 +72,14 @@ def table_without_point_in_time_recovery(graph: Graph) -> Iterator[Finding]:
         name = graph.label(table.logical_id)
         if table.type == TABLE:
             values = [v for _c, v in walk(table.properties, PITR, table.condition)]
-            if _state(graph, values) == "off":
+            if graph.resolver.switch(values) == "off":
                 yield Finding.at(table, f"DynamoDB table {name} has no point-in-time recovery: "
                                  "data lost to a bad write cannot be restored", fix=_fix(table),
                                  line=table.prop_line(PITR[0]))
             continue
         for _cond, replica in each(table.prop("Replicas"), table.condition):
             values = [v for _c, v in walk(replica, PITR)]
-            if _state(graph, values) != "off":
+            if graph.resolver.switch(values) != "off":
                 continue
             region = name_text(graph, replica.get("Region")) or "an unknown region"
             region = "the stack's region" if region == "${AWS::Region}" else region
