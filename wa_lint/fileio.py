@@ -23,8 +23,8 @@ from typing import Protocol
 
 from wa_lint.model import InputError
 
-__all__ = ["MAX_FILE_BYTES", "Dependency", "InputFiles", "OutputError", "depends_on", "inside", "is_dir", "is_file",
-           "read_bytes", "read_text", "recording", "replay", "write_text_atomic"]
+__all__ = ["MAX_FILE_BYTES", "Dependency", "InputFiles", "OutputError", "decode_utf8", "depends_on", "inside",
+           "is_dir", "is_file", "read_bytes", "read_text", "recording", "replay", "too_large", "write_text_atomic"]
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 """CloudFormation accepts 1 MB templates (S3); 50 MB leaves room for generated ones."""
@@ -57,7 +57,7 @@ def _refuse(display: str, kind: str) -> InputError:
     return InputError(display, None, f"not a regular file ({kind}); not read")
 
 
-def _too_large(size: int, limit: int) -> str:
+def too_large(size: int, limit: int) -> str:
     return f"file too large ({size / 1024 / 1024:.1f} MB; the limit is {limit / 1024 / 1024:g} MB)"
 
 
@@ -179,7 +179,7 @@ def _read_bytes(path: Path | str, display: str, limit: int) -> tuple[bytes, os.s
         if kind is not None:
             raise _refuse(display, kind)
         if st.st_size > limit:
-            raise InputError(display, None, _too_large(st.st_size, limit))
+            raise InputError(display, None, too_large(st.st_size, limit))
         chunks: list[bytes] = []
         total = 0
         while total <= limit:  # the size may grow after fstat: read one byte past the limit at most
@@ -189,7 +189,7 @@ def _read_bytes(path: Path | str, display: str, limit: int) -> tuple[bytes, os.s
             chunks.append(chunk)
             total += len(chunk)
         if total > limit:
-            raise InputError(display, None, _too_large(total, limit))
+            raise InputError(display, None, too_large(total, limit))
         return b"".join(chunks), st
     except OSError as exc:
         raise InputError(display, None, f"cannot read file: {exc.strerror or exc}") from None
@@ -200,7 +200,11 @@ def _read_bytes(path: Path | str, display: str, limit: int) -> tuple[bytes, os.s
 def read_text(path: Path | str, display: str, limit: int = MAX_FILE_BYTES) -> str:
     """:func:`read_bytes` decoded as UTF-8 (a BOM dropped); invalid UTF-8 is an :class:`InputError`
     naming the line."""
-    data = read_bytes(path, display, limit)
+    return decode_utf8(read_bytes(path, display, limit), display)
+
+
+def decode_utf8(data: bytes, display: str) -> str:
+    """``data`` as UTF-8 text without a BOM; invalid UTF-8 is an :class:`InputError` naming the line."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from wa_lint.fileio import MAX_FILE_BYTES, read_bytes
+from wa_lint.fileio import MAX_FILE_BYTES, decode_utf8, read_bytes, too_large
 from wa_lint.model import DuplicateKey, InputError
 
 from .json_loader import JSONSyntaxError, load_json
@@ -38,7 +38,7 @@ def load_text(
     if text.startswith("\ufeff"):
         text = text[1:]
     if len(text) > MAX_FILE_BYTES:
-        raise InputError(path, None, _too_large(len(text)))
+        raise InputError(path, None, too_large(len(text), MAX_FILE_BYTES))
     if not text.strip():
         raise InputError(path, None, "empty file")
     if json_hint is None and _LOOKS_LIKE_JSON.match(text):
@@ -84,13 +84,4 @@ def _decode(data: bytes, display: str) -> str:
         raise InputError(display, None, "file is UTF-16/UTF-32 encoded; save it as UTF-8")
     if b"\x00" in data[:_SNIFF_BYTES]:
         raise InputError(display, None, "binary file, not a template")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise InputError(display, line, f"invalid UTF-8 (byte 0x{data[exc.start]:02x})") from None
-    return text[1:] if text.startswith("\ufeff") else text
-
-
-def _too_large(size: int) -> str:
-    return f"file too large ({size / 1024 / 1024:.1f} MB; the limit is {MAX_FILE_BYTES // 1024 // 1024} MB)"
+    return decode_utf8(data, display)
