@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from wa_lint.config import Config
     from wa_lint.config_tree import ConfigTree
     from wa_lint.discover import Source
+    from wa_lint.filter.stage import FilterStage
     from wa_lint.link.index import DeferredIndex, LinkIndex
     from wa_lint.pipeline import FileResult
 
@@ -325,6 +326,21 @@ def _report_stdin(args: argparse.Namespace) -> int:
         return _report(args)
 
 
+def _plan(tree: ConfigTree, every: list[RuleMeta], sources: list[Source], *,
+          keep_graphs: bool = False) -> tuple[list[RuleMeta], list[RuleMeta], FilterStage]:
+    """The rules selected for a run (the union of what the configurations governing its files
+    select), the ones it executes, and its filter stage (each file's own policy), for ``report``
+    and ``suppressions`` alike."""
+    from wa_lint.setup import prepare_run
+
+    governing = {s.display: tree.for_path(s.path) for s in sources}
+    in_play = list({id(c): c for c in governing.values()}.values()) or [tree.run]
+    selected = sorted({m.id: m for c in in_play for m in tree.selection(c)}.values(), key=lambda m: m.id)
+    run, stage = prepare_run(every, selected, tree.policy(tree.run), keep_graphs=keep_graphs,
+                             policies={shown: tree.policy(c) for shown, c in governing.items()}, judge_stale=True)
+    return selected, run, stage
+
+
 def _report(args: argparse.Namespace) -> int:
     if "-" in args.paths and not getattr(args, "stdin_source", None):
         return _report_stdin(args)
@@ -336,7 +352,6 @@ def _report(args: argparse.Namespace) -> int:
     from wa_lint.progress import ProgressBar
     from wa_lint.report import GRAPH_FORMATS, Report, render
     from wa_lint.runner import lint_all
-    from wa_lint.setup import prepare_run
 
     try:
         every = _all_rules()
@@ -350,12 +365,8 @@ def _report(args: argparse.Namespace) -> int:
         print(f"wa-lint: {_line(exc)}", file=sys.stderr)
         return EXIT_ERROR
     sources, missing, skipped = _sources(args, tree)
-    governing = {s.display: tree.for_path(s.path) for s in sources}
-    in_play = list({id(c): c for c in governing.values()}.values()) or [config]
-    selected = sorted({m.id: m for c in in_play for m in tree.selection(c)}.values(), key=lambda m: m.id)
     formats = {args.format, *(fmt for fmt, _ in args.save)}
-    run, stage = prepare_run(every, selected, tree.policy(config), keep_graphs=bool(formats & GRAPH_FORMATS),
-                             policies={shown: tree.policy(c) for shown, c in governing.items()}, judge_stale=True)
+    selected, run, stage = _plan(tree, every, sources, keep_graphs=bool(formats & GRAPH_FORMATS))
     # run: the union of the files' selections; each file's policy keeps its own
     cache = _cache(args, config, run)
     with contextlib.ExitStack() as cleanup:
@@ -448,23 +459,17 @@ def cmd_suppressions(args: argparse.Namespace) -> int:
     from wa_lint.config_tree import ConfigTree
     from wa_lint.plugins import PluginError
     from wa_lint.runner import lint_all
-    from wa_lint.setup import prepare_run
     from wa_lint.suppressions_cmd import RENDER, collect
 
     try:
         every = _all_rules()
         tree = ConfigTree(every, explicit=args.config, isolated=args.no_config)
-        config = tree.run
-        tree.selection(config)
+        tree.selection(tree.run)  # an unknown selector stops the run before any work
     except (ConfigError, PluginError) as exc:
         print(f"wa-lint: {_line(exc)}", file=sys.stderr)
         return EXIT_ERROR
     sources, missing, _skipped = _sources(args, tree)
-    governing = {s.display: tree.for_path(s.path) for s in sources}
-    in_play = list({id(c): c for c in governing.values()}.values()) or [config]
-    selected = sorted({m.id: m for c in in_play for m in tree.selection(c)}.values(), key=lambda m: m.id)
-    run, stage = prepare_run(every, selected, tree.policy(config),
-                             policies={shown: tree.policy(c) for shown, c in governing.items()}, judge_stale=True)
+    _selected, run, stage = _plan(tree, every, sources)
     links, link_errors = _link_index(args, sources)
     results = lint_all(sources, run, jobs=_jobs(args.jobs, len(sources)), stage=stage, links=links)
     errors = [*missing, *link_errors, *(r.error for r in results if r.error)]
