@@ -293,10 +293,11 @@ class Cache:
         return self._write(self.path(source), key, result, reads)
 
     def links(self, sources: list[Source], options: Any,
-              build: Callable[[list[Source], Any], tuple[LinkIndex | None, list[str]]],
+              build: Callable[[list[Source], Any, list[Source]], tuple[LinkIndex | None, list[str]]],
               ) -> tuple[LinkIndex | None, list[str]]:
-        """``build(sources, options)`` (the link index and its errors) through the cache: the
-        index loads every stack that may link, which a re-run over unchanged files must not pay."""
+        """``build(sources, options, candidates)`` (the link index and its errors) through the
+        cache: the index loads every stack that may link, which a re-run over unchanged files must
+        not pay. The text pass that names the candidates runs once, here."""
         from wa_lint.link.index import _files, link_candidates
 
         # The index is made from the candidates of the cheap text pass only (a template that can
@@ -316,7 +317,7 @@ class Cache:
             for source in sources:
                 if source.problem is None and source.kind in ("template", "cdk"):
                     probe(source.path.parent / "samconfig.toml")
-            built = build(sources, options)
+            built = build(sources, options, wanted)
         self._write(target, key, built, reads)
         return built
 
