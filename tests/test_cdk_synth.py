@@ -31,6 +31,14 @@ def _copy_app(tmp_path: Path) -> Path:
     return app
 
 
+def _require_node_app() -> None:
+    """Skip without Node.js; without the fixture's packages skip, or fail under CI."""
+    if shutil.which("npx") is None or shutil.which("node") is None:
+        pytest.skip("Node.js (node, npx) is not installed: --cdk-synth cannot run here")
+    if not MODULES.is_dir():
+        missing("the CDK fixture's packages are not installed: run `make cdk-fixture` (make test does)")
+
+
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))
     out, err = capsys.readouterr()
@@ -52,10 +60,7 @@ def test_cdk_app_without_assembly_is_an_input_error(capsys: pytest.CaptureFixtur
 
 def test_cdk_synth_lints_the_synthesized_app(capsys: pytest.CaptureFixture[str], tmp_path: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    if shutil.which("npx") is None or shutil.which("node") is None:
-        pytest.skip("Node.js (node, npx) is not installed: --cdk-synth cannot run here")
-    if not MODULES.is_dir():
-        missing("the CDK fixture's packages are not installed: run `make cdk-fixture` (make test does)")
+    _require_node_app()
     app = _copy_app(tmp_path)
     monkeypatch.chdir(tmp_path)
     code, out, err = _run(capsys, "report", "orders-app", "--cdk-synth", "--format", "json", "--no-config")
@@ -75,10 +80,7 @@ def test_cdk_synth_lints_the_synthesized_app(capsys: pytest.CaptureFixture[str],
 
 def test_cdk_synth_failure_is_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    if shutil.which("npx") is None or shutil.which("node") is None:
-        pytest.skip("Node.js (node, npx) is not installed: --cdk-synth cannot run here")
-    if not MODULES.is_dir():
-        missing("the CDK fixture's packages are not installed: run `make cdk-fixture` (make test does)")
+    _require_node_app()
     app = _copy_app(tmp_path)
     (app / "cdk.json").write_text('{"app": "node bin/missing.js"}')
     monkeypatch.chdir(tmp_path)
