@@ -96,17 +96,13 @@ class ConfigTree:
     def excluded(self, path: Path) -> str | None:
         """The exclude glob that takes ``path`` out of the run, or None: its own configuration's,
         or a configuration above excluding the directory a nearer configuration sits in."""
-        config = self.for_path(path)
-        hit = config.excludes().match(path)
-        while hit is None and self._fixed is None and config.path is not None:
-            directory = config.path.parent.resolve()
-            if directory.parent == directory:
+        below = self.for_path(path)
+        hit = below.excludes().match(path)
+        for upper in self.above(below):
+            if hit is not None or below.path is None:
                 break
-            above = self._nearest_file(directory.parent)
-            if above is None:
-                break
-            config = self._load(above)
-            hit = config.excludes().match(directory)
+            hit = upper.excludes().match(below.path.parent.resolve())
+            below = upper
         return hit
 
     def above(self, config: Config) -> list[Config]:
