@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from wa_lint.escape import printable
+
 #: The file names that make a directory a Serverless Framework service.
 SERVERLESS_FILES = frozenset(
     {"serverless.yml", "serverless.yaml", "serverless.json", "serverless.js", "serverless.cjs",
@@ -19,11 +21,6 @@ SERVERLESS_DIR = ".serverless"
 SERVERLESS_UPDATE_STACK = "cloudformation-template-update-stack.json"
 SERVERLESS_CREATE_STACK = "cloudformation-template-create-stack.json"  # its deployment bucket only
 CDK_DEFAULT_OUTPUT = "cdk.out"
-
-
-def printable(text: str) -> str:
-    """Text from a project file (a path, a cdk.json value) made safe for one line of output."""
-    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
 
 
 def cdk_output_name(project: Path) -> str:

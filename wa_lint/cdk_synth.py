@@ -16,8 +16,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from wa_lint.build_first import cdk_output_name, printable
+from wa_lint.build_first import cdk_output_name
 from wa_lint.discover import Source, is_cdk_dir
+from wa_lint.escape import printable
 
 _ERROR_LINE = re.compile(r"npm error\b|npm ERR!|\w*Error\b|error\b", re.IGNORECASE)
 MAX_DETAIL = 300  # characters of cdk's own error shown in the one-line message

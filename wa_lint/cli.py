@@ -242,7 +242,7 @@ def _synthesize(sources: list[Source], workdir: Path) -> list[Source]:
 
 def _print_skipped(skipped: list[tuple[str, str]], results: list[FileResult]) -> None:
     """``--verbose``: every candidate file that was not linted, and why."""
-    from wa_lint.build_first import printable
+    from wa_lint.escape import printable
 
     rows = [*skipped, *((r.path, r.skip_reason or "not a template") for r in results if r.skipped)]
     for shown, reason in sorted(rows):
@@ -264,8 +264,9 @@ class _DebugLines(logging.Handler):
     text in an exception message could carry, are shown escaped."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        text = "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in record.getMessage())
-        print(f"wa-lint: debug: {text}", file=sys.stderr)
+        from wa_lint.escape import printable
+
+        print(f"wa-lint: debug: {printable(record.getMessage())}", file=sys.stderr)
 
 
 def _link_index(args: argparse.Namespace, sources: list[Source], cache: Cache | None = None,

@@ -65,6 +65,13 @@ def visible(text: str, keep: str = "") -> str:
     return "".join(_escape_char(c) if _unsafe(c, keep) else c for c in text)
 
 
+def printable(text: str) -> str:
+    """``text`` with every character Python does not call printable shown as an escape: stricter
+    than :func:`visible` (zero-width characters are escaped too), for one line naming a project
+    file, a ``cdk.json`` value, or an exception's text."""
+    return "".join(c if c.isprintable() else _escape_char(c) for c in text)
+
+
 def line(text: object) -> str:
     """One line of plain text for a terminal, a CI log or stderr."""
     return visible(str(text))

@@ -12,6 +12,7 @@ import traceback
 from typing import TYPE_CHECKING, Protocol
 
 from wa_lint.discover import Source
+from wa_lint.escape import printable
 from wa_lint.finding import Finding, RuleMeta, fit_message
 from wa_lint.model import InputError, Stack
 from wa_lint.results import FileResult, place
@@ -80,7 +81,7 @@ def _rule_failed(result: FileResult, meta: RuleMeta, stack: Stack, exc: Exceptio
         text = " ".join(str(exc).split())
     except Exception:  # noqa: BLE001  # an exception whose text cannot be made (a plugin's own bug)
         text = ""
-    text = "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
+    text = printable(text)
     text = text if len(text) <= 200 else text[:197] + "..."
     message = f"{stack.path}: internal error in rule {meta.id} ({meta.name}): {type(exc).__name__}"
     message += f": {text}" if text else ""
