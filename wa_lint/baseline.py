@@ -19,9 +19,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from wa_lint.api import Finding
 from wa_lint.fileio import OutputError, read_text, write_text_atomic
 from wa_lint.filter.masking import masked
+from wa_lint.finding import Finding
 from wa_lint.model import InputError
 
 BASELINE_VERSION = 1

@@ -39,8 +39,8 @@ from typing import TYPE_CHECKING, Any, cast
 from wa_lint.fileio import Dependency, depends_on, probe, recording
 
 if TYPE_CHECKING:
-    from wa_lint.api import RuleMeta
     from wa_lint.discover import Source
+    from wa_lint.finding import RuleMeta
     from wa_lint.link.index import LinkIndex
     from wa_lint.pipeline import FileResult, StackStage
 

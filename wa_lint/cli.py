@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING
 from wa_lint import __version__
 
 if TYPE_CHECKING:
-    from wa_lint.api import RuleMeta
     from wa_lint.cache import Cache
     from wa_lint.config import Config
     from wa_lint.config_tree import ConfigTree
     from wa_lint.discover import Source
     from wa_lint.filter.stage import FilterStage
+    from wa_lint.finding import RuleMeta
     from wa_lint.link.index import DeferredIndex, LinkIndex
     from wa_lint.pipeline import FileResult
 
@@ -387,8 +387,8 @@ def _report(args: argparse.Namespace) -> int:
     if args.verbose:
         _print_skipped(skipped, results)
     if args.severity_min:
-        from wa_lint.api import Severity
         from wa_lint.filter.severity import drop_below
+        from wa_lint.finding import Severity
 
         drop_below(results, Severity(args.severity_min))
     report = Report(results, selected, usage_errors=missing, show_suppressed=args.show_suppressed)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from wa_lint.api import Finding, RuleMeta, Severity
+from wa_lint.finding import Finding, RuleMeta, Severity
 from wa_lint.globs import GlobError, PathGlob, Segment
 from wa_lint.plugins import selector_matches as selector_matches  # its home; config_tree imports it from here
 from wa_lint.scopes import Scope, parse_scope

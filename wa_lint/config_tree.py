@@ -20,8 +20,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from wa_lint.api import RuleMeta
 from wa_lint.config import Config, ConfigError, Policy, config_in, load_config_file, selector_matches
+from wa_lint.finding import RuleMeta
 
 
 class ConfigTree:

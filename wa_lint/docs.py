@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from wa_lint.api import RuleMeta
+from wa_lint.finding import RuleMeta
 
 DOCS_URL = "https://github.com/wa-lint/wa-lint/blob/main/docs/rules/{id}.md"
 TABLE_START = "<!-- rules-table:start -->"

@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from wa_lint.api import Finding
+    from wa_lint.finding import Finding
 
 #: Characters that act although printable: bidirectional marks, overrides and isolates (they
 #: reorder what a terminal or browser shows), line and paragraph separators.

@@ -13,12 +13,12 @@ from __future__ import annotations
 import traceback
 from pathlib import Path
 
-from wa_lint.api import Finding, RuleMeta
 from wa_lint.config import ConfigError
 from wa_lint.config_tree import ConfigTree
 from wa_lint.discover import Source, clearly_template, has_template_signs
 from wa_lint.filter.checks import rule_aliases
 from wa_lint.filter.stage import FilterStage
+from wa_lint.finding import Finding, RuleMeta
 from wa_lint.model import InputError, Stack
 from wa_lint.pipeline import FileResult, lint_source, run_rules
 from wa_lint.setup import all_rules, prepare_run

@@ -11,7 +11,7 @@ import pkgutil
 from importlib.metadata import entry_points
 from types import ModuleType
 
-from wa_lint.api import RuleMeta
+from wa_lint.finding import RuleMeta
 
 ENTRY_POINT_GROUP = "wa_lint.rules"
 BUILTIN_PACK = "wa_lint.rules"

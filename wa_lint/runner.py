@@ -9,10 +9,10 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import Literal
 
-from wa_lint.api import RuleMeta
 from wa_lint.cache import Cache, lint_cached
 from wa_lint.discover import Source, peek
 from wa_lint.filter.dedup import drop_repeated_findings
+from wa_lint.finding import RuleMeta
 from wa_lint.link.index import DeferredIndex, LinkIndex, build_index
 from wa_lint.pipeline import FileResult, StackStage
 

@@ -28,7 +28,7 @@ from typing import Any
 
 from cfnlint.rules import CloudFormationLintRule, RuleMatch
 
-from wa_lint.api import Finding, RuleMeta, Severity
+from wa_lint.finding import Finding, RuleMeta, Severity
 
 LOG = logging.getLogger("wa_lint.cfnlint")
 LETTER = {Severity.ERROR: "E", Severity.WARNING: "W", Severity.INFO: "I"}

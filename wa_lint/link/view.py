@@ -14,7 +14,7 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
-from wa_lint.api import Finding, Related
+from wa_lint.finding import Finding, Related
 from wa_lint.link.index import (
     LinkIndex,
     LinkResolver,

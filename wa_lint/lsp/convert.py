@@ -15,7 +15,7 @@ from pathlib import Path
 
 from lsprotocol import types
 
-from wa_lint.api import Finding, RuleMeta, Severity
+from wa_lint.finding import Finding, RuleMeta, Severity
 from wa_lint.pipeline import FileResult
 from wa_lint.report import help_uri
 

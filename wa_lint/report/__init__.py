@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from wa_lint.api import Finding, Pillar, RuleMeta, Severity
+from wa_lint.finding import Finding, Pillar, RuleMeta, Severity
 from wa_lint.results import FileResult
 
 if TYPE_CHECKING:

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from wa_lint.api import Finding, Severity
 from wa_lint.escape import workflow_data, workflow_property
+from wa_lint.finding import Finding, Severity
 from wa_lint.report import Report
 from wa_lint.report.source import safe_fix, safe_message
 

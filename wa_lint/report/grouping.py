@@ -3,7 +3,7 @@ HTML): one header and one code frame per resource, however many rules report it.
 
 from __future__ import annotations
 
-from wa_lint.api import Finding
+from wa_lint.finding import Finding
 
 __all__ = ["by_resource"]
 

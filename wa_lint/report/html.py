@@ -14,8 +14,8 @@ from collections import Counter
 from typing import Any
 
 from wa_lint import __version__
-from wa_lint.api import Finding, Severity
 from wa_lint.escape import guard_lines, html_text, visible
+from wa_lint.finding import Finding, Severity
 from wa_lint.report import Report, help_uri
 from wa_lint.report.diagram import KIND_LABEL, layered_layout, short_type
 from wa_lint.report.grouping import by_resource

@@ -10,8 +10,8 @@ import json
 from typing import Any
 
 from wa_lint import __version__
-from wa_lint.api import Finding, Related
 from wa_lint.escape import json_safe
+from wa_lint.finding import Finding, Related
 from wa_lint.report import Report
 from wa_lint.report.source import masked, safe_fix, safe_message
 

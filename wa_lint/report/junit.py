@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from wa_lint.api import Finding
 from wa_lint.escape import block, finding_names, guard_lines, line, xml_text
+from wa_lint.finding import Finding
 from wa_lint.pipeline import FileResult
 from wa_lint.report import Report
 from wa_lint.report.source import frame, masked, safe_fix, safe_message

@@ -17,8 +17,8 @@ from typing import Any
 from urllib.parse import quote
 
 from wa_lint import __version__
-from wa_lint.api import Finding, Severity
 from wa_lint.escape import html_text, md_code, md_fence, md_text, mermaid_label, visible
+from wa_lint.finding import Finding, Severity
 from wa_lint.report import Report, help_uri
 from wa_lint.report.diagram import KIND_LABEL, short_type
 from wa_lint.report.grouping import by_resource

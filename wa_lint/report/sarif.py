@@ -19,8 +19,8 @@ from typing import Any
 from urllib.parse import quote
 
 from wa_lint import __version__
-from wa_lint.api import Finding, Pillar, RuleMeta, Severity
 from wa_lint.escape import json_safe
+from wa_lint.finding import Finding, Pillar, RuleMeta, Severity
 from wa_lint.report import Report, help_uri
 from wa_lint.report.line_hash import file_line_hashes
 from wa_lint.report.regions import block_end

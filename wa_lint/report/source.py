@@ -9,9 +9,9 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 
-from wa_lint.api import Finding
 from wa_lint.fileio import read_bytes
 from wa_lint.filter.masking import MASK, masked
+from wa_lint.finding import Finding
 from wa_lint.model import InputError
 
 __all__ = ["MASK", "MAX_LINE", "frame", "line_text", "masked", "safe_fix", "safe_message", "source_lines"]

@@ -17,8 +17,8 @@ from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
-from wa_lint.api import Finding, Pillar, Severity
 from wa_lint.escape import block, finding_names, guard_lines, line, visible
+from wa_lint.finding import Finding, Pillar, Severity
 from wa_lint.report import Report
 from wa_lint.report.grouping import by_resource
 from wa_lint.report.source import MASK, frame, masked, safe_fix, safe_message
