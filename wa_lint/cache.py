@@ -111,21 +111,58 @@ def _code_stamp(rules: list[RuleMeta]) -> list[Any]:
     """wa-lint's own files and every rule's module, by size and mtime: an edited checkout (same
     version number) must not reuse results of the old code. Taken once per process, as the code
     that runs is the code imported then."""
-    modules = tuple(sorted({getattr(sys.modules.get(m.check.__module__), "__file__", None) or m.check.__module__
-                            for m in rules}))
+    modules = tuple(sorted({module_file(m.check) for m in rules}))
     return _stamp_of(modules)
+
+
+def module_file(check: Callable[..., Any]) -> str:
+    """The file of the module defining ``check`` (its name when it has none). A rule loaded from
+    the rules manifest (:mod:`wa_lint.rule_manifest`) carries it, its module not being imported."""
+    known = getattr(check, "wa_lint_file", None)
+    if isinstance(known, str):
+        return known
+    return getattr(sys.modules.get(check.__module__), "__file__", None) or check.__module__
 
 
 @functools.cache
 def _stamp_of(modules: tuple[str, ...]) -> list[Any]:
+    return [own_files_stamp(), _files_stamp(Path(m) for m in modules)]
+
+
+@functools.cache
+def own_files_stamp() -> list[Any]:
+    """wa-lint's own code and data files by size and mtime, once per process."""
     import wa_lint
 
-    package = Path(wa_lint.__file__).resolve().parent
-    own = sorted(p for p in package.rglob("*") if "__pycache__" not in p.parts and p.suffix in (".py", ".json"))
-    return [_files_stamp(own), _files_stamp(Path(m) for m in modules)]
+    out = []
+    for here, dirs, names in os.walk(os.path.dirname(os.path.realpath(wa_lint.__file__))):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        for name in names:
+            if name.endswith((".py", ".json")):
+                with contextlib.suppress(OSError):
+                    st = os.stat(path := os.path.join(here, name))
+                    out.append([path, st.st_size, st.st_mtime_ns])
+    return sorted(out)
+
+
+_seeded: tuple[Any, dict[str, str | None]] | None = None
+
+
+def seed_versions(stamp: Any, versions: dict[str, str | None]) -> None:
+    """Versions the rules manifest recorded for the installed distributions ``stamp`` describes
+    (:func:`wa_lint.rule_manifest.installed_stamp`): :func:`_versions` takes them from here while
+    that stamp holds, instead of reading every distribution's metadata again."""
+    global _seeded
+    _seeded = (stamp, dict(versions))
 
 
 def _versions(names: Iterable[str]) -> dict[str, str | None]:
+    names = list(names)
+    if _seeded is not None and all(name in _seeded[1] for name in names):
+        from wa_lint.rule_manifest import installed_stamp
+
+        if installed_stamp() == _seeded[0]:
+            return {name: _seeded[1][name] for name in names}
     from importlib import metadata
 
     out: dict[str, str | None] = {}
@@ -404,6 +441,20 @@ def lint_cached(cache: Cache | None, key: str | None, source: Source, rules: lis
 # -- where, and removal ----------------------------------------------------------------------------
 def disabled_by_env() -> bool:
     return os.environ.get(OFF_ENV, "").strip().lower() not in ("", "0", "false", "no")
+
+
+def directory_for(explicit: str | None = None, isolated: bool = False) -> Path:
+    """The directory :func:`default_directory` gives for the run's configuration, found before the
+    configuration is read (the rules manifest is read before the rules are known): ``explicit``
+    (``--config``), none with ``isolated`` (``--no-config``), else the nearest one above the working
+    directory, as :class:`~wa_lint.config_tree.ConfigTree` finds it."""
+    if os.environ.get(DIR_ENV) or isolated:
+        return default_directory(None)
+    if explicit:
+        return default_directory(Path(explicit))
+    from wa_lint.config import find_config
+
+    return default_directory(find_config())
 
 
 def default_directory(config_path: Path | None) -> Path:

@@ -180,11 +180,16 @@ def _jobs(requested: int | None, n_sources: int) -> int:
     return (os.cpu_count() or 1) if n_sources >= PARALLEL_THRESHOLD else 1
 
 
-def _all_rules() -> list[RuleMeta]:
-    """Every installed rule plus the suppression checks (WA001, WA002)."""
+def _all_rules(args: argparse.Namespace | None = None) -> list[RuleMeta]:
+    """Every installed rule plus the suppression checks (WA001, WA002). With ``report``'s ``args``
+    and the cache on, through the rules manifest in the directory :func:`_cache` will use."""
     from wa_lint.setup import all_rules
 
-    return all_rules()
+    if args is None or args.no_cache or args.cdk_synth:
+        return all_rules()
+    from wa_lint.cache import directory_for, disabled_by_env
+
+    return all_rules(None if disabled_by_env() else directory_for(args.config, args.no_config))
 
 
 def _sources(args: argparse.Namespace, tree: ConfigTree) -> tuple[list[Source], list[str], list[tuple[str, str]]]:
@@ -352,10 +357,10 @@ def _report(args: argparse.Namespace) -> int:
     from wa_lint.plugins import PluginError
     from wa_lint.progress import ProgressBar
     from wa_lint.report import GRAPH_FORMATS, Report, render
-    from wa_lint.runner import lint_all
+    from wa_lint.runner import lint_all, standby
 
     try:
-        every = _all_rules()
+        every = _all_rules(args)
         # severity-min info: every rule when nothing is selected, also those off by default
         tree = ConfigTree(every, explicit=args.config, isolated=args.no_config, select=_csv(args.select),
                           ignore=_csv(args.ignore), everything=args.severity_min == "info",
@@ -377,10 +382,14 @@ def _report(args: argparse.Namespace) -> int:
             workdir = Path(cleanup.enter_context(tempfile.TemporaryDirectory(prefix="wa-lint-synth-")))
             sources = _synthesize(sources, workdir)
         jobs = _jobs(args.jobs, len(sources))
+        crew = standby(sources, run, jobs, stage, cache) if os.environ.get('WA_EARLY', '0') == '1' else None
+        if crew is not None:
+            cleanup.callback(crew.dismiss)
         links, link_errors = _link_index(args, sources, cache, defer=jobs > 1)
         progress = ProgressBar(len(sources), enabled=not args.quiet)
         try:
-            results = lint_all(sources, run, jobs=jobs, stage=stage, progress=progress, links=links, cache=cache)
+            results = lint_all(sources, run, jobs=jobs, stage=stage, progress=progress, links=links, cache=cache,
+                               crew=crew)
         finally:
             progress.close()
         missing = [*missing, *link_errors]  # a deferred index adds its errors while lint_all builds it

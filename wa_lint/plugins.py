@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from importlib.metadata import entry_points
 from types import ModuleType
 
 from wa_lint.finding import RuleMeta
@@ -30,7 +29,10 @@ def _modules(pack: str) -> list[ModuleType]:
     return found
 
 
-def _pack_names() -> list[str]:
+def pack_names() -> list[str]:
+    """The packs the ``wa_lint.rules`` entry points name, the built-in one first when not installed."""
+    from importlib.metadata import entry_points  # ≈ 10 ms: only a run that loads the packs pays it
+
     names = [ep.value.split(":")[0] for ep in entry_points(group=ENTRY_POINT_GROUP)]
     if BUILTIN_PACK not in names:  # running from a source tree without installed metadata
         names.insert(0, BUILTIN_PACK)
@@ -40,7 +42,7 @@ def _pack_names() -> list[str]:
 def load_rules() -> list[RuleMeta]:
     """Every rule of every installed pack, sorted by id. Duplicate ids are an error."""
     rules: dict[str, RuleMeta] = {}
-    for pack in _pack_names():
+    for pack in pack_names():
         try:
             modules = _modules(pack)
         except Exception as exc:  # a broken third-party pack must not hide the others' cause

@@ -16,11 +16,19 @@ from wa_lint.filter.stage import FilterStage
 from wa_lint.finding import RuleMeta
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from wa_lint.config import Policy
 
 
-def all_rules() -> list[RuleMeta]:
-    """Every installed rule, the suppression checks (WA001, WA002, WA004, WA005) among them, by id."""
+def all_rules(cache: Path | None = None) -> list[RuleMeta]:
+    """Every installed rule, the suppression checks (WA001, WA002, WA004, WA005) among them, by id.
+    With ``cache`` (a result cache's directory), through the rules manifest kept there
+    (:mod:`wa_lint.rule_manifest`): a run whose files are all cache hits imports no rule pack."""
+    if cache is not None:
+        from wa_lint.rule_manifest import rules_through
+
+        return rules_through(cache)
     from wa_lint.plugins import load_rules
 
     return load_rules()

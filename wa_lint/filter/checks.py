@@ -49,7 +49,8 @@ def rule_aliases(rules: list[RuleMeta]) -> dict[str, str]:
     """Id and name → id for every known rule (suppressions may use either); the checks are known
     even when ``rules`` leaves them out."""
     aliases: dict[str, str] = {}
-    for meta in [*_registered().values(), *rules]:
+    known = {meta.id for meta in rules}  # every rule (a run's): loading the packs again would only cost
+    for meta in [*(() if known >= META_IDS else _registered().values()), *rules]:
         aliases[meta.id] = meta.id
         aliases[meta.name] = meta.id
     return aliases
