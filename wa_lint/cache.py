@@ -63,6 +63,8 @@ CACHEDIR_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
 LIBRARIES = ("cfn-lint", "aws-sam-translator", "pyyaml", "networkx", "tree-sitter", "tree-sitter-javascript",
              "tree-sitter-typescript")
 ENV_AFFECTING = ("WA_LINT_NO_LINK",)
+METADATA_SUFFIXES = (".dist-info", ".egg-info", ".egg-link", ".pth")
+"""Entries of a ``sys.path`` directory that say what is installed there (:func:`installed_stamp`)."""
 
 FileDep = tuple[str, int, int, str | None]
 
@@ -145,12 +147,37 @@ def own_files_stamp() -> list[Any]:
     return sorted(out)
 
 
+def installed_stamp() -> list[Any]:
+    """What is installed on ``sys.path``: each directory's mtime (an install, upgrade or removal
+    adds, renames or removes entries in it), except the working directory's, which a run may write
+    to (its output, the cache): there only the distributions' metadata entries count."""
+    try:
+        cwd = os.getcwd()
+    except OSError:
+        cwd = ""
+    out: list[Any] = []
+    for entry in sys.path:
+        path = os.path.abspath(entry or cwd) if cwd else entry
+        try:
+            if path == cwd:
+                with os.scandir(path) as listing:
+                    out.append([path, sorted((e.name, e.stat().st_mtime_ns) for e in listing
+                                             if e.name.endswith(METADATA_SUFFIXES))])
+            else:
+                st = os.stat(path)
+                out.append([path, st.st_size, st.st_mtime_ns])
+        except OSError:
+            out.append([path, None])
+    return out
+
+
+
 _seeded: tuple[Any, dict[str, str | None]] | None = None
 
 
 def seed_versions(stamp: Any, versions: dict[str, str | None]) -> None:
     """Versions the rules manifest recorded for the installed distributions ``stamp`` describes
-    (:func:`wa_lint.rule_manifest.installed_stamp`): :func:`_versions` takes them from here while
+    (:func:`installed_stamp`): :func:`_versions` takes them from here while
     that stamp holds, instead of reading every distribution's metadata again."""
     global _seeded
     _seeded = (stamp, dict(versions))
@@ -158,11 +185,8 @@ def seed_versions(stamp: Any, versions: dict[str, str | None]) -> None:
 
 def _versions(names: Iterable[str]) -> dict[str, str | None]:
     names = list(names)
-    if _seeded is not None and all(name in _seeded[1] for name in names):
-        from wa_lint.rule_manifest import installed_stamp
-
-        if installed_stamp() == _seeded[0]:
-            return {name: _seeded[1][name] for name in names}
+    if _seeded is not None and all(name in _seeded[1] for name in names) and installed_stamp() == _seeded[0]:
+        return {name: _seeded[1][name] for name in names}
     from importlib import metadata
 
     out: dict[str, str | None] = {}

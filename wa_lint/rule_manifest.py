@@ -4,7 +4,7 @@ the graph layer they import) only to learn the rules' ids, names and documentati
 
 A manifest lives at ``<cache>/v1/rules/<key>.bin``, written and read as the cache's entries are
 (atomic, a corrupt one is a miss and is replaced). The key is wa-lint's version and own files,
-Python, ``sys.path`` and a stamp of what is installed on it (:func:`installed_stamp`: the
+Python, ``sys.path`` and what is installed on it (:func:`~wa_lint.cache.installed_stamp`: the
 distributions, hence the ``wa_lint.rules`` entry points and the libraries' versions). The manifest
 names each pack with where it is found and its files; every one of those files is a dependency of
 the entry (size and mtime, SHA-256 when those moved), so an edited, added or removed rule file, or
@@ -28,41 +28,16 @@ from typing import Any
 
 from wa_lint.finding import Pillar, RuleMeta, Severity
 
-__all__ = ["LazyCall", "installed_stamp", "rules_through"]
+__all__ = ["LazyCall", "rules_through"]
 
 log = logging.getLogger("wa_lint.rule_manifest")
 
 FORMAT = 1
-METADATA_SUFFIXES = (".dist-info", ".egg-info", ".egg-link", ".pth")
 
 # -- keys ------------------------------------------------------------------------------------------
-def installed_stamp() -> list[Any]:
-    """What is installed on ``sys.path``: each directory's mtime (an install, upgrade or removal
-    adds, renames or removes entries in it), except the working directory's, which a run may write
-    to (its output, the cache): there only the distributions' metadata entries count."""
-    try:
-        cwd = os.getcwd()
-    except OSError:
-        cwd = ""
-    out: list[Any] = []
-    for entry in sys.path:
-        path = os.path.abspath(entry or cwd) if cwd else entry
-        try:
-            if path == cwd:
-                with os.scandir(path) as listing:
-                    out.append([path, sorted((e.name, e.stat().st_mtime_ns) for e in listing
-                                             if e.name.endswith(METADATA_SUFFIXES))])
-            else:
-                st = os.stat(path)
-                out.append([path, st.st_size, st.st_mtime_ns])
-        except OSError:
-            out.append([path, None])
-    return out
-
-
 def _key() -> str:
     import wa_lint
-    from wa_lint.cache import digest, own_files_stamp
+    from wa_lint.cache import digest, installed_stamp, own_files_stamp
 
     return digest("rules", FORMAT, wa_lint.__version__, sys.version, sys.implementation.cache_tag, sys.path,
                   installed_stamp(), own_files_stamp())
@@ -186,7 +161,7 @@ def rules_through(directory: Path) -> list[RuleMeta]:
     :class:`~wa_lint.plugins.PluginError` as always) and the manifest written. A manifest that
     cannot be read or written only costs the loading."""
     from wa_lint.cache import FORMAT as CACHE_FORMAT
-    from wa_lint.cache import Cache, seed_versions
+    from wa_lint.cache import Cache, installed_stamp, seed_versions
     from wa_lint.plugins import load_rules, pack_names
 
     try:
@@ -220,7 +195,7 @@ def rules_through(directory: Path) -> list[RuleMeta]:
 def _write(store: Any, target: Path, key: str, rules: list[RuleMeta], before: list[Any]) -> None:
     """Keep the manifest of ``rules``, unless a pack's files moved while they were loaded
     (``before``: :func:`_packs_now` then) or a rule cannot be named by module and attribute."""
-    from wa_lint.cache import LIBRARIES, _versions, seed_versions
+    from wa_lint.cache import LIBRARIES, _versions, installed_stamp, seed_versions
     from wa_lint.fileio import depends_on, recording
 
     try:
