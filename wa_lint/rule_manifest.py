@@ -26,6 +26,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import wa_lint
+from wa_lint import cache, plugins
+from wa_lint.fileio import depends_on, recording
 from wa_lint.finding import Pillar, RuleMeta, Severity
 
 __all__ = ["LazyCall", "rules_through"]
@@ -34,13 +37,11 @@ log = logging.getLogger("wa_lint.rule_manifest")
 
 FORMAT = 1
 
+
 # -- keys ------------------------------------------------------------------------------------------
 def _key() -> str:
-    import wa_lint
-    from wa_lint.cache import digest, installed_stamp, own_files_stamp
-
-    return digest("rules", FORMAT, wa_lint.__version__, sys.version, sys.implementation.cache_tag, sys.path,
-                  installed_stamp(), own_files_stamp())
+    return cache.digest("rules", FORMAT, wa_lint.__version__, sys.version, sys.implementation.cache_tag, sys.path,
+                        cache.installed_stamp(), cache.own_files_stamp())
 
 
 def _pack_files(pack: str) -> tuple[list[Any], list[str]]:
@@ -77,10 +78,8 @@ class _Packs:
         if self.failed is not None:
             raise self.failed
         if self.loaded is None:
-            from wa_lint.plugins import load_rules
-
             try:
-                self.loaded = {m.id: m for m in load_rules()}
+                self.loaded = {m.id: m for m in plugins.load_rules()}
             except Exception as exc:
                 self.failed = exc
                 self._drop()
@@ -120,9 +119,7 @@ class LazyCall:
 
 def _ref(fn: Callable[..., Any]) -> list[Any]:
     """A function as the manifest names it: module, name, qualname, docstring, module file."""
-    from wa_lint.cache import module_file
-
-    return [fn.__module__, fn.__name__, fn.__qualname__, fn.__doc__, module_file(fn)]
+    return [fn.__module__, fn.__name__, fn.__qualname__, fn.__doc__, cache.module_file(fn)]
 
 
 def _record(meta: RuleMeta) -> list[Any]:
@@ -160,50 +157,43 @@ def rules_through(directory: Path) -> list[RuleMeta]:
     cache ``directory``: lazy ones on a hit; on a miss the packs are loaded (a broken one raises
     :class:`~wa_lint.plugins.PluginError` as always) and the manifest written. A manifest that
     cannot be read or written only costs the loading."""
-    from wa_lint.cache import FORMAT as CACHE_FORMAT
-    from wa_lint.cache import Cache, installed_stamp, seed_versions
-    from wa_lint.plugins import load_rules, pack_names
-
     try:
         key = _key()
     except Exception as exc:  # noqa: BLE001  # no key, no manifest: the packs load as always
         log.debug("no rules manifest: %s", exc)
-        return load_rules()
-    store = Cache(directory, "")
-    target = directory / f"v{CACHE_FORMAT}" / "rules" / f"{key}.bin"
+        return plugins.load_rules()
+    store = cache.Cache(directory, "")
+    target = directory / f"v{cache.FORMAT}" / "rules" / f"{key}.bin"
     got = store._read(target, key)  # its dependencies, every file of every pack, are unchanged
     try:
         if (isinstance(got, dict) and got.get("format") == FORMAT
                 and [list(_pack_files(where[0])) for where, _files in got["packs"]] == got["packs"]):
             packs = _Packs(target)
             rules = [_meta(r, packs) for r in got["rules"]]
-            seed_versions(installed_stamp(), got["versions"])
+            cache.seed_versions(cache.installed_stamp(), got["versions"])
             log.debug("rules manifest hit: %s", target.name)
             return rules
     except Exception as exc:  # noqa: BLE001  # a foreign or damaged manifest: a miss, replaced below
         log.debug("rules manifest unusable: %s", exc)
     try:
-        before = _packs_now(pack_names())
+        before = _packs_now(plugins.pack_names())
     except Exception:  # noqa: BLE001  # a pack that cannot be found: load_rules says so
         before = None
-    rules = load_rules()
+    rules = plugins.load_rules()
     if before is not None:
         _write(store, target, key, rules, before)
     return rules
 
 
-def _write(store: Any, target: Path, key: str, rules: list[RuleMeta], before: list[Any]) -> None:
+def _write(store: cache.Cache, target: Path, key: str, rules: list[RuleMeta], before: list[Any]) -> None:
     """Keep the manifest of ``rules``, unless a pack's files moved while they were loaded
     (``before``: :func:`_packs_now` then) or a rule cannot be named by module and attribute."""
-    from wa_lint.cache import LIBRARIES, _versions, installed_stamp, seed_versions
-    from wa_lint.fileio import depends_on, recording
-
     try:
         if _packs_now([where[0] for where, _files in before]) != before:
             return
         records = [_record(m) for m in rules]
-        versions = _versions([*LIBRARIES, *sorted({m.pack for m in rules if m.pack})])
-        seed_versions(installed_stamp(), versions)
+        versions = cache._versions([*cache.LIBRARIES, *sorted({m.pack for m in rules if m.pack})])
+        cache.seed_versions(cache.installed_stamp(), versions)
         with recording() as reads:
             for _where, files in before:
                 for path, _size, _mtime in files:
