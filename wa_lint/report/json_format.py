@@ -6,13 +6,13 @@ report-only fields (``fingerprint``, ``suppression``) are added by :func:`report
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from wa_lint import __version__
 from wa_lint.escape import json_safe
 from wa_lint.finding import Finding, Related
 from wa_lint.report import Report
+from wa_lint.report.json_writer import dumps
 from wa_lint.report.source import masked, safe_fix, safe_message
 
 JSON_VERSION = 1
@@ -76,4 +76,4 @@ def report_dict(report: Report) -> dict[str, Any]:
 
 
 def render_json(report: Report) -> str:
-    return json_safe(json.dumps(report_dict(report), indent=2, ensure_ascii=False)) + "\n"
+    return json_safe(dumps(report_dict(report))) + "\n"  # = json.dumps(..., indent=2, ensure_ascii=False)

@@ -12,7 +12,6 @@ from rule, file, stack, resource and message key, which survives any edit around
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from wa_lint import __version__
 from wa_lint.escape import json_safe
 from wa_lint.finding import Finding, Pillar, RuleMeta, Severity
 from wa_lint.report import Report, help_uri
+from wa_lint.report.json_writer import dumps
 from wa_lint.report.line_hash import file_line_hashes
 from wa_lint.report.regions import block_end
 from wa_lint.report.source import frame, line_text, masked, safe_fix, safe_message
@@ -214,4 +214,4 @@ def sarif_dict(report: Report) -> dict[str, Any]:
 
 
 def render_sarif(report: Report) -> str:
-    return json_safe(json.dumps(sarif_dict(report), indent=2, ensure_ascii=False)) + "\n"
+    return json_safe(dumps(sarif_dict(report))) + "\n"  # = json.dumps(..., indent=2, ensure_ascii=False)
