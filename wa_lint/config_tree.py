@@ -22,6 +22,7 @@ from pathlib import Path
 
 from wa_lint.config import Config, ConfigError, Policy, config_in, load_config_file, selector_matches
 from wa_lint.finding import RuleMeta
+from wa_lint.realpaths import Resolver
 
 
 class ConfigTree:
@@ -39,7 +40,10 @@ class ConfigTree:
         self._rules = rules
         self._select, self._ignore, self._everything = select, list(ignore), everything
         self._extend_select = list(extend_select)  # --extend-select: added to each configuration's selection
-        self._nearest: dict[Path, Path | None] = {}
+        self._nearest: dict[Path, Path | None] = {}  # by resolved directory
+        self._resolve = Resolver()
+        self._governing: dict[Path, Path | None] = {}  # by file or directory as named
+        self._above: dict[int, tuple[Config, list[Config]]] = {}
         self._loaded: dict[Path, Config | ConfigError] = {}
         self._selections: dict[int, list[RuleMeta]] = {}
         self._policies: dict[int, Policy] = {}
@@ -84,33 +88,46 @@ class ConfigTree:
         return cached
 
     def _at(self, directory: Path) -> Config | None:
-        found = self._nearest_file(directory.resolve())
+        found = self._nearest_file(self._resolve.directory(directory))
         return self._load(found) if found is not None else None
 
     def for_path(self, path: Path) -> Config:
-        """The configuration of a file, or of a directory source (a cloud assembly)."""
+        """The configuration of a file, or of a directory source (a cloud assembly). Remembered
+        by the path as named: the run asks about each source several times."""
         if self._fixed is not None:
             return self._fixed
-        return self._at(path if path.is_dir() else path.parent) or self.run
+        if path in self._governing:
+            found = self._governing[path]
+        else:
+            directory = self._resolve.directory(path if path.is_dir() else path.parent)
+            found = self._governing[path] = self._nearest_file(directory)
+        return self._load(found) if found is not None else self.run
 
     def excluded(self, path: Path) -> str | None:
         """The exclude glob that takes ``path`` out of the run, or None: its own configuration's,
         or a configuration above excluding the directory a nearer configuration sits in."""
         below = self.for_path(path)
+        chain = self.above(below)
         hit = below.excludes().match(path)
-        for upper in self.above(below):
+        for upper in chain:
             if hit is not None or below.path is None:
                 break
-            hit = upper.excludes().match(below.path.parent.resolve())
+            hit = upper.excludes().match(self._resolve.directory(below.path.parent))
             below = upper
         return hit
 
     def above(self, config: Config) -> list[Config]:
         """The configurations governing the directories above ``config``'s, nearest first (none
         with ``--config`` or ``--no-config``): their ``mandatory`` rules hold below them."""
+        known = self._above.get(id(config))
+        if known is None or known[0] is not config:
+            known = self._above[id(config)] = (config, self._chain_above(config))
+        return list(known[1])
+
+    def _chain_above(self, config: Config) -> list[Config]:
         chain: list[Config] = []
         while self._fixed is None and config.path is not None and len(chain) < 64:
-            directory = config.path.parent.resolve()
+            directory = self._resolve.directory(config.path.parent)
             if directory.parent == directory:
                 break
             found = self._nearest_file(directory.parent)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from wa_lint import build_first
 from wa_lint.model import printable_name
+from wa_lint.realpaths import Resolver
 
 TEMPLATE_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".template"})
 SKIP_DIRS = frozenset(
@@ -128,15 +129,17 @@ def peek(path: Path, limit: int = PEEK_BYTES) -> bytes | None:
         os.close(fd)
 
 
-def skip_reason(path: Path) -> str | None:
+def skip_reason(path: Path, st: os.stat_result | None = None) -> str | None:
     """Why a walked file (or one pre-commit names) is not linted, or None to lint it. Only the
-    loader can say for sure that a file is a template; this keeps the obvious others out."""
+    loader can say for sure that a file is a template; this keeps the obvious others out.
+    ``st``: the file's ``stat`` when the caller has it already."""
     if path.name in NOT_TEMPLATES:
         return "a project file, not a template"
-    try:
-        st = path.stat()
-    except OSError:
-        return None  # let the loader report it
+    if st is None:
+        try:
+            st = path.stat()
+        except OSError:
+            return None  # let the loader report it
     if not stat.S_ISREG(st.st_mode):
         return "not a regular file"
     head = peek(path)
@@ -158,6 +161,12 @@ def _signs_further(path: Path) -> bool:
 def looks_like_template(path: Path) -> bool:
     """Cheap pre-filter for walked files and files pre-commit names (see :func:`skip_reason`)."""
     return skip_reason(path) is None
+
+
+def _suffix(name: str) -> str:
+    """``Path(name).suffix`` without making a Path (most walked files are not candidates)."""
+    i = name.rfind(".")
+    return name[i:] if 0 < i < len(name) - 1 else ""
 
 
 def _inside(path: Path, real_root: Path) -> bool:
@@ -183,18 +192,19 @@ class _Walk:
     def run(self) -> None:
         for dirpath, dirnames, filenames in os.walk(self.root, followlinks=True):
             here = Path(dirpath)
-            if not self._enter(here):
+            names = set(filenames)  # what is not a directory: files, symlinks to files, broken symlinks, …
+            if not self._enter(here, names):
                 dirnames[:] = []
                 continue
-            if is_cdk_dir(here):
+            if "manifest.json" in names and is_cdk_dir(here):
                 self._add(Source(here, display_path(here, self.cwd), "cdk", False, self.root))
                 dirnames[:] = []  # its templates belong to the assembly
                 continue
-            self._projects(here, set(filenames))
-            dirnames[:] = sorted(d for d in dirnames if self._descend(here / d, d))
-            self._files(here, sorted(filenames))
+            self._projects(here, names)
+            dirnames[:] = sorted(d for d in dirnames if self._descend(dirpath, d))
+            self._files(here, dirpath, sorted(filenames))
 
-    def _enter(self, here: Path) -> bool:
+    def _enter(self, here: Path, names: set[str]) -> bool:
         try:
             st = here.stat()
         except OSError:
@@ -202,39 +212,45 @@ class _Walk:
         if (st.st_dev, st.st_ino) in self.seen_dirs:  # symlink loop
             return False
         self.seen_dirs.add((st.st_dev, st.st_ino))
-        if (here / "pyvenv.cfg").is_file():  # any virtual environment, whatever its name
+        if "pyvenv.cfg" in names and (here / "pyvenv.cfg").is_file():  # a virtual environment, whatever its name
             return False
         return not self.pruned or here.resolve() not in self.pruned
 
-    def _descend(self, path: Path, name: str) -> bool:
+    def _descend(self, dirpath: str, name: str) -> bool:
         if name in SKIP_DIRS or name.startswith("asset."):
             return False
-        return not path.is_symlink() or _inside(path, self.real_root)
+        path = os.path.join(dirpath, name)
+        return not os.path.islink(path) or _inside(Path(path), self.real_root)
 
     def _projects(self, here: Path, names: set[str]) -> None:
-        shown = display_path(here, self.cwd)
         if "cdk.json" in names:
             if self.cdk_synth:
                 self.pruned.add(build_first.cdk_output_dir(here).resolve())
-            for source in _cdk_project(here, shown, self.root, False, self.cdk_synth, self.cwd):
+            for source in _cdk_project(here, display_path(here, self.cwd), self.root, False, self.cdk_synth, self.cwd):
                 if source.kind != "cdk":
                     self._add(source)  # an assembly (always inside the root) is found by the walk itself
         if names & build_first.SERVERLESS_FILES:
-            self.found.sources.extend(_serverless_project(here, shown, self.root, False))
+            self.found.sources.extend(_serverless_project(here, display_path(here, self.cwd), self.root, False))
 
-    def _files(self, here: Path, names: list[str]) -> None:
+    def _files(self, here: Path, dirpath: str, names: list[str]) -> None:
         for name in names:
+            if _suffix(name).lower() not in TEMPLATE_SUFFIXES:
+                continue
             path = here / name
-            if path.suffix.lower() not in TEMPLATE_SUFFIXES:
-                continue
             shown = display_path(path, self.cwd)
-            if path.is_symlink() and not _inside(path, self.real_root):
-                self.found.skipped.append((shown, "a symlink to outside the linted directory"))
-                continue
+            try:
+                st: os.stat_result | None = os.lstat(os.path.join(dirpath, name))
+            except OSError:
+                st = None
+            if st is not None and stat.S_ISLNK(st.st_mode):
+                if not _inside(path, self.real_root):
+                    self.found.skipped.append((shown, "a symlink to outside the linted directory"))
+                    continue
+                st = None  # skip_reason looks at what it points to
             if name == build_first.SERVERLESS_CREATE_STACK and (here / build_first.SERVERLESS_UPDATE_STACK).is_file():
                 self.found.skipped.append((shown, f"superseded by {build_first.SERVERLESS_UPDATE_STACK}"))
                 continue
-            reason = skip_reason(path)
+            reason = skip_reason(path, st)
             if reason is None:
                 self._add(Source(path, shown, "template", False, self.root))
             else:
@@ -263,7 +279,8 @@ def discover_all(paths: list[str], cwd: Path | None = None, *, cdk_synth: bool =
             found.errors.append(f"{raw}: not a regular file or directory")
         else:
             found.errors.append(f"{raw}: no such file or directory")
-    found.sources = list({(s.path.resolve(), s.kind): s for s in found.sources}.values())
+    resolve = Resolver()  # the sources share directories: each is resolved once
+    found.sources = list({(resolve(s.path), s.kind): s for s in found.sources}.values())
     return found
 
 
