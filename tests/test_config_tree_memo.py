@@ -148,3 +148,17 @@ def test_walk_name_checks_see_what_the_file_system_holds(tmp_path: Path) -> None
     found = discover_all([str(root)], cwd=root)
     assert [s.display for s in found.sources] == ["dangling.yaml", "m/t.yaml", "v/t.yaml"]
     assert found.skipped == [("out.yaml", "a symlink to outside the linted directory")]
+
+
+def test_a_file_named_twice_is_one_source(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only a walk that followed a symlink, or several paths, can name a file twice: then sources
+    are told apart by their resolved path; a single walk without symlinks needs no resolving."""
+    for rel in ("a/t.yaml", "a/b/u.yaml", "c.yaml"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(TEMPLATE)
+    monkeypatch.chdir(tmp_path)
+    alone = [s.display for s in discover_all(["."]).sources]
+    assert alone == ["c.yaml", "a/t.yaml", "a/b/u.yaml"]
+    assert [s.display for s in discover_all([".", "a", "a/b/u.yaml", str(tmp_path / "c.yaml")]).sources] == alone
+    (tmp_path / "link.yaml").symlink_to("a/t.yaml")  # walked before its target: one source, named as the target
+    assert [s.display for s in discover_all(["."]).sources] == ["c.yaml", "a/t.yaml", "a/b/u.yaml"]

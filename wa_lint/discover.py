@@ -188,6 +188,7 @@ class _Walk:
         self.cdk_synth = cdk_synth
         self.seen_dirs: set[tuple[int, int]] = set()
         self.pruned: set[Path] = set()  # resolved output dirs of apps that --cdk-synth rebuilds
+        self.linked = False  # whether a symlink was followed (only then can two sources be one file)
 
     def run(self) -> None:
         for dirpath, dirnames, filenames in os.walk(self.root, followlinks=True):
@@ -220,7 +221,10 @@ class _Walk:
         if name in SKIP_DIRS or name.startswith("asset."):
             return False
         path = os.path.join(dirpath, name)
-        return not os.path.islink(path) or _inside(Path(path), self.real_root)
+        if not os.path.islink(path):
+            return True
+        self.linked = True
+        return _inside(Path(path), self.real_root)
 
     def _projects(self, here: Path, names: set[str]) -> None:
         if "cdk.json" in names:
@@ -243,6 +247,7 @@ class _Walk:
             except OSError:
                 st = None
             if st is not None and stat.S_ISLNK(st.st_mode):
+                self.linked = True
                 if not _inside(path, self.real_root):
                     self.found.skipped.append((shown, "a symlink to outside the linted directory"))
                     continue
@@ -266,21 +271,27 @@ def discover_all(paths: list[str], cwd: Path | None = None, *, cdk_synth: bool =
     cloud assembly already on disk for it (possibly stale) is not linted."""
     base = cwd or Path.cwd()
     found = Discovery()
+    distinct = len(paths or ["."]) == 1  # one walk that follows no symlink names each file once
     for raw in paths or ["."]:
         path = Path(raw)
         if path.is_dir():
             if is_cdk_dir(path):
                 found.sources.append(Source(path, display_path(path, base), "cdk", True, path))
             else:
-                _Walk(path, base, found, cdk_synth).run()
+                walk = _Walk(path, base, found, cdk_synth)
+                walk.run()
+                distinct = distinct and not walk.linked
+                continue
         elif path.is_file():
             found.sources.extend(_named_file(path, base, cdk_synth))
         elif path.exists():
             found.errors.append(f"{raw}: not a regular file or directory")
         else:
             found.errors.append(f"{raw}: no such file or directory")
-    resolve = Resolver()  # the sources share directories: each is resolved once
-    found.sources = list({(resolve(s.path), s.kind): s for s in found.sources}.values())
+        distinct = False
+    if not distinct:  # the same file named twice, or reached through a symlink: keep one source
+        resolve = Resolver()  # the sources share directories: each is resolved once
+        found.sources = list({(resolve(s.path), s.kind): s for s in found.sources}.values())
     return found
 
 
