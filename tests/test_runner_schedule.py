@@ -84,3 +84,19 @@ def test_chunks_cover_every_job_in_order_and_shrink_to_one() -> None:
     assert sizes[-1] == 1
     assert sizes[0] < len(jobs) // 8
     assert _chunks([], 2) == []
+
+
+def test_templates_needing_the_schema_models_go_to_one_process(tmp_path: Path) -> None:
+    from wa_lint.runner import Job, _one_process_for_models
+
+    sam = "Transform: AWS::Serverless-2016-10-31\nResources:\n"
+    for n in range(30):
+        (tmp_path / f"plain{n:02d}.yaml").write_text(f"{sam}  F:\n    Type: AWS::Serverless::Function\n")
+    (tmp_path / "graphql.yaml").write_text(f"{sam}  Api:\n    Type: AWS::Serverless::GraphQLApi\n")
+    (tmp_path / "capacity.yaml").write_text(
+        f"{sam}  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      CapacityProviderConfig: {{}}\n")
+    (tmp_path / "not-sam.yaml").write_text("Resources:\n  Api:\n    Type: AWS::Serverless::GraphQLApi\n")
+    jobs: list[Job] = [(n, s, None) for n, s in enumerate(discover_all([str(tmp_path)]).sources)]
+    assert {Path(d).name for d in _one_process_for_models(jobs, 2)} == {"graphql.yaml", "capacity.yaml"}
+    # when they are many, one process would do too much of the run: they are shared as any other
+    assert _one_process_for_models(jobs[:6], 2) == set()

@@ -102,7 +102,7 @@ def test_a_dead_worker_costs_only_the_job_it_was_on() -> None:
 
 
 def test_a_crew_given_no_jobs_goes_away() -> None:
-    crew = sharing.Crew(2, _done, warm=lambda: None)
+    crew = sharing.Crew(2, _done)
     crew.dismiss()
     crew.dismiss()  # twice is fine
 

@@ -357,7 +357,7 @@ def _report(args: argparse.Namespace) -> int:
     from wa_lint.plugins import PluginError
     from wa_lint.progress import ProgressBar
     from wa_lint.report import GRAPH_FORMATS, Report, render
-    from wa_lint.runner import lint_all, standby
+    from wa_lint.runner import lint_all
 
     try:
         every = _all_rules(args)
@@ -382,14 +382,10 @@ def _report(args: argparse.Namespace) -> int:
             workdir = Path(cleanup.enter_context(tempfile.TemporaryDirectory(prefix="wa-lint-synth-")))
             sources = _synthesize(sources, workdir)
         jobs = _jobs(args.jobs, len(sources))
-        crew = standby(sources, run, jobs, stage, cache) if os.environ.get('WA_EARLY', '0') == '1' else None
-        if crew is not None:
-            cleanup.callback(crew.dismiss)
         links, link_errors = _link_index(args, sources, cache, defer=jobs > 1)
         progress = ProgressBar(len(sources), enabled=not args.quiet)
         try:
-            results = lint_all(sources, run, jobs=jobs, stage=stage, progress=progress, links=links, cache=cache,
-                               crew=crew)
+            results = lint_all(sources, run, jobs=jobs, stage=stage, progress=progress, links=links, cache=cache)
         finally:
             progress.close()
         missing = [*missing, *link_errors]  # a deferred index adds its errors while lint_all builds it

@@ -15,7 +15,7 @@ from wa_lint.discover import Source, peek
 from wa_lint.filter.dedup import drop_repeated_findings
 from wa_lint.finding import RuleMeta
 from wa_lint.link.index import DeferredIndex, LinkIndex, build_index
-from wa_lint.pipeline import FileResult, StackStage, lint_source
+from wa_lint.pipeline import FileResult, StackStage
 
 _worker_rules: list[RuleMeta] = []
 _worker_stage: StackStage | None = None
@@ -28,6 +28,10 @@ it already loaded, instead of a pickled copy that loads them all again."""
 
 WARM_UP_LOOK = 64
 SAM_TRANSFORM = b"AWS::Serverless-2016-10-31"
+MODEL_SIGNS = (b"AWS::Serverless::GraphQLApi", b"AWS::Serverless::CapacityProvider", b"CapacityProviderConfig",
+               b"AWS::Serverless::NetworkConnector", b"AWS::Serverless::MicrovmImage")
+"""What a SAM template says when its translation needs the deferred schema models
+(``wa_lint.expand.sam_translate.DEFERRED``)."""
 Job = tuple[int, Source, str | None]
 """(position in the run, source, cache key)."""
 Progress = Callable[[int, int], None]
@@ -81,7 +85,6 @@ def lint_all(
     progress: Progress | None = None,
     links: LinkIndex | DeferredIndex | Literal["auto"] | None = "auto",
     cache: Cache | None = None,
-    crew: sharing.Crew[Job] | None = None,
 ) -> list[FileResult]:
     """Results in the order of ``sources`` whatever ``jobs`` is. The stacks of the run are linked
     (``wa_lint.link``): ``links`` is the run's index, None to lint each stack on its own, "auto" to
@@ -102,20 +105,21 @@ def lint_all(
     if jobs <= 1 or len(todo) <= 1:
         fresh = ((at, lint_cached(cache, k, s, rules, stage, built, look=False)) for at, s, k in todo)
         return _collect(done, fresh, total, progress)
-    if sharing.available() and os.environ.get('WA_SHARE', '1') == '1':
-        return _collect(done, _shared(todo, rules, jobs, stage, links, cache, crew), total, progress)
+    if sharing.available():
+        return _collect(done, _shared(todo, rules, jobs, stage, links, cache), total, progress)
     return _collect(done, _parallel(todo, rules, jobs, stage, links, cache), total, progress)
 
 
 def _shared(todo: list[Job], rules: list[RuleMeta], jobs: int, stage: StackStage | None,
-            links: LinkIndex | DeferredIndex | None, cache: Cache | None,
-            crew: sharing.Crew[Job] | None) -> Iterator[tuple[int, FileResult]]:
-    """``jobs`` processes lint ``todo`` through a :class:`wa_lint.sharing.Crew` (``crew``, forked
-    earlier by the caller, or now): its workers from the large end, this process from the small
-    end. This process first lints the sources the link index involves (building a deferred index
-    first, while the workers already lint): it has their stacks loaded, and the workers may have
-    been forked before the index existed."""
+            links: LinkIndex | DeferredIndex | None, cache: Cache | None) -> Iterator[tuple[int, FileResult]]:
+    """``jobs`` processes lint ``todo`` through a :class:`wa_lint.sharing.Crew`: ``jobs - 1``
+    forked workers from the large end, this process from the small end. Before the fork this
+    process lints one small SAM template, so that the workers inherit its imports and first-use
+    work. After it, this process first lints the sources the link index involves (building a
+    deferred index first, while the workers already lint: it then has their stacks loaded) and
+    the few that need the translator's schema models (:func:`_one_process_for_models`)."""
     involved = links.candidates if isinstance(links, DeferredIndex) else set(links.sources) if links else set()
+    involved |= _one_process_for_models(todo, jobs)
     mine = [job for job in todo if job[1].display in involved]
     todo = sorted((job for job in todo if job[1].display not in involved), key=lambda job: -_size(job[1]))
     built = links if isinstance(links, LinkIndex) else None
@@ -133,43 +137,32 @@ def _shared(todo: list[Job], rules: list[RuleMeta], jobs: int, stage: StackStage
     def lost(job: Job, why: str) -> FileResult:
         return FileResult(path=job[1].display, internal_error=f"{job[1].display}: internal error: {why}")
 
+    if len(todo) > 1:
+        warm = todo.pop(_warm_up(todo))
+        yield warm[0], lint(warm)
     if len(todo) <= 1:
         for n, result in first():
             yield mine[-1 - n][0], result
         yield from ((job[0], lint(job)) for job in todo)
         return
-    own = None
-    if crew is None:  # warm this process before the fork, for the workers to inherit its imports and first-use work
-        job = todo.pop(_warm_up(todo))
-        yield job[0], lint(job)
-        own = sharing.Crew(max(1, jobs - 1), lint)
-    working = crew or own
-    assert working is not None  # available, more than one job and more than one process
+    crew = sharing.Crew(max(1, jobs - 1), lint)  # the workers' lint sees no deferred index: they never lint its sources
     try:
-        for n, result in working.share(todo, lint, first, lost):
+        for n, result in crew.share(todo, lint, first, lost):
             yield (mine[-1 - n] if n < 0 else todo[n])[0], result
     finally:
-        if own is not None:
-            own.dismiss()
+        crew.dismiss()
 
 
-def standby(sources: list[Source], rules: list[RuleMeta], jobs: int, stage: StackStage | None,
-            cache: Cache | None) -> sharing.Crew[Job] | None:
-    """``jobs - 1`` workers forked now (None where forking is not available or one job would do):
-    each lints one small SAM template among ``sources`` to warm up (imports, the translator's and
-    the rules' first-use work) while this process goes on, then waits for :func:`lint_all` to
-    share the jobs. Their lint has no link index: the sources it involves are linted here."""
-    if jobs <= 1 or len(sources) <= 1 or not sharing.available():
-        return None
-
-    def lint(job: Job) -> FileResult:
-        return lint_cached(cache, job[2], job[1], rules, stage, None, look=False)
-
-    def warm() -> None:
-        sample = _warm_up([(0, source, None) for source in sources])
-        lint_source(sources[sample], rules, stage)
-
-    return sharing.Crew(jobs - 1, lint, warm)
+def _one_process_for_models(todo: list[Job], jobs: int) -> set[str]:
+    """The SAM templates whose translation loads pydantic and the translator's schema models
+    (:data:`MODEL_SIGNS`), when they are few enough for one process to lint them: each process
+    that translates one pays ≈ 0.1 s the first time, so only this one should."""
+    found = set()
+    for _, source, _ in todo:
+        head = peek(source.path) if source.kind == "template" else None
+        if head is not None and SAM_TRANSFORM in head and any(sign in head for sign in MODEL_SIGNS):
+            found.add(source.display)
+    return found if len(found) <= len(todo) // (2 * jobs) else set()
 
 
 def _parallel(todo: list[Job], rules: list[RuleMeta], jobs: int, stage: StackStage | None,

@@ -1,14 +1,12 @@
 """``--jobs N`` where processes fork: N − 1 forked workers and this process share one job list.
 
-A :class:`Crew` is forked as soon as the run knows its rules, filter stage and cache, so that the
-workers warm up (imports, the SAM translator, the rules' first-use work) while this process still
-builds the link index and reads the cache; then :meth:`Crew.share` hands them the jobs that are
-left. The list is sorted largest first. Workers take one job at a time from the large end, this
-process from the small end, under one lock, so every process finishes within one small job of
-the others (a pool hands out chunks and queues work ahead: its last queued chunks ran while this
-process waited). Forked workers inherit what this process holds, so only the job list is
-pickled on the way in; each worker's results come back through its own pipe, sent by a thread so
-that linting never waits for this process to read.
+A :class:`Crew` is forked, then :meth:`Crew.share` hands it the job list, sorted largest first.
+Workers take one job at a time from the large end, this process from the small end, under one
+lock, so every process finishes within one small job of the others (a pool hands out chunks and
+queues work ahead: its last queued chunks ran while this process waited). Forked workers inherit
+what this process holds (rules, filter stage, cache, the modules it imported and their first-use
+work), so only the job list is pickled on the way in; each worker's results come back through its
+own pipe, sent by a thread so that linting never waits for this process to read.
 
 A worker that dies (killed, or a crash in a C extension) costs only the job it was on: that job
 gets the ``lost`` result, and the jobs whose results it had not sent yet are linted here.
@@ -69,10 +67,10 @@ class Cursor:
 
 
 class Crew(Generic[T]):
-    """``workers`` processes forked now, each running ``warm()`` and then waiting for a job list
-    to lint with ``lint`` (both inherited, never pickled)."""
+    """``workers`` processes forked now, each waiting for a job list to lint with ``lint``
+    (inherited, never pickled). One :meth:`share` per crew; :meth:`dismiss` ends it."""
 
-    def __init__(self, workers: int, lint: Callable[[T], FileResult], warm: Callable[[], object] | None = None) -> None:
+    def __init__(self, workers: int, lint: Callable[[T], FileResult]) -> None:
         ctx = multiprocessing.get_context("fork")
         self.cursor = Cursor(ctx)
         self._current = ctx.RawArray("i", [-1] * workers)
@@ -84,7 +82,7 @@ class Crew(Generic[T]):
         try:
             for slot in range(workers):
                 here, there = ctx.Pipe()
-                process = ctx.Process(target=_standby, args=(slot, self.cursor, self._current, there, lint, warm),
+                process = ctx.Process(target=_standby, args=(slot, self.cursor, self._current, there, lint),
                                       daemon=True)
                 process.start()
                 there.close()
@@ -100,7 +98,7 @@ class Crew(Generic[T]):
         ``lost(job, why)`` is the result of a job whose worker died on it."""
         self.cursor.reset(len(jobs))
         members = [(process, here) for process, here in self._members if not here.closed]
-        # sent by a thread: a worker still warming up reads it only then, and a long list fills the pipe
+        # sent by a thread: a long list fills the pipe before the worker reads it
         handing = threading.Thread(target=_hand_out, args=(jobs, [here for _, here in members]), daemon=True)
         handing.start()
         got: set[int] = set()
@@ -138,17 +136,14 @@ class Crew(Generic[T]):
 
 def _hand_out(jobs: list[Any], pipes: list[Connection]) -> None:
     for here in pipes:
-        with contextlib.suppress(OSError):  # died while warming up: the others and this process do its share
+        with contextlib.suppress(OSError):  # died before its jobs came: the others and this process do its share
             here.send(jobs)
 
 
-def _standby(slot: int, cursor: Cursor, current: Any, conn: Connection, lint: Callable[[T], FileResult],
-             warm: Callable[[], object] | None) -> None:
-    """A worker: warm up, wait for the job list (None: nothing to do), then take jobs from the
-    large end until none is left; ``current[slot]`` names the job it is on, for the parent to
-    blame if it dies."""
-    if warm is not None:
-        warm()
+def _standby(slot: int, cursor: Cursor, current: Any, conn: Connection, lint: Callable[[T], FileResult]) -> None:
+    """A worker: wait for the job list (None: nothing to do), then take jobs from the large end
+    until none is left; ``current[slot]`` names the job it is on, for the parent to blame if it
+    dies."""
     try:
         jobs = conn.recv()
     except EOFError:
