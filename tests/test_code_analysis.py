@@ -440,3 +440,16 @@ def test_sam_fixture_verdict_reads_local_code() -> None:
     assert "appears" not in found[0].message
     assert found[0].severity is not None
     assert found[0].severity.value == "warning"
+
+
+def test_a_handlers_invalid_escapes_warn_nobody() -> None:
+    """The user's handler code is parsed, not ours: its warnings must not reach wa-lint's user
+    (nor fail a run under ``-W error``)."""
+    import warnings
+
+    from wa_lint.code.python import analyse_python
+
+    source = 'import boto3\nimport re\nWORD = re.compile("' + "\\" + 'w+")\n'
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert analyse_python(source, "handler.py") is not None

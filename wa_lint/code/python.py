@@ -17,6 +17,7 @@ another library or over HTTP, a class.
 from __future__ import annotations
 
 import ast
+import warnings
 
 from wa_lint.code.facts import CodeFacts, SdkCall, iam_service, pascal
 
@@ -325,7 +326,10 @@ def _null_check(test: ast.AST) -> bool:
 def analyse_python(text: str, display: str) -> CodeFacts | None:
     """The facts of one Python module, or None when it does not parse."""
     try:
-        tree = ast.parse(text)
+        with warnings.catch_warnings():  # the user's code, not ours: its invalid escapes are not our warnings
+            warnings.simplefilter("ignore", SyntaxWarning)
+            warnings.simplefilter("ignore", DeprecationWarning)
+            tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     facts = CodeFacts("python", display)
