@@ -174,14 +174,15 @@ def test_cached_output_is_byte_identical_to_a_fresh_run(fmt: str) -> None:
     ("app/src/app.py", {"app/template.yaml"}),  # handler code
     ("stacks/producer.yaml", {"stacks/producer.yaml", "stacks/consumer.yaml"}),  # a linked stack
 ])
+@pytest.mark.parametrize("jobs", ["1", "2"])  # 2: the link index is built after the other files' lookups
 def test_a_changed_input_relints_exactly_what_depends_on_it(project: Path, linted: Counter[str], changed: str,
-                                                           relinted: set[str]) -> None:
-    report()
+                                                           relinted: set[str], jobs: str) -> None:
+    report("--jobs", jobs)
     linted.clear()
     path = project / changed
     path.write_text(path.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
-    after = report()
-    assert set(linted) == relinted
+    after = report("--jobs", jobs)
+    assert set(linted) == relinted  # four sources: with --jobs 2 too, all are linted in this process
     assert after == fresh()
 
 

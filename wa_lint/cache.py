@@ -218,9 +218,7 @@ def _identity(source: Source) -> list[Any]:
 def _link_part(links: LinkIndex | None, source: Source) -> Any:
     """The source's part of the link index: its stacks' links and deployments, the records that
     touch them, and the same for the stacks they link to (whose files become dependencies)."""
-    if links is None:
-        return None
-    if not links.involves(source):
+    if links is None or not links.involves(source):  # the same result whether or not a run has an index
         return "not linked"
     own = sorted(key for key in links.stacks if key[0] == source.display)
     members = set(own)
@@ -355,17 +353,18 @@ class Cache:
 
     def links(self, sources: list[Source], options: Any,
               build: Callable[[list[Source], Any, list[Source]], tuple[LinkIndex | None, list[str]]],
-              ) -> tuple[LinkIndex | None, list[str]]:
+              wanted: list[Source] | None = None) -> tuple[LinkIndex | None, list[str]]:
         """``build(sources, options, candidates)`` (the link index and its errors) through the
         cache: the index loads every stack that may link, which a re-run over unchanged files must
-        not pay. The text pass that names the candidates runs once, here."""
+        not pay. The text pass that names the candidates runs once, here (unless ``wanted`` gives
+        its result)."""
         from wa_lint.link.index import _files, link_candidates
 
         # The index is made from the candidates of the cheap text pass only (a template that can
         # neither import nor export, read nor write an SSM parameter, nor is deployed with options
         # takes no part in it): it is keyed by them and depends on their files, so editing any
         # other template keeps it. A template that becomes a candidate changes the key.
-        wanted = link_candidates(sources, options)
+        wanted = link_candidates(sources, options) if wanted is None else wanted
         key = digest(self.run, "links", [_identity(s) for s in wanted], options)
         target = self.directory / f"v{FORMAT}" / "links" / f"{key}.bin"
         got = self._read(target, key)

@@ -298,8 +298,8 @@ def _link_index(args: argparse.Namespace, sources: list[Source], cache: Cache | 
     lone = [t for t, _ in options.parameter_files if t is None]
     if lone and sum(s.kind == "template" for s in sources) != 1:
         errors.append("--parameters FILE needs TEMPLATE=FILE when the run lints more than one template")
-    if defer and cache is None:
-        return DeferredIndex(sources, options, errors), errors
+    if defer:
+        return DeferredIndex(sources, options, errors, cache), errors
     links, more = build_index(sources, options) if cache is None else cache.links(sources, options, build_index)
     return links, [*errors, *more]
 

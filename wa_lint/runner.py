@@ -94,14 +94,18 @@ def lint_all(
     total = len(sources)
     if links == "auto":
         links = build_index(sources)[0]
-    if isinstance(links, DeferredIndex) and (jobs <= 1 or cache is not None):
-        links = links.build()  # cache keys depend on the index: it is needed first
+    if isinstance(links, DeferredIndex) and (jobs <= 1 or not sharing.available()):
+        links = links.build()
     built = None if isinstance(links, DeferredIndex) else links
-    keys: list[str | None] = [cache.key(s, stage, built) if cache is not None else None for s in sources]
+    later = links.candidates if isinstance(links, DeferredIndex) else set()  # their keys need the index
+    keys: list[str | None] = [cache.key(s, stage, built) if cache is not None and s.display not in later else None
+                              for s in sources]
     done: list[FileResult | None] = [None] * total
     if cache is not None:
         done = [cache.lookup(s, k) if k is not None else None for s, k in zip(sources, keys, strict=True)]
     todo = [(at, s, k) for at, (s, k, r) in enumerate(zip(sources, keys, done, strict=True)) if r is None]
+    if isinstance(links, DeferredIndex):  # only where sharing is available; it builds the index
+        return _collect(done, _shared(todo, rules, jobs, stage, links, cache), total, progress)
     if jobs <= 1 or len(todo) <= 1:
         fresh = ((at, lint_cached(cache, k, s, rules, stage, built, look=False)) for at, s, k in todo)
         return _collect(done, fresh, total, progress)
@@ -131,8 +135,11 @@ def _shared(todo: list[Job], rules: list[RuleMeta], jobs: int, stage: StackStage
         nonlocal built
         if isinstance(links, DeferredIndex):
             built = links.build()
-        for n, job in enumerate(mine):
-            yield -1 - n, lint(job)
+        for n, (at, source, key) in enumerate(mine):
+            if cache is not None and key is None:  # a candidate of a deferred index: its key needed the index
+                yield -1 - n, lint_cached(cache, cache.key(source, stage, built), source, rules, stage, built)
+            else:
+                yield -1 - n, lint((at, source, key))
 
     def lost(job: Job, why: str) -> FileResult:
         return FileResult(path=job[1].display, internal_error=f"{job[1].display}: internal error: {why}")

@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wa_lint.discover import Source, peek
 from wa_lint.fileio import Dependency, recording, replay
@@ -30,6 +30,9 @@ from wa_lint.link.deploy import Deployment, DeployOptions, parameter_file, samco
 from wa_lint.link.rewrite import SSM_REFERENCE
 from wa_lint.model import InputError, Stack
 from wa_lint.values import Resolver, intrinsic
+
+if TYPE_CHECKING:
+    from wa_lint.cache import Cache
 
 StackKey = tuple[str, str]
 """(source display, stack name): one stack of the run."""
@@ -266,17 +269,23 @@ class DeferredIndex:
     """The link index of a parallel run, built while the pool already lints (``wa_lint.runner``).
     The text pass runs here and names the candidates; a source that is not one is never in the
     index and lints the same without it, so only the candidates wait for :meth:`build` (in the
-    main process, which then has their stacks loaded). ``errors`` receives the build's errors."""
+    main process, which then has their stacks loaded). ``errors`` receives the build's errors.
+    With ``cache`` the index is built through it (:meth:`wa_lint.cache.Cache.links`)."""
 
-    def __init__(self, sources: list[Source], options: DeployOptions, errors: list[str]) -> None:
+    def __init__(self, sources: list[Source], options: DeployOptions, errors: list[str],
+                 cache: Cache | None = None) -> None:
         self._sources = sources
         self._options = options
         self._wanted = link_candidates(sources, options)
+        self._cache = cache
         self.candidates = {s.display for s in self._wanted}
         self.errors = errors
 
     def build(self) -> LinkIndex | None:
-        index, more = build_index(self._sources, self._options, self._wanted)
+        if self._cache is not None:
+            index, more = self._cache.links(self._sources, self._options, build_index, self._wanted)
+        else:
+            index, more = build_index(self._sources, self._options, self._wanted)
         self.errors.extend(more)
         return index
 
