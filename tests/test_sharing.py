@@ -3,6 +3,7 @@ a dead worker costs only the job it was on, and an unused crew goes away."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import time
 from collections.abc import Iterator
@@ -34,10 +35,17 @@ def _after(crew: sharing.Crew[int], taken: int) -> None:
 
 def test_every_job_is_done_once_workers_from_the_large_end_this_process_from_the_small() -> None:
     jobs = list(range(200, 0, -1))  # largest first
-    crew = sharing.Crew(2, _done)
+    started = multiprocessing.get_context("fork").Event()
+
+    def theirs(job: int) -> FileResult:
+        started.wait(60)  # this process takes part however fast the workers are
+        return _done(job)
+
+    crew = sharing.Crew(2, theirs)
 
     def mine(job: int) -> FileResult:
-        _after(crew, 1)  # the workers take part however busy the machine is
+        started.set()
+        _after(crew, 1)  # and the workers take part however busy the machine is
         return _done(job)
 
     try:
@@ -113,3 +121,21 @@ def test_an_empty_job_list() -> None:
         assert list(crew.share([], _done)) == []
     finally:
         crew.dismiss()
+
+
+def _slow(job: int) -> FileResult:
+    time.sleep(0.01)
+    return _done(job)
+
+
+def test_an_interrupted_share_stops_the_workers_after_their_current_job() -> None:
+    jobs = list(range(10_000, 0, -1))  # 100 s of the worker's jobs
+    crew = sharing.Crew(1, _slow)
+    shared = crew.share(jobs, _done)
+    next(shared)  # this process has done one job
+    _after(crew, 1)  # and the worker is taking from the other end
+    shared.close()  # as when the run is interrupted
+    started = time.monotonic()
+    crew.dismiss()
+    # a generous bound: without the cursor emptied, the worker would go on until the 5 s join timeout
+    assert time.monotonic() - started < 4

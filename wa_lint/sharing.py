@@ -20,7 +20,7 @@ import multiprocessing
 import queue
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import ForkContext, ForkProcess
 from typing import Any, Generic, TypeVar
@@ -91,7 +91,7 @@ class Crew(Generic[T]):
             gc.unfreeze()  # the children keep their frozen copy
 
     def share(self, jobs: list[T], lint: Callable[[T], FileResult], first: Callable[[], Iterator[Result]] | None = None,
-              lost: Callable[[T, str], FileResult] | None = None) -> Iterator[Result]:
+              lost: Callable[[T, str], FileResult] | None = None) -> Generator[Result, None, None]:
         """Results over ``jobs`` (sorted largest first) in the order they are done: the workers
         with the crew's ``lint``, this process with ``lint`` (which may see what ``first`` built).
         ``first`` runs here once the workers have their jobs, before this process takes any;
@@ -120,7 +120,9 @@ class Crew(Generic[T]):
                 yield n, lint(jobs[n])
 
     def dismiss(self) -> None:
-        """End the workers (those given no jobs stop waiting); safe to call more than once."""
+        """End the workers (those given no jobs stop waiting, the others after the job they are on);
+        safe to call more than once."""
+        self.cursor.reset(0)  # an interrupted share: nothing more to take
         for process, here in self._members:
             if process.is_alive() and not here.closed:
                 with contextlib.suppress(OSError):
