@@ -299,7 +299,8 @@ def _link_index(args: argparse.Namespace, sources: list[Source], cache: Cache | 
     if lone and sum(s.kind == "template" for s in sources) != 1:
         errors.append("--parameters FILE needs TEMPLATE=FILE when the run lints more than one template")
     if defer:
-        return DeferredIndex(sources, options, errors, cache), errors
+        through = None if cache is None else lambda srcs, opts, wanted: cache.links(srcs, opts, build_index, wanted)
+        return DeferredIndex(sources, options, errors, through), errors
     links, more = build_index(sources, options) if cache is None else cache.links(sources, options, build_index)
     return links, [*errors, *more]
 

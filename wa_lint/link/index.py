@@ -19,10 +19,10 @@ from __future__ import annotations
 import os
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from wa_lint.discover import Source, peek
 from wa_lint.fileio import Dependency, recording, replay
@@ -30,9 +30,6 @@ from wa_lint.link.deploy import Deployment, DeployOptions, parameter_file, samco
 from wa_lint.link.rewrite import SSM_REFERENCE
 from wa_lint.model import InputError, Stack
 from wa_lint.values import Resolver, intrinsic
-
-if TYPE_CHECKING:
-    from wa_lint.cache import Cache
 
 StackKey = tuple[str, str]
 """(source display, stack name): one stack of the run."""
@@ -265,27 +262,28 @@ def build_index(sources: list[Source], options: DeployOptions | None = None,
     return index, errors
 
 
+IndexBuilder = Callable[[list[Source], DeployOptions, list[Source]], tuple["LinkIndex | None", list[str]]]
+"""(sources, options, candidates) → the index and its errors: :func:`build_index`'s shape."""
+
+
 class DeferredIndex:
     """The link index of a parallel run, built while the pool already lints (``wa_lint.runner``).
     The text pass runs here and names the candidates; a source that is not one is never in the
     index and lints the same without it, so only the candidates wait for :meth:`build` (in the
     main process, which then has their stacks loaded). ``errors`` receives the build's errors.
-    With ``cache`` the index is built through it (:meth:`wa_lint.cache.Cache.links`)."""
+    ``builder`` builds it (:func:`build_index`, or the result cache's ``links`` around it)."""
 
     def __init__(self, sources: list[Source], options: DeployOptions, errors: list[str],
-                 cache: Cache | None = None) -> None:
+                 builder: IndexBuilder | None = None) -> None:
         self._sources = sources
         self._options = options
         self._wanted = link_candidates(sources, options)
-        self._cache = cache
+        self._builder = builder or build_index
         self.candidates = {s.display for s in self._wanted}
         self.errors = errors
 
     def build(self) -> LinkIndex | None:
-        if self._cache is not None:
-            index, more = self._cache.links(self._sources, self._options, build_index, self._wanted)
-        else:
-            index, more = build_index(self._sources, self._options, self._wanted)
+        index, more = self._builder(self._sources, self._options, self._wanted)
         self.errors.extend(more)
         return index
 
