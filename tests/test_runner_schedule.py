@@ -100,3 +100,18 @@ def test_templates_needing_the_schema_models_go_to_one_process(tmp_path: Path) -
     assert {Path(d).name for d in _one_process_for_models(jobs, 2)} == {"graphql.yaml", "capacity.yaml"}
     # when they are many, one process would do too much of the run: they are shared as any other
     assert _one_process_for_models(jobs[:6], 2) == set()
+
+
+def test_the_process_pool_where_fork_is_not_used_gives_the_same_results(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """macOS and Windows lint with a process pool instead of the shared job list: same results."""
+    from wa_lint import sharing
+
+    sources = discover_all([str(_tree(tmp_path))]).sources
+    rules = all_rules()
+    one = lint_all(sources, rules, jobs=1, links=build_index(sources)[0])
+    monkeypatch.setattr(sharing, "available", lambda: False)
+    pooled = lint_all(sources, rules, jobs=2, links=DeferredIndex(sources, DeployOptions(), []))
+    assert [r.path for r in pooled] == [r.path for r in one]
+    assert [[f.sort_key() for f in r.findings] for r in pooled] == [[f.sort_key() for f in r.findings] for r in one]
+    assert [r.error for r in pooled] == [r.error for r in one]
