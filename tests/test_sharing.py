@@ -139,3 +139,28 @@ def test_an_interrupted_share_stops_the_workers_after_their_current_job() -> Non
     crew.dismiss()
     # a generous bound: without the cursor emptied, the worker would go on until the 5 s join timeout
     assert time.monotonic() - started < 4
+
+
+def _unpicklable_on_7(job: int) -> FileResult:
+    result = _done(job)
+    if job == 7:
+        result.graphs.append({"not data": lambda: None})  # a result that cannot travel
+    return result
+
+
+def test_a_result_that_cannot_be_sent_is_linted_here() -> None:
+    jobs = list(range(20, 0, -1))
+    crew = sharing.Crew(1, _unpicklable_on_7)
+
+    def mine(job: int) -> FileResult:
+        _after(crew, jobs.index(7) + 2)  # the worker takes job 7, then job 6
+        return _done(job)
+
+    try:
+        got = dict(crew.share(jobs, mine))
+    finally:
+        crew.dismiss()
+    assert sorted(got) == list(range(len(jobs)))
+    assert got[jobs.index(7)].kind == str(PARENT)  # done again here
+    assert got[jobs.index(6)].kind != str(PARENT)  # the worker's sending went on after it
+    assert all(r.internal_error is None for r in got.values())

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import multiprocessing
+import pickle
 import queue
 import sys
 import threading
@@ -164,8 +165,15 @@ def _standby(slot: int, cursor: Cursor, current: Any, conn: Connection, lint: Ca
 
 
 def _send_all(outbox: queue.SimpleQueue[Result | None], conn: Connection) -> None:
+    """Send each result as it comes. One that cannot be pickled is not sent (the parent lints that
+    job again itself); a closed pipe (the parent has gone) ends the sending."""
     while (item := outbox.get()) is not None:
-        conn.send(item)
+        try:
+            conn.send(item)
+        except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+            continue
+        except OSError:
+            break
     conn.close()
 
 
