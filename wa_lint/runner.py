@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import gc
-import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from typing import Literal
 
-from wa_lint import sharing
 from wa_lint.cache import Cache, lint_cached
 from wa_lint.discover import Source, peek
 from wa_lint.filter.dedup import drop_repeated_findings
@@ -94,7 +90,7 @@ def lint_all(
     total = len(sources)
     if links == "auto":
         links = build_index(sources)[0]
-    if isinstance(links, DeferredIndex) and (jobs <= 1 or not sharing.available()):
+    if isinstance(links, DeferredIndex) and (jobs <= 1 or not _can_share()):
         links = links.build()
     built = None if isinstance(links, DeferredIndex) else links
     later = links.candidates if isinstance(links, DeferredIndex) else set()  # their keys need the index
@@ -109,7 +105,7 @@ def lint_all(
     if jobs <= 1 or len(todo) <= 1:
         fresh = ((at, lint_cached(cache, k, s, rules, stage, built, look=False)) for at, s, k in todo)
         return _collect(done, fresh, total, progress)
-    if sharing.available():
+    if _can_share():
         return _collect(done, _shared(todo, rules, jobs, stage, links, cache), total, progress)
     return _collect(done, _parallel(todo, rules, jobs, stage, links, cache), total, progress)
 
@@ -152,12 +148,20 @@ def _shared(todo: list[Job], rules: list[RuleMeta], jobs: int, stage: StackStage
             yield mine[-1 - n][0], result
         yield from ((job[0], lint(job)) for job in todo)
         return
-    crew = sharing.Crew(max(1, jobs - 1), lint)  # the workers' lint sees no deferred index: they never lint its sources
+    from wa_lint.sharing import Crew  # imported only by runs that fork (multiprocessing, threads)
+
+    crew = Crew(max(1, jobs - 1), lint)  # the workers' lint sees no deferred index: they never lint its sources
     try:
         for n, result in crew.share(todo, lint, first, lost):
             yield (mine[-1 - n] if n < 0 else todo[n])[0], result
     finally:
         crew.dismiss()
+
+
+def _can_share() -> bool:
+    from wa_lint import sharing
+
+    return sharing.available()
 
 
 def _one_process_for_models(todo: list[Job], jobs: int) -> set[str]:
@@ -179,6 +183,10 @@ def _parallel(todo: list[Job], rules: list[RuleMeta], jobs: int, stage: StackSta
     The pool takes the sources largest first; this process first builds a deferred index and
     lints the candidates it links (with the stacks the build loaded; the pool gets the others),
     then takes the pool's unstarted chunks from the small end until the pool has reached them."""
+    import gc
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     global _parent_links
     mine: list[Job] = []
     if isinstance(links, DeferredIndex):

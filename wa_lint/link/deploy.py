@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import shlex
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,6 +63,8 @@ def samconfig(template: Path, display: str, environment: str = ENVIRONMENT) -> D
     if not config.is_file():
         return None
     shown = str(Path(display).parent / SAMCONFIG) if "/" in display else SAMCONFIG
+    import tomllib  # only a run with a samconfig.toml needs the parser
+
     try:
         data = tomllib.loads(read_text(config, shown))
     except tomllib.TOMLDecodeError as exc:
