@@ -107,7 +107,7 @@ def lint_all(
         return _collect(done, fresh, total, progress)
     if _can_share():
         return _collect(done, _shared(todo, rules, jobs, stage, links, cache), total, progress)
-    return _collect(done, _parallel(todo, rules, jobs, stage, links, cache), total, progress)
+    return _collect(done, _parallel(todo, rules, jobs, stage, built, cache), total, progress)
 
 
 def _shared(todo: list[Job], rules: list[RuleMeta], jobs: int, stage: StackStage | None,
@@ -177,33 +177,24 @@ def _one_process_for_models(todo: list[Job], jobs: int) -> set[str]:
 
 
 def _parallel(todo: list[Job], rules: list[RuleMeta], jobs: int, stage: StackStage | None,
-              links: LinkIndex | DeferredIndex | None, cache: Cache | None) -> Iterator[tuple[int, FileResult]]:
-    """``jobs`` processes lint ``todo``: a pool of ``jobs - 1`` workers and this process, which
-    is warm (its modules imported, the linked stacks loaded) and would otherwise only wait.
-    The pool takes the sources largest first; this process first builds a deferred index and
-    lints the candidates it links (with the stacks the build loaded; the pool gets the others),
-    then takes the pool's unstarted chunks from the small end until the pool has reached them."""
+              links: LinkIndex | None, cache: Cache | None) -> Iterator[tuple[int, FileResult]]:
+    """``jobs`` processes lint ``todo`` where the shared job list is not available (no safe
+    fork): a pool of ``jobs - 1`` workers and this process, which would otherwise only wait. The
+    pool takes the sources largest first in guided chunks; this process takes the pool's
+    unstarted chunks from the small end until the pool has reached them. ``links`` is built:
+    without the shared job list, :func:`lint_all` builds a deferred index before it lints."""
     import gc
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     global _parent_links
-    mine: list[Job] = []
-    if isinstance(links, DeferredIndex):
-        mine = [job for job in todo if job[1].display in links.candidates]
-        todo = [job for job in todo if job[1].display not in links.candidates]
-    if not todo:  # every source waits for the index: nothing for a pool
-        built = links.build() if isinstance(links, DeferredIndex) else links
-        yield from ((at, lint_cached(cache, key, s, rules, stage, built, look=False)) for at, s, key in mine)
-        return
     todo.sort(key=lambda job: -_size(job[1]))  # largest first, small ones fill the gaps at the end
     forked = multiprocessing.get_start_method() == "fork"
-    built = links if isinstance(links, LinkIndex) else None
     if forked and len(todo) > 1:  # warm this process before the fork, for the workers to inherit
         at, source, key = todo.pop(_warm_up(todo))
-        yield at, lint_cached(cache, key, source, rules, stage, built, look=False)
-    _parent_links = built if forked else None
-    shared: LinkIndex | str | None = INHERITED if forked and built is not None else built
+        yield at, lint_cached(cache, key, source, rules, stage, links, look=False)
+    _parent_links = links if forked else None
+    shared: LinkIndex | str | None = INHERITED if forked and links is not None else links
     workers = max(1, min(jobs - 1, len(todo)))
     chunks = _chunks(todo, jobs)
     if forked:
@@ -213,22 +204,13 @@ def _parallel(todo: list[Job], rules: list[RuleMeta], jobs: int, stage: StackSta
                                  initargs=([m.id for m in rules], stage, shared, cache)) as pool:
             futures = [pool.submit(_lint_chunk, chunk) for chunk in chunks]
             try:
-                if isinstance(links, DeferredIndex):
-                    built = links.build()
-                    home = _linked(built)  # the others lint the same without the index: the pool may take them
-                    rest = sorted((job for job in mine if job[1].display not in home), key=lambda job: -_size(job[1]))
-                    mine = [job for job in mine if job[1].display in home]
-                    chunks += _chunks(rest, jobs)
-                    futures += [pool.submit(_lint_chunk, chunk) for chunk in chunks[len(futures):]]
-                for at, source, key in mine:
-                    yield at, lint_cached(cache, key, source, rules, stage, built, look=False)
                 stolen = 0
                 for future, chunk in zip(reversed(futures), reversed(chunks), strict=True):
                     if not future.cancel():
                         break
                     stolen += 1
                     for at, source, key in chunk:
-                        yield at, lint_cached(cache, key, source, rules, stage, built, look=False)
+                        yield at, lint_cached(cache, key, source, rules, stage, links, look=False)
                 for future in futures[:len(futures) - stolen]:
                     yield from future.result()
             finally:  # an interrupted run does not wait for the chunks nobody started
@@ -238,14 +220,6 @@ def _parallel(todo: list[Job], rules: list[RuleMeta], jobs: int, stage: StackSta
         _parent_links = None
         if forked:
             gc.unfreeze()
-
-
-def _linked(index: LinkIndex | None) -> set[str]:
-    """The sources whose stacks the index links or deploys: only they need it to lint."""
-    if index is None:
-        return set()
-    keys = [*index.stacks, *(k for r in index.records for k in (r.src, r.dst))]
-    return {display for display, _ in keys}
 
 
 def _warm_up(todo: list[Job]) -> int:
