@@ -180,16 +180,23 @@ def _jobs(requested: int | None, n_sources: int) -> int:
     return (os.cpu_count() or 1) if n_sources >= PARALLEL_THRESHOLD else 1
 
 
-def _all_rules(args: argparse.Namespace | None = None) -> list[RuleMeta]:
-    """Every installed rule plus the suppression checks (WA001, WA002). With ``report``'s ``args``
-    and the cache on, through the rules manifest in the directory :func:`_cache` will use."""
+def _all_rules(cache_directory: Path | None = None) -> list[RuleMeta]:
+    """Every installed rule plus the suppression checks (WA001, WA002); through the rules
+    manifest kept in ``cache_directory`` (:func:`_cache_directory`) when there is one."""
     from wa_lint.setup import all_rules
 
-    if args is None or args.no_cache or args.cdk_synth:
-        return all_rules()
+    return all_rules(cache_directory)
+
+
+def _cache_directory(args: argparse.Namespace) -> Path | None:
+    """Where ``report``'s result cache and rules manifest live (``wa_lint.cache``), found before the
+    configuration is read; None with ``--no-cache``, ``WA_LINT_NO_CACHE=1`` or ``--cdk-synth`` (a
+    fresh temporary assembly every run)."""
     from wa_lint.cache import directory_for, disabled_by_env
 
-    return all_rules(None if disabled_by_env() else directory_for(args.config, args.no_config))
+    if args.no_cache or args.cdk_synth or disabled_by_env():
+        return None
+    return directory_for(args.config, args.no_config)
 
 
 def _sources(args: argparse.Namespace, tree: ConfigTree) -> tuple[list[Source], list[str], list[tuple[str, str]]]:
@@ -361,7 +368,8 @@ def _report(args: argparse.Namespace) -> int:
     from wa_lint.runner import lint_all
 
     try:
-        every = _all_rules(args)
+        cache_directory = _cache_directory(args)
+        every = _all_rules(cache_directory)
         # severity-min info: every rule when nothing is selected, also those off by default
         tree = ConfigTree(every, explicit=args.config, isolated=args.no_config, select=_csv(args.select),
                           ignore=_csv(args.ignore), everything=args.severity_min == "info",
@@ -375,7 +383,11 @@ def _report(args: argparse.Namespace) -> int:
     formats = {args.format, *(fmt for fmt, _ in args.save)}
     selected, run, stage = _plan(tree, every, sources, keep_graphs=bool(formats & GRAPH_FORMATS))
     # run: the union of the files' selections; each file's policy keeps its own
-    cache = _cache(args, config, run)
+    cache = None
+    if cache_directory is not None:
+        from wa_lint.cache import Cache
+
+        cache = Cache.for_run(cache_directory, run)
     with contextlib.ExitStack() as cleanup:
         if args.cdk_synth and any(s.kind == "cdk-app" for s in sources):
             import tempfile
@@ -504,16 +516,6 @@ def cmd_graph(args: argparse.Namespace) -> int:
         print(f"wa-lint: {_line(error)}", file=sys.stderr)
     _write(render_graphs(graphs, args.format), args.output)
     return EXIT_ERROR if missing or errors else EXIT_OK
-
-
-def _cache(args: argparse.Namespace, config: Config, rules: list[RuleMeta]) -> Cache | None:
-    """The result cache for ``report`` (``wa_lint.cache``); None with ``--no-cache``,
-    ``WA_LINT_NO_CACHE=1`` or ``--cdk-synth`` (a fresh temporary assembly every run)."""
-    from wa_lint.cache import Cache, default_directory, disabled_by_env
-
-    if args.no_cache or args.cdk_synth or disabled_by_env():
-        return None
-    return Cache.for_run(default_directory(config.path), rules)
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
