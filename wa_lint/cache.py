@@ -136,15 +136,18 @@ def own_files_stamp() -> list[Any]:
     """wa-lint's own code and data files by size and mtime, once per process."""
     import wa_lint
 
-    out = []
-    for here, dirs, names in os.walk(os.path.dirname(os.path.realpath(wa_lint.__file__))):
-        dirs[:] = [d for d in dirs if d != "__pycache__"]
-        for name in names:
-            if name.endswith((".py", ".json")):
-                with contextlib.suppress(OSError):
-                    st = os.stat(path := os.path.join(here, name))
-                    out.append([path, st.st_size, st.st_mtime_ns])
-    return sorted(out)
+    own = tree_files(os.path.dirname(os.path.realpath(wa_lint.__file__)))
+    return _files_stamp(Path(p) for p in sorted(own) if p.endswith((".py", ".json")))
+
+
+def tree_files(root: str) -> list[str]:
+    """Every file under ``root`` but those of ``__pycache__`` directories, directory by directory
+    in name order (code and data whose size and mtime stamp a key)."""
+    files: list[str] = []
+    for here, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        files.extend(os.path.join(here, name) for name in sorted(names))
+    return files
 
 
 def installed_stamp() -> list[Any]:
@@ -169,7 +172,6 @@ def installed_stamp() -> list[Any]:
         except OSError:
             out.append([path, None])
     return out
-
 
 
 _seeded: tuple[Any, dict[str, str | None]] | None = None

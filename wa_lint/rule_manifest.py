@@ -53,11 +53,7 @@ def _pack_files(pack: str) -> tuple[list[Any], list[str]]:
     if spec is None:
         raise ImportError(f"no module named {pack}")
     roots = list(spec.submodule_search_locations or [])
-    files: list[str] = []
-    for root in roots:
-        for here, dirs, names in os.walk(root):
-            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-            files.extend(os.path.join(here, name) for name in sorted(names))
+    files = [path for root in roots for path in cache.tree_files(root)]
     if not roots and spec.origin:
         files.append(spec.origin)
     return [pack, spec.origin, roots], files
