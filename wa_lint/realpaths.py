@@ -23,22 +23,20 @@ class Resolver:
 
     def __call__(self, path: Path) -> Path:
         """``path.resolve()``. Only directories are remembered (each file is asked about once)."""
-        name = path.name
-        if name in ("", ".", ".."):
+        if path.name in ("", ".", ".."):
             return self.directory(path)
-        base = self.directory(path.parent)
-        candidate = base / name
-        return candidate.resolve() if os.path.islink(candidate) else candidate
+        return self._below(path)
 
     def directory(self, path: Path) -> Path:
         """``path.resolve()`` for a directory, remembered."""
         done = self._dirs.get(path)
         if done is None:
-            name = path.name
-            if name in ("", ".", ".."):  # the working directory, the root, or a path ending in ..
-                done = path.resolve()
-            else:
-                candidate = self.directory(path.parent) / name
-                done = candidate.resolve() if os.path.islink(candidate) else candidate
-            self._dirs[path] = done
+            # the working directory, the root, or a path ending in ..: in full
+            done = self._dirs[path] = path.resolve() if path.name in ("", ".", "..") else self._below(path)
         return done
+
+    def _below(self, path: Path) -> Path:
+        """A path whose last component is a name: its resolved parent joined with the name, or
+        in full when that name is a symlink."""
+        candidate = self.directory(path.parent) / path.name
+        return candidate.resolve() if os.path.islink(candidate) else candidate
