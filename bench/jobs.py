@@ -35,10 +35,11 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 TARGET = 1.6
 
-# Runs the CLI, then writes the process's own and its waited-for children's CPU seconds to argv[1].
+# Runs the CLI, writes the process's own and its waited-for children's CPU seconds to argv[1],
+# then exits as the wa-lint script does.
 _WRAPPER = """
 import json, resource, sys
-from wa_lint.cli import main
+from wa_lint.cli import hard_exit, main
 out, argv = sys.argv[1], sys.argv[2:]
 try:
     rc = main(argv)
@@ -46,7 +47,7 @@ finally:
     me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     with open(out, "w") as f:
         json.dump({"main": me.ru_utime + me.ru_stime, "workers": kids.ru_utime + kids.ru_stime}, f)
-sys.exit(rc)
+hard_exit(rc)  # as the wa-lint script exits
 """
 
 

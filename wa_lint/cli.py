@@ -15,7 +15,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from wa_lint import __version__
 
@@ -591,5 +591,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
 
 
+def run() -> NoReturn:
+    """The ``wa-lint`` console script: :func:`main`, then :func:`hard_exit`."""
+    hard_exit(main())
+
+
+def hard_exit(code: int) -> NoReturn:
+    """Exit with ``code`` once standard output and error are flushed, skipping the interpreter's
+    teardown: freeing every object a run built costs ≈ 60 ms, a sixth of a small run, and a
+    finished run has nothing left to release (reports written and closed, workers joined,
+    temporary directories removed). mypy exits the same way."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe (``| head``) or stream
+            stream.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
