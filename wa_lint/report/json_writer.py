@@ -142,14 +142,7 @@ class _Writer:
 
     def _dict(self, o: dict[str, Any], depth: int) -> str:
         """A dict with string keys and a container among its values."""
-        values = list(o.values())
-        deep = _deep(values)
-        tokens = self._leaves(values, deep)
-        marker = self._enter(o)
-        for i in deep:
-            tokens[i] = self.value(values[i], depth + 1)
-        self._open.discard(marker)
-        return self._template(tuple(o), depth) % tuple(tokens)
+        return self._template(tuple(o), depth) % tuple(self._items(o, list(o.values()), depth))
 
     def _list(self, o: list[Any] | tuple[Any, ...], depth: int) -> str:
         """A non-empty list: its leaves in one C call, the other items one by one, or a table."""
@@ -161,14 +154,19 @@ class _Writer:
                 keys = shapes.pop()
                 if keys and _STR.issuperset(map(type, keys)):
                     return self._table(o, keys, depth)
-        deep = _deep(o)
-        tokens = self._leaves(o, deep)
-        marker = self._enter(o)
-        for i in deep:
-            tokens[i] = self.value(o[i], depth + 1)
-        self._open.discard(marker)
         inner = self._newline[depth + 1]
-        return f"[{inner}{(',' + inner).join(tokens)}{self._newline[depth]}]"
+        return f"[{inner}{(',' + inner).join(self._items(o, o, depth))}{self._newline[depth]}]"
+
+    def _items(self, container: Any, values: list[Any] | tuple[Any, ...], depth: int) -> list[str]:
+        """The encoded ``values`` of ``container`` (a dict's values or a list): the leaves in one C
+        call, the nested containers one by one, while ``container`` is marked open (circular check)."""
+        deep = _deep(values)
+        tokens = self._leaves(values, deep)
+        marker = self._enter(container)
+        for i in deep:
+            tokens[i] = self.value(values[i], depth + 1)
+        self._open.discard(marker)
+        return tokens
 
     def _table(self, rows: Sequence[dict[str, Any]], keys: tuple[str, ...], depth: int) -> str:
         """A list of dicts with the same string keys: their leaves encoded a column at a time, the
