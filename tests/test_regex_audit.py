@@ -57,7 +57,7 @@ AUDITED: list[tuple[str, str, str]] = [
     ("wa_lint.expand.sam", "_BRACKETED", "findall"),
     ("wa_lint.expand.sam", "_WORD", "findall"),
     ("wa_lint.expand.sam_local", "_IMAGE_RE", "match"),
-    ("wa_lint.expand.cdk_internal", "SINGLETONS", "singletons"),
+    ("wa_lint.expand.cdk_internal", "singletons", "singletons"),
     ("wa_lint.encryption", "AWS_ALIAS", "search"),
     ("wa_lint.secrets", "WORDS", "findall"),
     ("wa_lint.secrets", "REFERENCE_VALUE", "match"),
@@ -141,7 +141,7 @@ def run(text):
         obj("s3:" + "*a" * 40 + "*c", text[:2000])
         obj("*a" * 5000 + "?", text)
     elif how == "singletons":
-        for s in obj:
+        for s in obj():
             s.component.fullmatch(text)
             s.logical_id.search(text)
     elif how == "sub":

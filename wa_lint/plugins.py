@@ -31,9 +31,13 @@ def _modules(pack: str) -> list[ModuleType]:
 
 def pack_names() -> list[str]:
     """The packs the ``wa_lint.rules`` entry points name, the built-in one first when not installed."""
-    from importlib.metadata import entry_points  # ≈ 10 ms: only a run that loads the packs pays it
+    from wa_lint.entry_points import entry_point_values
 
-    names = [ep.value.split(":")[0] for ep in entry_points(group=ENTRY_POINT_GROUP)]
+    try:
+        values = entry_point_values(ENTRY_POINT_GROUP)
+    except Exception as exc:  # importlib.metadata, on an installation it cannot read
+        raise PluginError(f"cannot read the installed packages' entry points: {exc}") from exc
+    names = [value.split(":")[0] for value in values]
     if BUILTIN_PACK not in names:  # running from a source tree without installed metadata
         names.insert(0, BUILTIN_PACK)
     return list(dict.fromkeys(names))
