@@ -184,8 +184,9 @@ def main() -> int:
     ratio = projected[1] / projected[2]
     print(f"ratio --jobs 2 / --jobs 1: measured {measured:.2f}×, projected {ratio:.2f}× (target {TARGET}×)")
     bound = float(statistics.median(bounds))
-    print(f"independent halves: two --jobs 1 processes at once, one per half ({len(parts[0])} and {len(parts[1])} directories or "
-          f"files) {bound:.2f} s, {median(runs[1], 'wall') / bound:.2f}× the --jobs 1 run")
+    print(f"independent halves: two --jobs 1 processes at once, one per half ({len(parts[0])} and "
+          f"{len(parts[1])} directories or files) {bound:.2f} s, "
+          f"{median(runs[1], 'wall') / bound:.2f}× the --jobs 1 run")
     return 1 if args.check and ratio < TARGET else 0
 
 
