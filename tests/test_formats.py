@@ -169,6 +169,22 @@ def test_sarif_reports_file_errors_as_notifications(capsys: pytest.CaptureFixtur
     assert "resource B has no Type" in invocation["toolExecutionNotifications"][0]["message"]["text"]
 
 
+def test_json_lists_every_error_missing_paths_too(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("Resources:\n  A:\n    Type: AWS::SNS::Topic\n  B:\n    Properties: {}\n")
+    good = tmp_path / "good.yaml"
+    good.write_text("Resources:\n  A:\n    Type: AWS::SNS::Topic\n")
+    code, out, err = run(capsys, "report", str(tmp_path / "nope.yaml"), str(good), str(broken), "--format", "json",
+                         "--no-config", "--no-cache")
+    assert code == 2
+    data = json.loads(out)
+    assert len(data["errors"]) == 2 == data["summary"]["errors"]
+    assert any("nope.yaml" in e and "no such file" in e for e in data["errors"])
+    assert any("resource B has no Type" in e for e in data["errors"])
+    assert [f["error"] for f in data["files"] if f["error"]] == [e for e in data["errors"] if "broken.yaml" in e]
+    assert err.count("wa-lint: ") == 2  # the same two lines on stderr
+
+
 def test_fingerprints_survive_line_shifts_and_reordering(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -57,6 +57,7 @@ def report_dict(report: Report) -> dict[str, Any]:
             for r in report.files
         ],
         "findings": [{**finding_dict(f), "fingerprint": report.fingerprint(f)} for f in report.findings],
+        "errors": report.errors,  # every error line: the files' (also in files[].error), missing paths, configuration
         "summary": report.summary(),
     }
     if report.show_suppressed:
