@@ -274,3 +274,11 @@ def test_explain_prints_the_mapping(capsys: pytest.CaptureFixture[str]) -> None:
 def test_docs_are_generated_from_the_data() -> None:
     assert (ROOT / "docs/coming-from.md").read_text() == render_markdown(), \
         "regenerate: python -m wa_lint.coming_from > docs/coming-from.md"
+
+
+def test_construct_suppression_named_once(capsys: pytest.CaptureFixture[str]) -> None:
+    case = ROOT / "fixtures/WA001/good/cdk-construct-with-reason"
+    assert main(["suppressions", str(case.relative_to(ROOT)), "--no-config"]) == 0
+    out = capsys.readouterr().out
+    assert "WA104 construct QueueStack/Jobs: jobs are re-sent by the scheduler [matches a finding]" in out
+    assert "construct construct" not in out

@@ -151,8 +151,9 @@ class FilterStage:
                 use = uses[grant]
                 where = Finding.at(sup.resource, "", "", line=grant.line or sup.line)
                 place(where, stack)
+                target = grant.where.removeprefix(f"{grant.origin} ")  # "construct" + "construct Stack/Path"
                 result.suppressions.append(InForce(
-                    grant.origin, where.path or stack.path, where.line, grant.rule, grant.where, grant.scope_text,
+                    grant.origin, where.path or stack.path, where.line, grant.rule, target, grant.scope_text,
                     grant.reason, _status(use, self._judged(grant.rule, selected)), use.matched))
         if policy is None:
             return
