@@ -455,9 +455,10 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 def cmd_explain(args: argparse.Namespace) -> int:
     from wa_lint.docs import explain
-    from wa_lint.plugins import find_rule
+    from wa_lint.plugins import find_rule, rule_hint
 
-    meta = find_rule(_all_rules(), args.rule)
+    every = _all_rules()
+    meta = find_rule(every, args.rule)
     if meta is None:
         from wa_lint.coming_from import explain_foreign
 
@@ -465,8 +466,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
         if text is not None:
             sys.stdout.write(text)
             return EXIT_OK
-        print(f"wa-lint: unknown rule {_line(args.rule)!r} (see `wa-lint rules`, or docs/coming-from.md for "
-              "other tools' ids)", file=sys.stderr)
+        print(f"wa-lint: unknown rule {_line(args.rule)!r}{_line(rule_hint(args.rule, every))} (see `wa-lint rules`, "
+              "or docs/coming-from.md for other tools' ids)", file=sys.stderr)
         return EXIT_ERROR
     sys.stdout.write(explain(meta))
     return EXIT_OK

@@ -44,7 +44,7 @@ def explain(meta: RuleMeta) -> str:
         f"# {meta.id} {meta.name}",
         "",
         f"- Pillar: {meta.pillar.label}",
-        f"- Severity: {meta.severity.value}{'' if meta.enabled else ' (off by default; enable with --select)'}",
+        f"- Severity: {meta.severity.value}{'' if meta.enabled else ' (off by default; add it with --extend-select)'}",
         f"- Serverless Lens: {meta.lens}",
         "",
         "",

@@ -80,12 +80,30 @@ def select_rules(
     ``WA1``, or ``ALL``), minus ignored ones. Unknown selectors are a usage error."""
     for selector in (select or []) + (ignore or []):
         if not any(selector_matches(m, selector) for m in rules) and selector.strip().upper() != "ALL":
-            raise PluginError(f"unknown rule {selector!r} (see `wa-lint rules`)")
+            raise PluginError(f"unknown rule {selector!r}{rule_hint(selector, rules)} (see `wa-lint rules`)")
     chosen = [m for m in rules if any(selector_matches(m, s) for s in select)] if select else \
         [m for m in rules if m.enabled]
     return [m for m in chosen if not any(selector_matches(m, s) for s in ignore or [])]
 
 
+def rule_hint(word: str, rules: list[RuleMeta]) -> str:
+    """`` (did you mean 'queue-without-dlq'?)`` for a near miss of a rule id or name, else empty."""
+    if len(word) > 100:  # nobody mistypes a rule id that long; difflib is quadratic
+        return ""
+    import difflib
+
+    digits = word.strip().upper().replace("O", "0").replace("I", "1").replace("L", "1")  # WA1O1 is WA101
+    exact = [m.id for m in rules if digits.startswith("WA") and m.id == "WA" + digits[2:]]
+    close = exact or difflib.get_close_matches(word.strip(), [m.id for m in rules] + [m.name for m in rules], n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
 def find_rule(rules: list[RuleMeta], key: str) -> RuleMeta | None:
-    """The rule one id or name names (``wa-lint explain``)."""
-    return next((meta for meta in rules if selector_matches(meta, key, exact=True)), None)
+    """The rule one id or name names (``wa-lint explain``), or the id wa-lint's cfn-lint plugin gives
+    it (``E9101`` / ``W9101`` / ``I9101`` is WA101, whatever the letter: severity is configurable)."""
+    found = next((meta for meta in rules if selector_matches(meta, key, exact=True)), None)
+    cfn = key.strip().upper()
+    if found is None and len(cfn) == 5 and cfn[:1] in ("E", "W", "I") and cfn[1:].isascii() and cfn[1:].isdigit() \
+            and cfn[1] == "9":
+        found = next((meta for meta in rules if meta.id == f"WA{cfn[2:]}"), None)
+    return found

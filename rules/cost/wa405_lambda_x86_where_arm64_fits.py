@@ -25,7 +25,7 @@ FIX = {
 def lambda_x86_where_arm64_fits(graph: Graph) -> Iterator[Finding]:
     """A function with a managed runtime runs on x86_64, where arm64 costs about 20 % less.
 
-    Off by default: select it (`--select WA405`) when you are ready to move functions to Graviton.
+    Off by default: add it with `--extend-select WA405` when you are ready to move functions to Graviton.
 
     ## Why
     Lambda bills arm64 (Graviton2) functions about 20 % less per GB-second than x86_64 ones,

@@ -31,7 +31,7 @@ def stale_suppression(_graph: Graph) -> Iterator[Finding]:  # found by the filte
     ## When it fires
     An inline suppression (`Metadata: wa-lint: ignore`, CDK node metadata, cfn-lint's
     `ignore_checks`) names a rule that ran for the file but reported nothing on the resource, or
-    nothing its `applies-to` covers. Off by default: enable it with `--select WA005`, or review
+    nothing its `applies-to` covers. Off by default: add it with `--extend-select WA005`, or review
     every suppression with `wa-lint suppressions`, which also shows configuration entries that
     match nothing.
 

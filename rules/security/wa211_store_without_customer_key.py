@@ -20,7 +20,7 @@ KEY_WORDS = {"aws-owned": "an AWS owned key", "aws-managed": "the AWS managed ke
 def store_without_customer_key(graph: Graph) -> Iterator[Finding]:
     """A data store is encrypted only with an AWS owned or AWS managed key.
 
-    Off by default: select it (`--select WA211`) where policy requires customer managed keys.
+    Off by default: add it with `--extend-select WA211` where policy requires customer managed keys.
 
     ## Why
     With an AWS owned key (SSE-S3, SSE-SQS, DynamoDB's default) or an AWS managed key
