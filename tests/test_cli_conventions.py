@@ -71,3 +71,39 @@ def test_extend_select_adds_to_the_configuration(tmp_path: Path, monkeypatch: py
     assert rules("--select", "WA212") == {"WA212"}
     assert main(["report", "--extend-select", "WA9X9", "t.yaml"]) == 2
     assert "unknown rule" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("argv", "says"), [
+    (["--jobs", "0"], "--jobs/-j: must be at least 1, got 0"),
+    (["-j", "two"], "--jobs/-j: expected a whole number, got 'two'"),
+    (["--config", "x.toml", "--no-config"], "--config and --no-config exclude each other"),
+    (["--stdin-filename", "a.yaml"], "--stdin-filename names the template read from standard input: give - as a path"),
+    (["-o", "same.out", "--save", "sarif:same.out"], "--output and --save both write same.out"),
+    (["--save", "json:-"], "--save: --save writes a file; the report on standard output is --format without -o"),
+])
+def test_options_that_contradict_or_do_nothing_are_usage_errors(
+        argv: list[str], says: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as exited:
+        main(["report", str(TEMPLATE), "--no-cache", *argv])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert f"wa-lint report: error: {'argument ' if argv[0] in ('--jobs', '-j', '--save') else ''}{says}" in err
+    assert not list(tmp_path.iterdir())  # nothing was linted or written
+
+
+def test_a_run_without_templates_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "docker-compose.yml").write_text("services:\n  web:\n    image: nginx\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["report", "empty", "--no-cache", "-q"]) == 0
+    assert capsys.readouterr().err == "wa-lint: warning: no template found in empty\n"
+    assert main(["report", "app", "--no-cache", "-q"]) == 0
+    assert capsys.readouterr().err == ("wa-lint: warning: no template found in app; 1 file(s) skipped as not "
+                                       "templates (--verbose lists them)\n")
+    # pre-commit names files and asks to skip non-templates: a commit without templates stays quiet
+    assert main(["report", "app/docker-compose.yml", "--skip-non-templates", "--no-cache", "-q"]) == 0
+    assert capsys.readouterr().err == ""

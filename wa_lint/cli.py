@@ -42,7 +42,36 @@ def _save_spec(value: str) -> tuple[str, str]:
     fmt, sep, path = value.partition(":")
     if not sep or fmt not in FORMATS or not path:
         raise argparse.ArgumentTypeError(f"expected FORMAT:PATH with FORMAT one of {', '.join(FORMATS)}")
+    if path == "-":
+        raise argparse.ArgumentTypeError("--save writes a file; the report on standard output is --format without -o")
     return fmt, path
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {number}")
+    return number
+
+
+def _usage_error(args: argparse.Namespace) -> str | None:
+    """What the parser cannot say alone: options that contradict or do nothing together."""
+    if getattr(args, "config", None) and getattr(args, "no_config", False):
+        return "--config and --no-config exclude each other"
+    if getattr(args, "stdin_filename", None) and "-" not in args.paths:
+        return "--stdin-filename names the template read from standard input: give - as a path"
+    written = [("--output", args.output)] if getattr(args, "output", None) else []
+    written += [("--save", path) for _, path in getattr(args, "save", [])]
+    seen: dict[str, str] = {}
+    for option, path in written:
+        key = os.path.abspath(path)
+        if key in seen:
+            return f"{seen[key]} and {option} both write {path}: one report would replace the other"
+        seen[key] = option
+    return None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     report = sub.add_parser("report", help="lint templates and report findings")
+    report.set_defaults(parser=report)  # for the usage errors found after parsing (_usage_error)
     report.add_argument("paths", nargs="*", default=["."], help="files or directories (default: .); - reads a "
                         "template from standard input")
     report.add_argument("--stdin-filename", metavar="PATH", help="the name findings give the template read from -")
@@ -97,7 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--parameters", action="append", default=[], metavar="[TEMPLATE=]FILE",
                         help="a CloudFormation parameter file the deployment of TEMPLATE passes (repeatable; "
                              "without TEMPLATE=, for the run's only template)")
-    report.add_argument("--jobs", "-j", type=int, default=None,
+    report.add_argument("--jobs", "-j", type=_positive, default=None,
                         help="parallel processes (default: all CPUs when there are many files)")
     report.add_argument("--debug", action="store_true",
                         help="show tracebacks of internal errors and every analysis that failed")
@@ -119,9 +149,9 @@ def build_parser() -> argparse.ArgumentParser:
     review.add_argument("--no-config", action="store_true", help="ignore configuration files")
     review.add_argument("--fail-on-stale", action="store_true",
                         help="exit 1 when a suppression matches nothing or is refused")
-    review.add_argument("--jobs", "-j", type=int, default=None, help="parallel processes")
-    review.set_defaults(skip_non_templates=False, cdk_synth=False, force_exclude=False, select=None, ignore=None,
-                        stack_name=[], parameters=[], config_env="default")
+    review.add_argument("--jobs", "-j", type=_positive, default=None, help="parallel processes")
+    review.set_defaults(parser=review, skip_non_templates=False, cdk_synth=False, force_exclude=False, select=None,
+                        ignore=None, stack_name=[], parameters=[], config_env="default")
 
     graph = sub.add_parser("graph", help="print the resource graph")
     graph.add_argument("paths", nargs="*", default=["."])
@@ -404,6 +434,11 @@ def _report(args: argparse.Namespace) -> int:
         missing = [*missing, *link_errors]  # a deferred index adds its errors while lint_all builds it
     if args.verbose:
         _print_skipped(skipped, results)
+    if not missing and not args.skip_non_templates and not any(not r.skipped for r in results):
+        passed = len(skipped) + sum(1 for r in results if r.skipped)
+        print(f"wa-lint: warning: no template found in {_line(' '.join(args.paths))}"
+              f"{f'; {passed} file(s) skipped as not templates (--verbose lists them)' if passed else ''}",
+              file=sys.stderr)
     if args.severity_min:
         from wa_lint.filter.severity import drop_below
         from wa_lint.finding import Severity
@@ -573,7 +608,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"wa-lint: {ambiguous!r} is an option but also names a file; put -- before file names",
               file=sys.stderr)
         return EXIT_ERROR
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    problem = _usage_error(args)
+    if problem is not None:
+        getattr(args, "parser", parser).error(problem)  # "wa-lint report: error: …", exit 2, as argparse's own
     from wa_lint.fileio import OutputError
 
     try:
