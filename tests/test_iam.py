@@ -124,6 +124,31 @@ def test_sam_policies_map_back_to_their_entry_and_template(tmp_path: Path) -> No
     assert all(m.known for m in perms.managed)
 
 
+def test_a_managed_policy_attached_by_two_roles_has_each_roles_line(tmp_path: Path) -> None:
+    graph = _graph(tmp_path, """
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      First:
+        Type: AWS::Serverless::Function
+        Properties: {Runtime: python3.12, Handler: app.handler, InlineCode: x}
+      Second:
+        Type: AWS::Serverless::Function
+        Properties: {Runtime: python3.12, Handler: app.handler, InlineCode: x}
+      Third:
+        Type: AWS::IAM::Role
+        Properties:
+          AssumeRolePolicyDocument: {}
+          ManagedPolicyArns:
+            - arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole
+    """)
+    edges = [e for e in graph_dict(graph)["edges"] if e["kind"] == "grants" and e["managed"]]
+    assert sorted((e["from"], e["policy"], e["line"]) for e in edges) == [
+        ("FirstRole", "AWSLambdaBasicExecutionRole", 4),
+        ("SecondRole", "AWSLambdaBasicExecutionRole", 7),
+        ("Third", "AWSLambdaBasicExecutionRole", 14),
+    ]
+
+
 def test_grants_edges_carry_source_locations(tmp_path: Path) -> None:
     graph = _graph(tmp_path, """
     Resources:

@@ -72,6 +72,7 @@ class _Collector:
             r.logical_id: RolePermissions(r.logical_id) for r in graph.of_type(ROLE, include_internal=True)
         }
         self._docs: dict[str, list[Statement]] = {}
+        self._managed: dict[tuple[str, int], list[Statement]] = {}  # AWS managed policy statements by (key, line)
 
     def collect(self) -> dict[str, RolePermissions]:
         for role_id, perms in self.result.items():
@@ -139,12 +140,14 @@ class _Collector:
                     perms.statements.extend(self._managed_statements(name, line, cond, document))
 
     def _managed_statements(self, name: str, line: int, cond: str | None, document: Any) -> list[Statement]:
+        """Shared by the roles that attach ``name`` on one line (each role's statements carry the
+        line of its own ``ManagedPolicyArns``; SAM's generated roles all attach the basic policy)."""
         key = f"aws-managed:{name}" + (f"?{cond}" if cond else "")
-        if key not in self._docs:
-            self._docs[key] = list(statements_of(document, self.resolver, key=key, policy=name,
-                                                 policy_kind="aws-managed", policy_name=name, line=line,
-                                                 condition=cond))
-        return self._docs[key]
+        if (key, line) not in self._managed:
+            self._managed[key, line] = list(statements_of(document, self.resolver, key=key, policy=name,
+                                                          policy_kind="aws-managed", policy_name=name, line=line,
+                                                          condition=cond))
+        return self._managed[key, line]
 
     def _attach(self, perms: RolePermissions, res: Resource, cond: str | None) -> None:
         """The statements of a policy resource reach the role (an unreadable document is noted)."""
