@@ -115,8 +115,11 @@ def test_baseline_from_the_config(repo: Path, capsys: pytest.CaptureFixture[str]
     (repo / ".wa-lint.yaml").write_text("select: [WA101]\nbaseline: .wa-lint-baseline.json\n")
     assert main(["report", "stacks", "--write-baseline", ".wa-lint-baseline.json", "-q"]) == 0
     capsys.readouterr()
-    assert main(["report", "stacks", "--format", "json"]) == 0
-    assert json.loads(capsys.readouterr().out)["summary"]["baselined"] == 2
+    assert main(["report", "stacks", "--format", "json", "--show-suppressed"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["summary"]["baselined"] == 2
+    assert data["baseline"]["path"] == ".wa-lint-baseline.json"  # as documented: relative, not the machine's path
+    assert {s["suppression"]["reason"] for s in data["suppressed"]} == {"in baseline .wa-lint-baseline.json"}
 
 
 @pytest.mark.parametrize(("content", "message"), [

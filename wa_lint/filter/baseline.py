@@ -10,6 +10,7 @@ from collections import Counter
 from pathlib import Path
 
 from wa_lint.baseline import BaselineOutcome, fingerprints, read_baseline, relative_to
+from wa_lint.config import shown_path
 from wa_lint.results import FileResult, Suppressed
 
 
@@ -18,6 +19,7 @@ def apply_baseline(results: list[FileResult], path: Path) -> BaselineOutcome:
     ``suppressed`` list; entries of files linted without error that matched nothing are fixed.
     Entries for files not linted in this run (e.g. pre-commit passed a subset) are left alone."""
     known = read_baseline(path)
+    shown = shown_path(path.as_posix())  # relative to the working directory when below it, as report paths are
     wanted = Counter(e.fingerprint for e in known)
     path_of = relative_to(path.parent)
     linted: set[str] = set()
@@ -37,10 +39,10 @@ def apply_baseline(results: list[FileResult], path: Path) -> BaselineOutcome:
             if matched[fp] < wanted[fp]:
                 matched[fp] += 1
                 hidden += 1
-                result.suppressed.append(Suppressed(f, "baseline", f"in baseline {path.as_posix()}"))
+                result.suppressed.append(Suppressed(f, "baseline", f"in baseline {shown}"))
             else:
                 kept.append(f)
         result.findings = kept
     fixed = [e for e in known if matched[e.fingerprint] == 0
              and (e.path in linted or any(e.path.startswith(a) for a in assemblies))]
-    return BaselineOutcome(path.as_posix(), hidden, fixed)
+    return BaselineOutcome(shown, hidden, fixed)
