@@ -160,10 +160,11 @@ def where(graph: Graph, st: Statement) -> str:
     frame show the rest): ``inline policy "orders" of OrdersRole (statement 2)``, ``DefaultPolicy
     (statement 1)`` for a CDK policy (the function is named beside it), ``S3CrudPolicy (Policies
     entry 1)`` for a SAM policy template."""
-    if st.sam_template is not None:
-        return f"{st.sam_template} (Policies entry {st.sam_entry})"
-    if st.sam_entry is not None:
-        return f"statement {st.index + 1} of Policies entry {st.sam_entry}"
+    if st.sam_entry is not None:  # counted from 1, as statements are ("entry 1" is the first under Policies)
+        entry = st.sam_entry + 1
+        if st.sam_template is not None:
+            return f"{st.sam_template} (Policies entry {entry})"
+        return f"statement {st.index + 1} of Policies entry {entry}"
     if st.managed:
         return f"the AWS managed policy {st.policy}"
     name = graph.label(st.policy)
