@@ -282,3 +282,18 @@ def test_construct_suppression_named_once(capsys: pytest.CaptureFixture[str]) ->
     out = capsys.readouterr().out
     assert "WA104 construct QueueStack/Jobs: jobs are re-sent by the scheduler [matches a finding]" in out
     assert "construct construct" not in out
+
+
+def test_suppression_reason_names_only_entries_that_accept_the_finding(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "template.yaml").write_text("Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n")
+    (tmp_path / ".wa-lint.yaml").write_text(
+        'per-path-ignores:\n  "template.yaml":\n    - {id: WA212, reason: scoped, applies-to: {actions: ["s3:*"]}}\n'
+        'per-resource-type-ignores:\n  "AWS::SNS::*": [WA212]\n')
+    monkeypatch.chdir(tmp_path)
+    main(["report", ".", "--format", "json", "--show-suppressed", "--no-cache", "--select", "WA212"])
+    suppressed = json.loads(capsys.readouterr().out)["suppressed"]
+    assert [s["suppression"]["reason"] for s in suppressed] == ["per-resource-type-ignores 'AWS::SNS::*'"]
+    main(["suppressions", "."])
+    out = capsys.readouterr().out
+    assert "per-path-ignores template.yaml applies-to actions s3:*: scoped [matches nothing]" in out

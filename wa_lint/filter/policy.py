@@ -59,14 +59,17 @@ def by_policy(policy: Policy, finding: Finding, uses: dict[int, Use]) -> tuple[S
     (empty when none). ``uses`` counts each entry's matches, for the suppression review."""
     policy.adjust(finding)
     entries = policy.matching(finding)
+    accepting = []  # the entries that accept some of the finding: the reason names only those
     for entry in entries:
         one = coverage(entry.scope, finding.subjects)
         use = uses.setdefault(id(entry), Use())
         use.matched += one.full
         use.partial += one.partial
+        if one.full or one.partial:
+            accepting.append(entry)
     cover = judge([e.scope for e in entries], finding.subjects)
     if cover is not None and cover.full:
-        why = "; ".join(dict.fromkeys(e.why for e in entries))
-        scope = "; ".join(dict.fromkeys(e.scope.text() for e in entries if e.scope is not None))
+        why = "; ".join(dict.fromkeys(e.why for e in accepting or entries))
+        scope = "; ".join(dict.fromkeys(e.scope.text() for e in accepting or entries if e.scope is not None))
         return Suppressed(finding, "config", why, scope), ""
     return None, accepted_note(cover) if cover is not None else ""
