@@ -151,7 +151,7 @@ def _suppressed_lines(report: Report) -> list[Text]:
     lines = [Text("Suppressed", style="bold")]
     for s in report.suppressed:
         f = s.finding
-        text = Text(f"  {line(f.rule)} ", style="bold")
+        text = Text(f"{line(f.rule)} ", style="bold")
         text.append(f"{line(f.path)}:{f.line} {line(f.resource)}", style="dim")
         text.append(f"  [{s.kind}] {line(masked(s.reason, f.masked)) or 'no reason given'}")
         lines.append(text)
@@ -167,7 +167,7 @@ def _totals(report: Report) -> str:
     if summary["suppressed"]:
         extra.append(f"{summary['suppressed']} suppressed")
     if report.baseline is not None:
-        extra.append(f"{summary['baselined']} in baseline, {summary['fixed']} fixed since")
+        extra.append(f"{summary['baselined']} in baseline, {summary['fixed']} fixed since the baseline")
     return line + ("; " + ", ".join(extra) if extra else "")
 
 
@@ -190,15 +190,17 @@ def render_text(report: Report, *, color: bool | None = None, width: int | None 
     if quiet:
         return _tidy(out.getvalue(), use_color)
     if report.show_suppressed and report.suppressed:
-        for row in _suppressed_lines(report):
-            console.print(row)
+        heading, *rows = _suppressed_lines(report)
+        console.print(heading)
+        for row in rows:
+            console.print(Padding(row, (0, 0, 0, 2)))  # a long reason wraps under the row, not at column 0
         console.print()
     if report.fixed:
         console.print(Text(f"Fixed since the baseline ({len(report.fixed)}); "
                            "rerun with --write-baseline to drop them", style="bold green"))
         for e in report.fixed:
-            console.print(Text(f"  {line(e.rule)} {line(e.path)} {line(e.resource)}: {line(e.message)}",
-                               style="green"))
+            console.print(Padding(Text(f"{line(e.rule)} {line(e.path)} {line(e.resource)}: {line(e.message)}",
+                                       style="green"), (0, 0, 0, 2)))
         console.print()
     console.print(Text("Summary by pillar", style="bold"))
     for row in pillar_lines(report):
