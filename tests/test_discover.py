@@ -138,6 +138,22 @@ def test_walk_does_not_follow_symlinks_out_of_the_root(tmp_path: Path) -> None:
     assert not any("secret" in s.display or "slash" in s.display for s in found.sources)
 
 
+def test_walk_skips_broken_and_looping_links_and_says_which(tmp_path: Path) -> None:
+    (tmp_path / "t.yaml").write_text(TEMPLATE)
+    os.symlink("gone.yaml", tmp_path / "dangling.yaml")
+    os.symlink("loopy.yaml", tmp_path / "loopy.yaml")
+    os.symlink("b.yaml", tmp_path / "a.yaml")
+    os.symlink("a.yaml", tmp_path / "b.yaml")
+    found = discover_all([str(tmp_path)], cwd=tmp_path)
+    assert [s.display for s in found.sources] == ["t.yaml"]
+    assert not found.errors  # a stale link is no reason to fail the run
+    assert sorted(found.skipped) == [("a.yaml", "a symlink loop"), ("b.yaml", "a symlink loop"),
+                                     ("dangling.yaml", "a broken symlink (its target does not exist)"),
+                                     ("loopy.yaml", "a symlink loop")]
+    named = discover_all([str(tmp_path / "dangling.yaml")], cwd=tmp_path)  # named explicitly: an error
+    assert named.errors == [f"{tmp_path / 'dangling.yaml'}: no such file or directory"]
+
+
 def test_walk_through_a_symlinked_root_stays_in_its_target(tmp_path: Path) -> None:
     (tmp_path / "real").mkdir()
     (tmp_path / "real" / "t.yaml").write_text(TEMPLATE)

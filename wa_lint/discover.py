@@ -13,6 +13,7 @@ services that were not built yet become sources that say what to run (:mod:`wa_l
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -169,6 +170,18 @@ def _suffix(name: str) -> str:
     return name[i:] if 0 < i < len(name) - 1 else ""
 
 
+def _broken_link(path: Path) -> str | None:
+    """Why a symlink leads to no file (its target is missing, or links lead back to themselves);
+    None when it leads somewhere."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a symlink loop"
+        return "a broken symlink (its target does not exist)"
+    return None
+
+
 def _inside(path: Path, real_root: Path) -> bool:
     try:
         path.resolve().relative_to(real_root)
@@ -248,6 +261,10 @@ class _Walk:
                 st = None
             if st is not None and stat.S_ISLNK(st.st_mode):
                 self.linked = True
+                broken = _broken_link(path)
+                if broken is not None:  # a stale link is not a template problem: skipped, as git keeps it
+                    self.found.skipped.append((shown, broken))
+                    continue
                 if not _inside(path, self.real_root):
                     self.found.skipped.append((shown, "a symlink to outside the linted directory"))
                     continue
