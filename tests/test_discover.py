@@ -205,6 +205,21 @@ def test_cdk_app_without_assembly_must_be_synthesized(tmp_path: Path) -> None:
     assert "cdk.out not found" in source.problem
 
 
+def test_cdk_app_problem_says_what_is_there_instead(tmp_path: Path) -> None:
+    (_cdk_app(tmp_path / "interrupted") / "cdk.out").mkdir()  # a synth that failed: no manifest.json
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / "cdk.json").write_text('{"app": "node bin/app.js",}')
+    found = discover_all([str(tmp_path)], cwd=tmp_path)
+    problems = {s.display: s.problem for s in found.sources}
+    assert problems == {
+        "broken": "CDK app without a cloud assembly (cdk.out not found; cdk.json is not valid JSON: line 1: "
+                  "Expecting property name enclosed in double quotes): run `cdk synth` in this directory first, "
+                  "or lint with --cdk-synth",
+        "interrupted": "CDK app without a cloud assembly (cdk.out has no manifest.json): run `cdk synth` in this "
+                       "directory first, or lint with --cdk-synth",
+    }
+
+
 def test_cdk_app_with_assembly_lints_it_also_from_cdk_json_output(tmp_path: Path) -> None:
     _assembly(_cdk_app(tmp_path / "a") / "cdk.out")
     _assembly(_cdk_app(tmp_path / "b", {"app": "x", "output": "build/assembly"}) / "build" / "assembly")

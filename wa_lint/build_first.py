@@ -42,10 +42,30 @@ def cdk_output_dir(project: Path) -> Path:
 
 
 def cdk_problem(project: Path) -> str:
-    """The one line for a CDK app without its cloud assembly."""
-    name = printable(cdk_output_name(project))
-    return (f"CDK app without a cloud assembly ({name} not found): run `cdk synth` in this directory "
-            "first, or lint with --cdk-synth")
+    """The one line for a CDK app without its cloud assembly, saying what is there instead: no
+    output directory, one without ``manifest.json`` (a synth that failed or was interrupted), and
+    a ``cdk.json`` that is not valid JSON (``cdk`` will refuse it too)."""
+    name = cdk_output_name(project)
+    output = project / name
+    found = "has no manifest.json" if output.is_dir() else "not found"
+    broken = _cdk_json_error(project)
+    why = f"{printable(name)} {found}" + (f"; cdk.json is not valid JSON: {broken}" if broken else "")
+    return (f"CDK app without a cloud assembly ({why}): run `cdk synth` in this directory first, or lint "
+            "with --cdk-synth")
+
+
+def _cdk_json_error(project: Path) -> str | None:
+    """Why ``cdk.json`` cannot be read as JSON (with its line), or None."""
+    from wa_lint.fileio import read_text
+    from wa_lint.model import InputError
+
+    try:
+        json.loads(read_text(project / "cdk.json", "cdk.json", 1024 * 1024))
+    except json.JSONDecodeError as exc:
+        return printable(f"line {exc.lineno}: {exc.msg}")
+    except (InputError, ValueError, RecursionError) as exc:
+        return printable(str(exc))
+    return None
 
 
 def cdk_outside_problem(project: Path) -> str:
