@@ -87,6 +87,14 @@ def test_bad_input_is_one_line_and_other_files_still_linted(
     assert data["summary"]["errors"] == 1
 
 
+def test_a_type_that_is_not_a_string_is_named_as_such(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    numbered = tmp_path / "numbered.yaml"
+    numbered.write_text("Resources:\n  A:\n    Type: AWS::SNS::Topic\n  B:\n    Properties: {}\n    Type: 5\n")
+    code, _, err = run(capsys, "report", str(numbered), "--no-cache")
+    assert code == 2
+    assert err == f"wa-lint: {numbered}:6: resource B: Type must be a string such as AWS::SQS::Queue, not a number\n"
+
+
 def test_explicit_non_template_is_an_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     other = tmp_path / "config.yaml"
     other.write_text("name: not a template\n")

@@ -82,8 +82,24 @@ def check_resources(data: dict[str, Any], display: str) -> None:
         if isinstance(rtype, (Unknown, dict)):
             continue  # `Type: !Rain::Module …` (YAML) or {"Rain::Module": …} (JSON): a pre-processor's
             # resource, tolerated and not analysed
-        if not isinstance(rtype, str):
+        if rtype is None:
             raise InputError(display, line, f"resource {logical_id} has no Type")
+        if not isinstance(rtype, str):
+            type_line = mark_of(body, "Type")
+            raise InputError(display, type_line.line if type_line and type_line.line else line,
+                             f"resource {logical_id}: Type must be a string such as AWS::SQS::Queue, not "
+                             f"{_kind(rtype)}")
+
+
+def _kind(value: Any) -> str:
+    """What a value is, in a template author's words."""
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    return "a " + type(value).__name__
 
 
 def stack_from_data(data: dict[str, Any], path: Path, display: str, name: str) -> Stack:
