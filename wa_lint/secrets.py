@@ -26,6 +26,10 @@ SECRET_PAIRS = frozenset({
     ("api", "key"), ("private", "key"), ("secret", "key"), ("signing", "key"), ("encryption", "key"),
     ("master", "key"), ("auth", "key"), ("hmac", "key"), ("jwt", "key"), ("access", "token"), ("access", "key"),
 })
+#: Last words of a name whose value is a password even when it is all digits (a PIN-like
+#: ``DB_PASSWORD: 123456789``); a ``MAX_TOKEN: 4096`` or ``API_KEY_ID: 12`` is a count or an id.
+PASSWORD_WORDS = frozenset({"password", "passwd", "pwd", "pass", "passphrase"})
+MIN_NUMERIC_PASSWORD = 4  # digits: shorter numbers are lengths, flags or ports' ends, not passwords
 #: Trailing words that only describe the encoding (``PRIVATE_KEY_PEM``, ``DB_PASSWORD_VALUE``).
 QUALIFIERS = frozenset({"value", "string", "str", "pem", "b64", "base64", "raw", "plain", "plaintext", "text"})
 DYNAMIC_REFERENCE = "{{resolve:"
@@ -37,14 +41,25 @@ SECRET_FIX = ("Keep the secret in AWS Secrets Manager and pass its ARN or name i
        "'{{resolve:secretsmanager:<secret>:SecretString:<key>}}' or a NoEcho parameter instead of the literal.")
 
 
-def secret_name(name: str) -> bool:
-    """Whether an environment variable's name says it holds a secret (by its last words)."""
+def _last_words(name: str) -> list[str]:
     words = [w.lower() for w in WORDS.findall(name)]
     while len(words) > 1 and words[-1] in QUALIFIERS:
         words.pop()
+    return words
+
+
+def secret_name(name: str) -> bool:
+    """Whether an environment variable's name says it holds a secret (by its last words)."""
+    words = _last_words(name)
     if not words:
         return False
     return words[-1] in SECRET_WORDS or tuple(words[-2:]) in SECRET_PAIRS
+
+
+def password_name(name: str) -> bool:
+    """Whether the name says a password (whose value may be all digits) rather than a token or key."""
+    words = _last_words(name)
+    return bool(words) and words[-1] in PASSWORD_WORDS
 
 
 def _has_dynamic_reference(value: Any) -> bool:
@@ -60,9 +75,10 @@ def _has_dynamic_reference(value: Any) -> bool:
     return False
 
 
-def literal(graph: Graph, value: Any) -> tuple[str, str | None] | None:
+def literal(graph: Graph, value: Any, digits: bool = False) -> tuple[str, str | None] | None:
     """``(literal, parameter)`` when the value is a literal written in the template (directly, or
-    as the default of a parameter without NoEcho); None for references and unknowns."""
+    as the default of a parameter without NoEcho); None for references and unknowns. A number
+    counts only with ``digits`` (a password's name), and then with at least four digits."""
     if value is None or _has_dynamic_reference(value):
         return None
     fn = intrinsic(value)
@@ -70,21 +86,25 @@ def literal(graph: Graph, value: Any) -> tuple[str, str | None] | None:
     if fn is not None:
         if fn[0] != "Ref":
             known = graph.resolver.scalar(value)  # Sub/Join/FindInMap of literals only
-            return (known, None) if isinstance(known, str) and _secret_like(known) else None
+            return (known, None) if isinstance(known, str) and _secret_like(known, digits) else None
         param = graph.stack.parameters.get(fn[1]) if isinstance(fn[1], str) else None
         if not isinstance(param, dict):
             return None  # a resource (its name or ARN) or a pseudo parameter
         parameter = fn[1]
     known = graph.resolver.scalar(value)
-    if isinstance(known, Unknown) or not isinstance(known, str) or not _secret_like(known):
+    if digits and isinstance(known, int) and not isinstance(known, bool):
+        known = str(known)  # DB_PASSWORD: 123456789, as YAML reads it
+    if isinstance(known, Unknown) or not isinstance(known, str) or not _secret_like(known, digits):
         return None
     return known, parameter
 
 
-def _secret_like(text: str) -> bool:
+def _secret_like(text: str, digits: bool = False) -> bool:
     stripped = text.strip()
-    if not stripped or stripped.lower() in ("true", "false", "none", "null") or stripped.isdigit():
+    if not stripped or stripped.lower() in ("true", "false", "none", "null"):
         return False
+    if stripped.isdigit():
+        return digits and stripped.isascii() and len(stripped) >= MIN_NUMERIC_PASSWORD
     return not REFERENCE_VALUE.match(stripped)
 
 
@@ -130,7 +150,7 @@ def environment_secrets(graph: Graph) -> Iterator[EnvironmentSecret]:
                 continue
             alternatives = list(branches(value, fn.condition))
             for condition, alt in alternatives:
-                found = literal(graph, alt)
+                found = literal(graph, alt, digits=password_name(name))
                 if found is not None:
                     secret, parameter = found
                     texts = tuple(dict.fromkeys([secret, *written(alt)]))

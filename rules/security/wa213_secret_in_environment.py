@@ -27,7 +27,9 @@ def secret_in_environment(graph: Graph) -> Iterator[Finding]:
     `PASS`, `SECRET`, `TOKEN`, `API_KEY`, `PRIVATE_KEY`, `SECRET_KEY`, `SIGNING_KEY`,
     `ACCESS_KEY`, `CREDENTIALS`, …, optionally followed by `_VALUE`, `_PEM`, `_B64`) holds a literal string:
     written directly, built with `Fn::Sub`/`Fn::Join` from literals, or the default of a parameter
-    without `NoEcho`. With `Fn::If`, each branch is judged and the finding names its condition.
+    without `NoEcho`; a name that ends in a password word (`PASSWORD`, `PASSWD`, `PWD`, `PASS`,
+    `PASSPHRASE`) also counts a number of four digits or more (`DB_PASSWORD: 123456789`).
+    With `Fn::If`, each branch is judged and the finding names its condition.
     The value itself is never shown: messages name the variable, and code frames mask it.
 
     ## When it stays silent
@@ -35,7 +37,8 @@ def secret_in_environment(graph: Graph) -> Iterator[Finding]:
       `{{resolve:ssm-secure:…}}`), a `Ref` to a `NoEcho` parameter or to a parameter without a
       default, or a reference to a resource (a secret's ARN, a parameter's name).
     - The value names where the secret lives (an ARN, an SSM parameter path, a `prod/db/password`
-      style secret name), is empty, a number or a boolean.
+      style secret name), is empty or a boolean, or is a number where the name is not a
+      password's (`MAX_TOKEN: 4096` counts tokens) or has fewer than four digits.
     - The name only mentions a secret (`SECRET_ARN`, `TOKEN_TABLE`, `PASSWORD_MIN_LENGTH`).
 
     ## Fix
