@@ -162,8 +162,8 @@ async def test_malformed_document_one_diagnostic_and_server_keeps_running(client
     (diag,) = await wait_for(client, uri, lambda d: len(d) > 0)
     assert diag.severity == types.DiagnosticSeverity.Error
     assert diag.code is None
-    assert diag.range.start.line == 17  # the line the parser stopped at (18, 1-based)
-    assert "invalid YAML" in diag.message
+    assert diag.range.start.line == 17  # the unclosed `[` (the parser stopped at the end of the file)
+    assert diag.message.startswith("invalid YAML: ")  # without the file's path: the editor shows it
 
     change(client, uri, SAM, 2)  # repaired: findings again, from the same server process
     await wait_for(client, uri, lambda d: "WA101" in codes(d))
@@ -233,3 +233,71 @@ def test_server_without_pygls_prints_one_line_hint(monkeypatch: pytest.MonkeyPat
     out, err = capsys.readouterr()
     assert out == ""
     assert err == "wa-lint: the language server needs pygls: pip install 'wa-lint[server]'\n"
+
+
+# --- where an input error shows (item: the line the user must look at, no absolute path) ----------
+
+FLOW_UNCLOSED = """\
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: [app.handler
+      CodeUri: src/
+"""
+
+
+@pytest.mark.parametrize(("name", "text", "row", "noticed"), [
+    # an unclosed `[` / `{` / quote / key without its colon: where it opens, not the next line
+    ("flow-sequence.yaml", FLOW_UNCLOSED, 4, 5),
+    ("flow-mapping.yaml", "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties: {A: 1\n  R: {}\n", 3, 4),
+    ("quote.yaml", "Resources:\n  Q:\n    Type: 'AWS::SQS::Queue\n    Properties:\n      A: 1\n", 2, 4),
+    ("key.yaml", "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties\n    X: 1\n", 3, 4),
+    ("eof.yaml", "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n  Bad: [\n\n\n", 3, None),
+    # a problem inside a flow mapping that is closed later: where it was noticed
+    ("inside.yaml", "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties: {\n      A: 1\n      B: [1] x\n"
+                    "      }\n", 5, None),
+    # a block mapping's start is no place to look: the badly indented line is
+    ("indent.yaml", "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n   R: 1\n", 3, None),
+    # JSON: a missing comma belongs at the end of the line before; so does a trailing one
+    ("comma.json", '{\n  "Resources": {\n    "Q": {\n      "Type": "AWS::SQS::Queue"\n      "Properties": {}\n'
+                   '    }\n  }\n}\n', 3, 4),
+    ("trailing.json", '{\n  "Resources": {\n    "Q": {\n      "Type": "AWS::SQS::Queue",\n    }\n  }\n}\n', 3, 4),
+    # JSON: an unclosed `{` is found at the end of the file, and shown where it opens
+    ("unclosed.json", '{\n  "Resources": {\n    "Q": {\n      "Type": "AWS::SQS::Queue",\n      "Properties": {\n'
+                      '    },\n    "R": {"Type": "AWS::SQS::Queue"}\n  }\n}\n', 4, 8),
+    ("eof.json", '{\n  "Resources": {\n    "Q": {\n      "Type": "AWS::SQS::Queue"\n    }\n', 1, 4),
+])
+def test_input_error_on_the_line_to_look_at(tmp_path: Path, name: str, text: str, row: int,
+                                            noticed: int | None) -> None:
+    from wa_lint.lint_text import TextLinter
+    from wa_lint.lsp.convert import problem
+
+    path = tmp_path / name
+    (error,) = TextLinter(isolated=True).lint_text(text, path).errors
+    assert error.startswith(path.as_posix())  # the CLI's line names the file …
+    diag = problem(error, path.as_posix(), text.splitlines(), types.DiagnosticSeverity.Error)
+    assert tmp_path.as_posix() not in diag.message  # … the editor knows it already
+    assert diag.message.startswith(("invalid YAML: ", "invalid JSON: "))
+    assert "(column" not in diag.message or noticed is None  # a column of another line would mislead
+    assert diag.range.start.line == diag.range.end.line == row
+    assert diag.range.end.character == len(text.splitlines()[row].rstrip())
+    related = diag.related_information or []
+    assert [r.location.range.start.line for r in related] == ([] if noticed is None else [noticed])
+    assert all(r.location.uri == path.as_uri() for r in related)
+
+
+def test_problem_in_another_file_keeps_its_path_short(tmp_path: Path) -> None:
+    from wa_lint.lsp.convert import problem
+
+    doc = (tmp_path / "template.yaml").as_posix()
+    lines = ["Resources: {}"]
+    config = problem(f"{tmp_path.as_posix()}/.wa-lint.yaml: unknown key 'selcet'", doc, lines,
+                     types.DiagnosticSeverity.Error)
+    assert config.message == ".wa-lint.yaml: unknown key 'selcet'"
+    assert config.range.start.line == 0
+    own = problem(f"{doc}: template nests too deeply to analyse", doc, lines, types.DiagnosticSeverity.Error)
+    assert own.message == "template nests too deeply to analyse"
+    other = (tmp_path.parent / "elsewhere" / "x.yaml").as_posix()
+    elsewhere = problem(f"{other}:3: invalid YAML: oops", doc, lines, types.DiagnosticSeverity.Error)
+    assert elsewhere.message == f"{other}:3: invalid YAML: oops"  # the user must find that file

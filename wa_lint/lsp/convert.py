@@ -3,8 +3,9 @@
 Positions: findings carry 1-based lines and columns; LSP wants 0-based lines and characters. A
 finding's range runs from its resource's key to the end of the resource's block (YAML: up to the
 next line indented as little as the key; JSON: the object after the key), so the editor underlines
-what the finding is about. Input errors become one diagnostic at their line; messages are the
-CLI's own lines, so no text from the template acts in the editor either.
+what the finding is about. Input errors become one diagnostic on the line where the user must look
+(:mod:`wa_lint.lsp.errors`); messages are the CLI's own lines less this file's path, so no text from
+the template acts in the editor either.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ SEVERITY = {
     Severity.WARNING: types.DiagnosticSeverity.Warning,
     Severity.INFO: types.DiagnosticSeverity.Information,
 }
-_WHERE = re.compile(r"^(?P<path>.*?):(?P<line>\d+): ")
 
 
 def uri_path(uri: str) -> Path | None:
@@ -130,14 +130,23 @@ def diagnostic(finding: Finding, lines: list[str], meta: RuleMeta | None) -> typ
 
 
 def problem(text: str, path: str, lines: list[str], severity: types.DiagnosticSeverity) -> types.Diagnostic:
-    """An input error or warning (``file:line: message``) as a diagnostic on its line of this file,
-    else on the first line."""
-    match = _WHERE.match(text)
-    row = int(match["line"]) - 1 if match and match["path"] == path else 0
-    row = min(max(row, 0), max(len(lines) - 1, 0))
+    """An input error or warning (``file:line: message``) as a diagnostic on the line where the user
+    must look (:mod:`wa_lint.lsp.errors`), without the file's own path; else on the first line."""
+    from wa_lint.lsp.errors import place
+
+    where = place(text, path, lines)
+    row = min(max(where.row, 0), max(len(lines) - 1, 0))
     width = len(lines[row].rstrip()) if lines else 0
-    return types.Diagnostic(range=types.Range(types.Position(row, 0), types.Position(row, width)),
-                            message=text, severity=severity, source=SOURCE)
+    start = min(len(lines[row]) - len(lines[row].lstrip()), width) if lines else 0
+    related = None
+    if where.noticed is not None:
+        at = types.Position(where.noticed, 0)
+        related = [types.DiagnosticRelatedInformation(location=types.Location(uri=path_uri(path),
+                                                                              range=types.Range(at, at)),
+                                                      message="the parser stopped here")]
+    return types.Diagnostic(range=types.Range(types.Position(row, start), types.Position(row, width)),
+                            message=where.message, severity=severity, source=SOURCE,
+                            related_information=related)
 
 
 def diagnostics_by_file(result: FileResult, texts: dict[str, list[str]],
