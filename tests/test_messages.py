@@ -88,6 +88,12 @@ def test_engine_fits_every_message_to_one_line() -> None:
     assert len(fitted) <= MESSAGE_MAX
     assert fitted.endswith("without an on-failure destination")
     assert "…" in fitted
+    many_names = ('inline policy "AllowLambdaFunctionality" of DataProcessingExecutionRole (statement 1) allows * '
+                  "on 5 resources to IngestUnicornRawDataFunction and TransformAndMapDataFunction")
+    fitted = fit_message(many_names)  # names shrink further (to 16) before any word is lost
+    assert len(fitted) <= MESSAGE_MAX
+    assert " … " not in fitted
+    assert "(statement 1) allows * on 5 resources to" in fitted
     steps = ", ".join(f"Step {i}" for i in range(60))
     listed = f"State machine S: Task states {steps} have neither Retry nor Catch"
     fitted = fit_message(listed)

@@ -156,14 +156,15 @@ def fit_message(message: str, budget: int = MESSAGE_MAX) -> str:
     while len(text) > budget and ": " in text and len(text.rsplit(": ", 1)[0]) >= _HEAD_FLOOR:
         text = text.rsplit(": ", 1)[0]
     words = text.split(" ")
-    while len(" ".join(words)) > budget:
-        longest = max(range(len(words)), key=lambda i: len(words[i]))
-        excess = len(" ".join(words)) - budget
-        if len(words[longest]) <= _NAME_FLOOR:  # names are short now: nothing left to shorten
-            break
-        word = words[longest]
-        keep = max(_NAME_FLOOR - 1, len(word) - excess - 1)  # characters kept; with "…" at most the floor
-        words[longest] = word[: keep - keep // 2] + "…" + word[len(word) - keep // 2:]
+    for floor in _NAME_FLOORS:  # every long name to 24 characters first; only then some down to 16
+        while len(" ".join(words)) > budget:
+            longest = max(range(len(words)), key=lambda i: len(words[i]))
+            excess = len(" ".join(words)) - budget
+            if len(words[longest]) <= floor:  # names are this short now: nothing left to shorten
+                break
+            word = words[longest]  # one shortened before loses its middle "…" with the rest of its middle
+            keep = max(floor - 1, len(word) - excess - 1)  # characters kept; with "…" at most the floor
+            words[longest] = word[: keep - keep // 2] + "…" + word[len(word) - keep // 2:]
     text = " ".join(words)
     if len(text) <= budget:
         return text
@@ -177,11 +178,11 @@ def fit_message(message: str, budget: int = MESSAGE_MAX) -> str:
     return f"{head.rstrip(' ,;(')} … {tail}"
 
 
-_NAME_FLOOR = 24
-"""Names are not shortened below this many characters: enough to recognise them."""
+_NAME_FLOORS = (24, 16)
+"""Names are shortened to 24 characters (enough to recognise them), and only when that is not
+enough to 16, before the message loses words from its middle."""
 _HEAD_FLOOR = 40
 """A clause after a colon is dropped only when what remains is at least this long (not just a name)."""
-"""Names are not shortened below this many characters: enough to recognise them."""
 
 
 RuleFunction = Callable[[Graph], Iterator[Finding]]

@@ -81,11 +81,14 @@ def lambda_role_wildcard_action(graph: Graph) -> Iterator[Finding]:
             listed = wild
         conditioned = f" (under a Condition on {short_list(st.condition_keys(), 2)})" if st.conditions else ""
         negated = st.not_actions is not None
-        head, on, to = where(graph, st), st.resources_text() or "(no resource)", reach_text(graph, reach)
+        head, to = where(graph, st), reach_text(graph, reach)
+        ons = [st.resources_text() or "(no resource)"]  # a long resource list gives way before the actions do
+        if st.not_resources is None and len(st.resources) > 1:
+            ons += [short_list(list(st.resources), 1), f"{len(st.resources)} resources"]
         yield Finding.at(
             located(graph, st, reach),
             fitting(f"{head} allows {_what(negated, short_list(listed, n))} on {on}{conditioned} to {to}"
-                    for n in (8, 3, 1)),
+                    for on in ons for n in (8, 3, 1)),
             fix="List the actions the function calls (e.g. dynamodb:GetItem, dynamodb:PutItem) instead of a "
                 "wildcard or NotAction; in SAM use a policy template, in CDK a grant method.",
             line=st.line or None,
