@@ -37,8 +37,9 @@ topic.addSubscription(new subscriptions.LambdaSubscription(notifier));
 """
 
 
-def _app(tmp_path: Path, options: str) -> Path:
-    """The fixture app in a scratch directory with the plugin on its App (``options`` its props)."""
+def _app(tmp_path: Path, options: str, *, legacy: bool = False) -> Path:
+    """The fixture app in a scratch directory with the plugin on its App (``options`` its props),
+    added with ``Validations.of(app).addPlugins`` (or the older ``policyValidationBeta1`` prop)."""
     if shutil.which("node") is None:
         pytest.skip("Node.js is not installed: the CDK plugin cannot run here")
     if not MODULES.is_dir():
@@ -50,8 +51,12 @@ def _app(tmp_path: Path, options: str) -> Path:
     text = script.read_text()
     assert "const app = new cdk.App();" in text
     plugin = f"const {{ WaLintValidator }} = require({json.dumps(str(PLUGIN))});\n"
-    props = f"{{ policyValidationBeta1: [new WaLintValidator({options})] }}"
-    text = text.replace("const app = new cdk.App();", f"{plugin}const app = new cdk.App({props});")
+    plugin_object = f"new WaLintValidator({options})"
+    if legacy:
+        app_line = f"const app = new cdk.App({{ policyValidationBeta1: [{plugin_object}] }});"
+    else:
+        app_line = f"const app = new cdk.App();\ncdk.Validations.of(app).addPlugins({plugin_object});"
+    text = text.replace("const app = new cdk.App();", plugin + app_line)
     script.write_text(text + ALERTS_STACK)
     return app
 
@@ -88,8 +93,9 @@ def test_synth_reports_wa101_with_its_construct_path_and_fails(tmp_path: Path) -
 
 
 def test_severity_threshold_lets_synth_pass(tmp_path: Path) -> None:
-    # only the info-level tracing rule runs: reported, and below the default failOn (error)
-    run, report = _synth(_app(tmp_path, "{ extraArgs: ['--select', 'WA501'] }"))
+    # only the info-level tracing rule runs: reported, and below the default failOn (error);
+    # the plugin is given in the older policyValidationBeta1 form, which still works
+    run, report = _synth(_app(tmp_path, "{ extraArgs: ['--select', 'WA501'] }", legacy=True))
     assert run.returncode == 0, run.stderr[-2000:]
     assert (tmp_path / "orders-app" / "cdk.out" / "AlertsStack.template.json").is_file()
     found = _violations(report)
@@ -103,3 +109,36 @@ def test_failing_on_warnings(tmp_path: Path) -> None:
                                         "extraArgs: ['--select', 'WA212'] }"))
     assert run.returncode != 0
     assert {(rule, severity) for rule, severity, _ in _violations(report)} == {("WA212", "warning")}
+
+
+@pytest.mark.parametrize(("options", "reason"), [
+    ("{ extraArgs: ['--bogus'] }", "exited 2 without a JSON report: wa-lint: error: unrecognized arguments: --bogus"),
+    ("{ waLintCommand: 'no-such-wa-lint' }", "could not run no-such-wa-lint: spawnSync no-such-wa-lint ENOENT"),
+])
+def test_wa_lint_that_cannot_run_fails_synth_saying_why(tmp_path: Path, options: str, reason: str) -> None:
+    """aws-cdk-lib swallows an exception from a plugin (synthesis passed, silently): a run with no
+    report is a failing report whose violation gives the reason, shown by synth."""
+    run, report = _synth(_app(tmp_path, options))
+    assert run.returncode != 0
+    (plugin,) = [r for r in report["pluginReports"] if r["pluginName"] == "wa-lint"]
+    assert plugin["conclusion"] == "failure"
+    (violation,) = plugin["violations"]
+    assert violation["ruleName"] == "wa-lint-not-run"
+    assert reason in violation["description"]
+    assert violation["description"].endswith("No template was linted.")
+    output = run.stdout + run.stderr
+    assert output.count("ERROR wa-lint CDK plugin: ") == 1  # listed once, not once per template
+    assert reason in output
+
+
+def test_plugin_unit_tests(tmp_path: Path) -> None:
+    """The plugin's own `npm test` (integrations/cdk/test: node --test, wa-lint replaced by a stub)."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("Node.js is not installed: the CDK plugin's tests cannot run here")
+    files = sorted(str(p.relative_to(PLUGIN)) for p in (PLUGIN / "test").glob("*.test.js"))
+    assert files
+    run = subprocess.run([node, "--test", *files], cwd=PLUGIN, env={**os.environ, "TMPDIR": str(tmp_path)},
+                         capture_output=True, text=True, timeout=300, check=False)
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
+    assert "# fail 0" in run.stdout

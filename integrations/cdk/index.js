@@ -44,16 +44,22 @@ class WaLintValidator {
       ...(this.configFile ? ['--config', this.configFile] : ['--no-config']), ...this.extraArgs,
       '--', ...context.templatePaths];
     const run = spawnSync(this.command, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    // aws-cdk-lib turns an exception from validate() into a plugin failure that lets synthesis pass
+    // silently: a run that gives no report is a failing report instead, saying why.
     if (run.error) {
-      throw new Error(`wa-lint CDK plugin: could not run ${this.command}: ${run.error.message} `
+      return this.notRun(context, `could not run ${this.command}: ${run.error.message} `
         + '(install wa-lint, or pass waLintCommand)');
     }
     let report;
     try {
       report = JSON.parse(run.stdout);
     } catch (e) {
-      throw new Error(`wa-lint CDK plugin: ${this.command} exited ${run.status} without a JSON report: `
-        + `${(run.stderr || '').trim()}`);
+      report = undefined;
+    }
+    if (!report || typeof report !== 'object' || Array.isArray(report)) {
+      const why = run.status === null ? `was stopped by ${run.signal}` : `exited ${run.status}`;
+      return this.notRun(context, `${this.command} ${why} without a JSON report`
+        + (firstError(run.stderr) ? `: ${firstError(run.stderr)}` : ''));
     }
     const violations = toViolations(report, this.reportSeverity);
     const failed = (report.findings || []).some((f) => (RANK[f.severity] || 0) >= this.failOn);
@@ -66,13 +72,52 @@ class WaLintValidator {
         violatingResources: [{ resourceLogicalId: '', templatePath: file.path, locations: [] }],
       });
     }
+    // errors of the run that belong to no template (e.g. a path wa-lint was given that does not exist)
+    const known = new Set(broken.map((f) => f.error));
+    const other = (report.errors || []).filter((e) => !known.has(e));
+    for (const error of other) {
+      violations.push({
+        ruleName: 'wa-lint-input-error',
+        description: `wa-lint reported an error: ${error}`,
+        severity: 'error',
+        violatingResources: wholeRun(context),
+      });
+    }
     return {
-      success: !failed && broken.length === 0,
+      success: !failed && broken.length === 0 && other.length === 0,
       violations,
       pluginVersion: this.version,
       metadata: { tool: `wa-lint ${(report.tool && report.tool.version) || ''}`.trim() },
     };
   }
+
+  /** A failing report whose one violation says why wa-lint gave no findings for these templates. */
+  notRun(context, why) {
+    return {
+      success: false,
+      violations: [{
+        ruleName: 'wa-lint-not-run',
+        description: `wa-lint CDK plugin: ${why}. No template was linted.`,
+        fix: 'Install wa-lint where `cdk synth` runs (or pass waLintCommand), and check extraArgs and configFile.',
+        severity: 'error',
+        violatingResources: wholeRun(context),
+      }],
+      pluginVersion: this.version,
+      metadata: { error: why },
+    };
+  }
+}
+
+/** The violating resource of a problem with the whole run: synthesis fails on a violation only when it
+ * names a resource, and lists it once per resource, so one (the first template, no logical id). */
+function wholeRun(context) {
+  return [{ resourceLogicalId: '', templatePath: context.templatePaths[0] || '', locations: [] }];
+}
+
+/** The line of wa-lint's standard error that says what went wrong (argparse prints its usage first). */
+function firstError(stderr) {
+  const lines = String(stderr || '').split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  return lines.find((l) => /^wa-lint\b.*:/.test(l)) || lines[lines.length - 1] || '';
 }
 
 /** One violation per finding, in the finding's own words (CDK lists each with its construct path). */
@@ -95,4 +140,4 @@ function toViolations(report, minimum) {
   }));
 }
 
-module.exports = { WaLintValidator, toViolations };
+module.exports = { WaLintValidator, toViolations, firstError };
