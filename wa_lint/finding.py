@@ -114,7 +114,7 @@ class Finding:
             resource=name,
             resource_type=res.type,
             line=line if line is not None else res.line,
-            column=res.column,
+            column=res.column if line is None else res.column_at(line),  # 0: a line of another resource
             message=message,
             fix=fix,
             construct_path=res.construct_path,

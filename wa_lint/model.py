@@ -186,6 +186,27 @@ class Resource:
             value = value[key]
         return line
 
+    def column_at(self, line: int) -> int:
+        """Column of the first property (or metadata) key written on ``line`` (a finding placed on a
+        property's line: ``Runtime:`` rather than the resource's name), 0 when no key of this
+        resource is there (a line of another resource, or of a resource SAM generated)."""
+        if line == self.line:
+            return self.column
+        best = 0
+        stack: list[Any] = [self.properties, self.metadata]
+        while stack:
+            value = stack.pop()
+            if isinstance(value, MarkedDict):
+                for m in (value.mark, *value.key_marks.values()):  # a mapping ({ in JSON) or one of its keys
+                    if m is not None and m.line == line and (not best or m.column < best):
+                        best = m.column
+                stack.extend(value.values())
+            elif isinstance(value, dict):
+                stack.extend(value.values())
+            elif isinstance(value, list):
+                stack.extend(value)
+        return best
+
 
 @dataclass(slots=True)
 class Stack:
