@@ -9,8 +9,11 @@ import io
 import os
 import sys
 from collections import Counter
+from functools import cache
 from typing import Any
 
+from pygments.lexer import Lexer
+from pygments.lexers import get_lexer_by_name
 from rich.console import Console, Group
 from rich.padding import Padding
 from rich.syntax import Syntax
@@ -45,10 +48,20 @@ def code_frame(path: str, line: int, secrets: list[str] | None = None) -> Syntax
     rows = frame(path, line, secrets, FRAME)
     if not rows:
         return None
-    lexer = "json" if path.endswith(".json") else "yaml"
     code = "\n".join(visible(text, keep="\t") for _, text in rows)
+    lexer = _lexer("json" if path.endswith(".json") else "yaml")
     return Syntax(code, lexer, line_numbers=True, start_line=rows[0][0], highlight_lines={line},
                   theme="ansi_dark", word_wrap=False, background_color="default")
+
+
+@cache
+def _lexer(name: str) -> Lexer:
+    """One lexer per language for the whole run: looking it up by name (what ``Syntax`` does with a
+    name) scans pygments' registry every time. Made with the options ``Syntax`` gives its own."""
+    return get_lexer_by_name(name, stripnl=False, ensurenl=True, tabsize=_TAB_SIZE)
+
+
+_TAB_SIZE = 4  # Syntax's default tab size
 
 
 def _where(f: Finding) -> Text:
