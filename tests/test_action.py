@@ -117,9 +117,6 @@ class Runner:
             return (left == right) if m.group(2) == "==" else (left != right)
         if m := re.fullmatch(r"'(.*)'", expr):
             return m.group(1)
-        if m := re.fullmatch(r"hashFiles\((.+)\)", expr):
-            target = self.workspace / str(self.value(m.group(1)))
-            return "hash" if target.is_file() else ""
         if m := re.fullmatch(r"inputs\.([\w-]+)", expr):
             return self.inputs[m.group(1)]
         if m := re.fullmatch(r"steps\.([\w-]+)\.outputs\.([\w-]+)", expr):
@@ -191,7 +188,7 @@ def test_lint_step_writes_outputs_summary_and_sarif(tmp_path: Path, workspace: P
     assert lint.returncode == 0, lint.stderr
     assert "::error file=infra/uploads.yaml,line=19" in lint.stdout
     assert runner.outputs["lint"] == {"findings": "1", "exit-code": "1", "sarif-file": "wa-lint.sarif",
-                                      "category": "wa-lint/infra"}
+                                      "category": "wa-lint/infra", "sarif-written": "true", "annotated": "true"}
     upload = runner.uploads[0]  # what upload-sarif would have been given, rendered from the action's inputs
     assert upload == {"sarif_file": "wa-lint.sarif", "category": "wa-lint/infra"}
     sarif = json.loads((workspace / upload["sarif_file"]).read_text())
@@ -203,7 +200,8 @@ def test_lint_step_writes_outputs_summary_and_sarif(tmp_path: Path, workspace: P
     summary = runner.files["GITHUB_STEP_SUMMARY"].read_text()
     assert summary.startswith("## wa-lint")
     assert "```mermaid" in summary
-    assert "wa-lint found problems (exit code 1)" in runner.logs["Fail on findings"].stdout
+    assert runner.logs["Fail on findings"].stdout == (
+        "wa-lint found problems (exit code 1); see the annotations and the job summary.\n")
 
 
 def test_clean_run_and_inputs(tmp_path: Path, workspace: Path) -> None:
@@ -213,7 +211,8 @@ def test_clean_run_and_inputs(tmp_path: Path, workspace: Path) -> None:
     assert runner.run() == 0
     assert runner.ran == ["Run wa-lint"]  # no upload, nothing to fail
     assert runner.outputs["lint"] == {"findings": "1", "exit-code": "0", "sarif-file": "reports/out.sarif",
-                                      "category": "wa-lint/infra/api.yaml,infra/uploads.yaml"}
+                                      "category": "wa-lint/infra/api.yaml,infra/uploads.yaml",
+                                      "sarif-written": "true", "annotated": "false"}
     data = json.loads(runner.logs["Run wa-lint"].stdout.split("\nwa-lint exited")[0])
     assert [f["path"] for f in data["files"]] == ["infra/api.yaml", "infra/uploads.yaml"]
     assert (workspace / "reports" / "out.sarif").is_file()
@@ -270,6 +269,86 @@ def test_category_input_and_annotation_overflow(tmp_path: Path, workspace: Path)
     summary = runner.files["GITHUB_STEP_SUMMARY"].read_text()
     notices = len(commands) - 12
     assert f"(errors first): 2 errors, {notices - 10} notices did not fit" in summary
+
+
+def test_sarif_file_outside_the_workspace_is_uploaded(tmp_path: Path, workspace: Path) -> None:
+    """hashFiles() sees only files inside the workspace: the upload must not hang on it, so a report
+    in runner.temp is uploaded like one in the workspace."""
+    outside = tmp_path / "runner-temp" / "wa-lint.sarif"
+    runner = Runner(tmp_path, workspace, {"path": "infra", "version": "none", "upload-sarif": "true",
+                                          "sarif-file": str(outside), "fail-on": "never"}, [wa_lint_bin()])
+    assert runner.run() == 0
+    assert runner.ran == ["Run wa-lint", "Upload SARIF to code scanning"]
+    assert runner.uploads == [{"sarif_file": str(outside), "category": "wa-lint/infra"}]
+    assert json.loads(outside.read_text())["runs"][0]["results"]
+
+
+def _annotations(stdout: str) -> list[str]:
+    return [line for line in stdout.splitlines() if line.startswith("::")]
+
+
+def test_configuration_error_is_an_annotation_and_in_the_summary(tmp_path: Path, workspace: Path) -> None:
+    """A configuration error stops wa-lint before any report: its line becomes an error annotation and
+    goes to the job summary, and nothing (not a stale report) is uploaded."""
+    (workspace / ".wa-lint.yaml").write_text("selcet: [WA101]\n")
+    (workspace / "wa-lint.sarif").write_text("{}")  # left by an earlier run: not this run's report
+    runner = Runner(tmp_path, workspace, {"path": "infra", "version": "none", "upload-sarif": "true"},
+                    [wa_lint_bin()])
+    assert runner.run() == 2
+    assert runner.ran == ["Run wa-lint", "Fail on findings"]
+    lint = runner.logs["Run wa-lint"]
+    assert "unknown key 'selcet' (did you mean 'select'?)" in lint.stderr  # wa-lint's own line, still in the log
+    (error, warning) = _annotations(lint.stdout)
+    assert error.startswith("::error title=wa-lint::wa-lint: ")
+    assert "unknown key 'selcet' (did you mean 'select'?)" in error
+    assert warning == ("::warning title=wa-lint::wa-lint: upload-sarif is true but no SARIF report was written "
+                       "(wa-lint.sarif): nothing is uploaded")
+    assert runner.outputs["lint"]["exit-code"] == "2"
+    assert runner.outputs["lint"]["sarif-written"] == "false"
+    summary = runner.files["GITHUB_STEP_SUMMARY"].read_text()
+    assert summary.startswith("## wa-lint\n\nwa-lint stopped before linting (exit code 2):\n\n    wa-lint: ")
+    assert "unknown key 'selcet'" in summary
+    assert runner.logs["Fail on findings"].stdout == (
+        "wa-lint found problems (exit code 2); see the annotations and the job summary.\n")
+
+
+def test_usage_error_annotates_the_error_line_not_the_usage_text(tmp_path: Path, workspace: Path) -> None:
+    runner = Runner(tmp_path, workspace, {"path": "infra", "version": "none", "args": '--select "WA1" --baseline'},
+                    [wa_lint_bin()])
+    assert runner.run() == 2
+    lint = runner.logs["Run wa-lint"]
+    assert "usage: wa-lint" in lint.stderr
+    (error,) = _annotations(lint.stdout)
+    assert error == "::error title=wa-lint::wa-lint report: error: argument --baseline: expected one argument"
+    summary = runner.files["GITHUB_STEP_SUMMARY"].read_text()
+    assert "    wa-lint report: error: argument --baseline: expected one argument\n" in summary
+    assert "usage:" not in summary
+
+
+def test_unbalanced_quotes_in_args_are_one_error_line(tmp_path: Path, workspace: Path) -> None:
+    runner = Runner(tmp_path, workspace, {"path": "infra", "version": "none", "args": '--select "WA1'},
+                    [wa_lint_bin()])
+    assert runner.run() == 2
+    lint = runner.logs["Run wa-lint"]
+    assert lint.returncode == 2
+    assert lint.stdout == "::error title=wa-lint::wa-lint: the args input has unbalanced quotes\n"
+    assert lint.stderr == ""  # no Python traceback
+    assert runner.outputs["lint"] == {"exit-code": "2"}
+    assert runner.files["GITHUB_STEP_SUMMARY"].read_text() == (
+        "## wa-lint\n\nwa-lint did not run: the args input has unbalanced quotes.\n")
+
+
+def test_errors_without_annotations_point_to_the_log(tmp_path: Path, workspace: Path) -> None:
+    """With a format other than github wa-lint makes no annotations: the last step must not send the
+    reader to them."""
+    runner = Runner(tmp_path, workspace, {"path": "infra missing.yaml", "version": "none", "format": "json"},
+                    [wa_lint_bin()])
+    assert runner.run() == 2
+    assert not _annotations(runner.logs["Run wa-lint"].stdout)
+    assert "missing.yaml: no such file or directory" in runner.logs["Run wa-lint"].stderr
+    assert runner.outputs["lint"]["annotated"] == "false"
+    assert runner.logs["Fail on findings"].stdout == (
+        'wa-lint found problems (exit code 2); see the log of the "Run wa-lint" step and the job summary.\n')
 
 
 # -- actionlint -------------------------------------------------------------------------------
