@@ -104,5 +104,10 @@ def test_synth_command_and_error_line() -> None:
     assert synth_command("npx", Path("/o")) == ["npx", "cdk", "synth", "--output", "/o", "--quiet", "--no-notices"]
     stderr = b"npm warn x\nnode:internal\n  throw err;\nError: Cannot find module '/a.js'\n  at x\nNode.js v20\n"
     assert _last_line(stderr) == "Error: Cannot find module '/a.js'"
-    assert _last_line(b"some output\n\x1b[31mlast words\n") == "\\x1b[31mlast words"
+    assert _last_line(b"some output\n\x1b[31mlast words\n") == "some output / \\x1b[31mlast words"
+    npm = (b"Exit prior to config file resolving\ncause\nmust not have multiple workspaces with the same name\n"
+           b"package 'same' has conflicts in the following paths:\n    /repo/a\n    /repo/b\n")
+    assert _last_line(npm) == ("Exit prior to config file resolving / cause / must not have multiple workspaces "
+                               "with the same name / package 'same' has conflicts in the following paths: / "
+                               "/repo/a / /repo/b")
     assert _last_line(b"") == ""

@@ -22,6 +22,7 @@ from wa_lint.escape import printable
 
 _ERROR_LINE = re.compile(r"npm error\b|npm ERR!|\w*Error\b|error\b", re.IGNORECASE)
 MAX_DETAIL = 300  # characters of cdk's own error shown in the one-line message
+CONTEXT_LINES = 6  # of its output, when no line says "error"
 #: Keep `cdk` from calling home during a lint: no version check, notices or telemetry.
 QUIET_ENV = {"CDK_DISABLE_VERSION_CHECK": "1", "CDK_DISABLE_CLI_TELEMETRY": "true"}
 
@@ -55,10 +56,12 @@ def synthesize(app: Source, workdir: Path) -> Source:
 
 
 def _last_line(data: bytes) -> str:
-    """The line that says what went wrong: the first ``Error: …`` line (a Node.js exception, an
-    npm or TypeScript error) or else the last non-empty line, shortened and made printable."""
+    """What says what went wrong, on one line: the first ``Error: …`` line (a Node.js exception, an
+    npm or TypeScript error), or else the last few lines joined with `` / `` (npm's workspace
+    errors say it over several lines, none of them an error line), shortened and made printable."""
     lines = [line.strip() for line in data.decode("utf-8", errors="replace").splitlines() if line.strip()]
     if not lines:
         return ""
-    line = printable(next((x for x in lines if _ERROR_LINE.match(x)), lines[-1]))
+    found = next((x for x in lines if _ERROR_LINE.match(x)), None)
+    line = printable(found if found is not None else " / ".join(lines[-CONTEXT_LINES:]))
     return line if len(line) <= MAX_DETAIL else line[: MAX_DETAIL - 1] + "…"
