@@ -4,6 +4,7 @@ diagnostics, hover, code action, malformed input, a CDK assembly, shutdown."""
 from __future__ import annotations
 
 import asyncio
+import json
 import shutil
 import sys
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -192,11 +193,39 @@ async def test_json_template_and_suppression(client: LanguageClient) -> None:
     assert actions[0].edit is not None
     assert actions[0].edit.changes is not None
     (text_edit,) = actions[0].edit.changes[uri]
-    lines = text.splitlines(keepends=True)
-    row, col = text_edit.range.start.line, text_edit.range.start.character
-    lines[row] = lines[row][:col] + text_edit.new_text + lines[row][col:]
-    change(client, uri, "".join(lines), 2)
-    await wait_for(client, uri, lambda d: "WA101" not in codes(d) and len(d) >= 0)
+    edited = apply_edit(text, text_edit)
+    json.loads(edited)
+    # CDK writes each resource's Metadata on one line: the entry joins it there (the unit tests above
+    # cover objects spread over lines)
+    assert edited.splitlines()[text_edit.range.start.line] == (
+        '      "Metadata": {"wa-lint": {"ignore": [{"id": "WA101", "reason": "' + REASON + '"}]}, '
+        '"aws:cdk:path": "CronStack/CleanupFunction/Resource"}')
+    change(client, uri, edited, 2)
+    diags = await wait_for(client, uri, lambda d: "WA101" not in codes(d))
+    assert not codes(diags) & {"WA001", "WA002"}
+
+
+@pytest.mark.asyncio(loop_scope="function")
+async def test_suppress_flow_style_resource(client: LanguageClient) -> None:
+    root: Path = client.workspace_root  # type: ignore[attr-defined]
+    text = "Resources:\n  Q: {Type: 'AWS::SQS::Queue'}\n"
+    uri = open_doc(client, root / "queue.yaml", text)
+    diags = await wait_for(client, uri, lambda d: "WA104" in codes(d))
+    wa104 = next(d for d in diags if d.code == "WA104")
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), range=wa104.range,
+        context=types.CodeActionContext(diagnostics=[wa104])))
+    assert actions
+    assert isinstance(actions[0], types.CodeAction)
+    assert actions[0].edit is not None
+    assert actions[0].edit.changes is not None
+    (text_edit,) = actions[0].edit.changes[uri]
+    edited = apply_edit(text, text_edit)
+    assert edited == ("Resources:\n  Q: {Metadata: {wa-lint: {ignore: [{id: WA104, "
+                      f'reason: "{REASON}"}}]}}}}, Type: \'AWS::SQS::Queue\'}}\n')
+    change(client, uri, edited, 2)
+    diags = await wait_for(client, uri, lambda d: "WA104" not in codes(d))
+    assert not codes(diags) & {"WA001", "WA002"}
 
 
 @pytest.mark.asyncio(loop_scope="function")
@@ -301,3 +330,65 @@ def test_problem_in_another_file_keeps_its_path_short(tmp_path: Path) -> None:
     other = (tmp_path.parent / "elsewhere" / "x.yaml").as_posix()
     elsewhere = problem(f"{other}:3: invalid YAML: oops", doc, lines, types.DiagnosticSeverity.Error)
     assert elsewhere.message == f"{other}:3: invalid YAML: oops"  # the user must find that file
+
+
+# --- the suppress quick fix in every layout: the edited template parses and the suppression works ----
+
+QUEUE = "AWS::SQS::Queue"
+LAYOUTS = {
+    "flow.yaml": f"Resources:\n  Q: {{Type: '{QUEUE}'}}\n",
+    "flow-spaced.yaml": f"Resources:\n  Q: {{ Type: '{QUEUE}' }}\n",
+    "flow-lines.yaml": f"Resources:\n  Q: {{\n    Type: '{QUEUE}'\n  }}\n",
+    "all-flow.yaml": f"Resources: {{Q: {{Type: '{QUEUE}'}}}}\n",
+    "flow-metadata.yaml": f"Resources:\n  Q:\n    Type: {QUEUE}\n    Metadata: {{Owner: team}}\n",
+    "flow-ignore.yaml": f"Resources:\n  Q:\n    Type: {QUEUE}\n    Metadata:\n"
+                        "      wa-lint: {ignore: [{id: WA212, reason: x}]}\n",
+    "block.yaml": f"Resources:\n  Q:\n    Type: {QUEUE}\n",
+    "block-4.yaml": f"Resources:\n    Q:\n        Type: {QUEUE}\n        Metadata:\n            Owner: team\n",
+    "block-ignore.yaml": f"Resources:\n  Q:\n    Type: {QUEUE}\n    Metadata:\n      wa-lint:\n        ignore:\n"
+                         "          # why: see the runbook\n          - id: WA212\n            reason: x\n",
+    "indentless-ignore.yaml": f"Resources:\n  Q:\n    Type: {QUEUE}\n    Metadata:\n      wa-lint:\n        ignore:\n"
+                              "        - id: WA212\n          reason: x\n",
+    "crlf.yaml": f"Resources:\r\n  Q:\r\n    Type: {QUEUE}\r\n",
+    "one-line.json": f'{{"Resources": {{"Q": {{"Type": "{QUEUE}"}}}}}}',
+    "pretty.json": json.dumps({"Resources": {"Q": {"Type": QUEUE, "Properties": {}}}}, indent=2),
+    "pretty-4.json": json.dumps({"Resources": {"Q": {"Type": QUEUE, "Metadata": {"Owner": "t"}}}}, indent=4),
+    "empty-metadata.json": f'{{\n  "Resources": {{\n    "Q": {{\n      "Type": "{QUEUE}",\n      "Metadata": {{}}\n'
+                           "    }\n  }\n}\n",
+    "ignore.json": json.dumps({"Resources": {"Q": {"Type": QUEUE, "Metadata": {
+        "wa-lint": {"ignore": [{"id": "WA212", "reason": "x"}]}}}}}, indent=2),
+}
+
+
+def apply_edit(text: str, edit: types.TextEdit) -> str:
+    assert edit.range.start == edit.range.end  # an insertion
+    lines = text.splitlines(keepends=True)
+    offset = sum(len(line) for line in lines[:edit.range.start.line]) + edit.range.start.character
+    return text[:offset] + edit.new_text + text[offset:]
+
+
+@pytest.mark.parametrize("name", sorted(LAYOUTS))
+def test_suppression_edit_in_every_layout(tmp_path: Path, name: str) -> None:
+    from wa_lint.lint_text import TextLinter
+    from wa_lint.lsp.suppression import suppression_edit
+
+    text, path, linter = LAYOUTS[name], tmp_path / name, TextLinter(isolated=True)
+    before = linter.lint_text(text, path)
+    assert "WA104" in {f.rule for f in before.findings}
+    edit = suppression_edit(text, path, "Q", "WA104")
+    assert edit is not None
+    edited = apply_edit(text, edit)
+    after = linter.lint_text(edited, path)
+    assert not after.errors
+    assert "WA104" not in {f.rule for f in after.findings}
+    assert [s.finding.rule for s in after.suppressed if s.finding.resource == "Q"].count("WA104") == 1
+    assert not {f.rule for f in after.findings} & {"WA001", "WA002"}  # the placeholder counts as a reason
+    assert {(f.rule, f.resource) for f in after.findings} == {(f.rule, f.resource) for f in before.findings} - {
+        ("WA104", "Q")}
+    if "\r\n" in text:
+        assert "\n" not in edited.replace("\r\n", "")  # the document's line ending
+    if name.endswith(".json"):
+        data = json.loads(edited)
+        if name in {"pretty.json", "pretty-4.json", "ignore.json"}:  # laid out as the document is
+            step = len(text.splitlines()[1]) - len(text.splitlines()[1].lstrip())
+            assert edited == json.dumps(data, indent=step)
