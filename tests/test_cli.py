@@ -168,3 +168,16 @@ def test_severity_min(capsys: pytest.CaptureFixture[str]) -> None:
     assert "WA211" not in json.loads(out)["summary"]["by_rule"]
     _, out, _ = run(capsys, "report", "fixtures/WA211/bad", "--format", "json", "--severity-min", "info")
     assert json.loads(out)["summary"]["by_rule"]["WA211"] >= 3
+
+
+def test_a_stack_past_cloudformations_resource_quota_is_a_warning(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    big = tmp_path / "big.yaml"
+    big.write_text("Resources:\n" + "".join(f"  T{i}:\n    Type: AWS::SNS::Topic\n" for i in range(501)))
+    small = tmp_path / "small.yaml"
+    small.write_text("Resources:\n" + "".join(f"  T{i}:\n    Type: AWS::SNS::Topic\n" for i in range(500)))
+    code, out, err = run(capsys, "report", str(big), str(small), "--format", "json", "--select", "WA101", "--no-cache")
+    assert code == 0  # not an error: the template is linted all the same
+    assert err == (f"wa-lint: warning: {big}: stack big has 501 resources (after SAM and other transforms): "
+                   "CloudFormation deploys at most 500 in one stack\n")
+    assert [f["warnings"] for f in json.loads(out)["files"]] == [[err.removeprefix("wa-lint: warning: ").strip()], []]

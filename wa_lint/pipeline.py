@@ -109,6 +109,10 @@ def _linked(links: LinkIndex | None, source: Source, stack: Stack) -> LinkedView
     return view if view.stack is not stack else None
 
 
+STACK_RESOURCE_LIMIT = 500
+"""CloudFormation's resources per stack (a fixed quota): a template past it cannot deploy."""
+
+
 def lint_source(
     source: Source, rules: list[RuleMeta], stage: StackStage | None = None, links: LinkIndex | None = None
 ) -> FileResult:
@@ -126,6 +130,10 @@ def lint_source(
         if result.kind is None and stacks:
             result.kind = stacks[0].kind
         result.warnings.extend(dict.fromkeys(w for stack in stacks for w in stack.warnings))
+        result.warnings.extend(
+            f"{stack.path}: stack {stack.name} has {len(stack.resources)} resources (after SAM and other "
+            f"transforms): CloudFormation deploys at most {STACK_RESOURCE_LIMIT} in one stack"
+            for stack in stacks if len(stack.resources) > STACK_RESOURCE_LIMIT)
         for stack in stacks:
             result.stacks.append(stack.name)
             result.resources += len(stack.resources)
