@@ -4,6 +4,7 @@ parsed, GitHub workflow commands, Markdown, the JSON additions, text, and secret
 from __future__ import annotations
 
 import json
+import os
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -18,6 +19,7 @@ from wa_lint.cli import FORMATS as CLI_FORMATS
 from wa_lint.cli import main
 from wa_lint.pipeline import FileResult
 from wa_lint.report import FORMATS, Report, render
+from wa_lint.report.file_errors import locate
 from wa_lint.results import Suppressed
 
 SCHEMA = json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
@@ -169,6 +171,34 @@ def test_sarif_reports_file_errors_as_notifications(capsys: pytest.CaptureFixtur
     assert "resource B has no Type" in invocation["toolExecutionNotifications"][0]["message"]["text"]
 
 
+def test_sarif_reports_file_warnings_as_warning_notifications(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("app.yaml").write_text("Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n    Properties:\n"
+                                "      Fn::Transform:\n        Name: AWS::Include\n"
+                                "        Parameters:\n          Location: s3://bucket/part.yaml\n"
+                                "  Queue:\n    Type: AWS::SQS::Queue\n    Properties:\n"
+                                "      Fn::Transform:\n        Name: AWS::Include\n"
+                                "        Parameters:\n          Location: missing.yaml\n", encoding="utf-8")
+    Path("broken.yaml").write_text("Resources:\n  A:\n    Type: AWS::SNS::Topic\x07\n", encoding="utf-8")
+    code, out, err = run(capsys, "report", "app.yaml", "broken.yaml", "--format", "sarif", "--no-config", "--no-cache")
+    assert code == 2
+    doc = validate_sarif(out)
+    invocation = doc["runs"][0]["invocations"][0]
+    notes = invocation["toolExecutionNotifications"]
+    assert [n["level"] for n in notes] == ["error", "warning", "warning"]
+    assert notes[0]["locations"][0]["physicalLocation"] == {
+        "artifactLocation": {"uri": "broken.yaml", "uriBaseId": "%SRCROOT%"}, "region": {"startLine": 3}}
+    remote, missing = notes[1:]
+    assert "a remote file; its content is not linted" in remote["message"]["text"]
+    assert "does not exist; not included" in missing["message"]["text"]
+    assert [n["locations"][0]["physicalLocation"]["region"]["startLine"] for n in (remote, missing)] == [5, 12]
+    assert {n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for n in (remote, missing)} == {"app.yaml"}
+    for note in notes:  # the lines stderr shows, word for word
+        prefix = "wa-lint: warning: " if note["level"] == "warning" else "wa-lint: "
+        assert prefix + note["message"]["text"] in err.splitlines()
+
+
 def test_json_lists_every_error_missing_paths_too(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     broken = tmp_path / "broken.yaml"
     broken.write_text("Resources:\n  A:\n    Type: AWS::SNS::Topic\n  B:\n    Properties: {}\n")
@@ -266,6 +296,55 @@ def test_github_escaping_and_levels(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     warning = next(line for line in out.splitlines() if "WA199" in line)
     assert warning.startswith("::warning ")
     assert "title=WA199 topic-without-dlq%3A Orders (App/Orders/Resource)" in warning
+
+
+def _file_error_tree(root: Path) -> None:
+    """One input per kind of file error, in a directory whose file names hold ``:`` and ``,``."""
+    (root / "a:b,c.yaml").write_text("Resources:\n  A:\n    Type: AWS::SNS::Topic\x07\n", encoding="utf-8")
+    (root / "app").mkdir()
+    (root / "app" / "cdk.json").write_text('{"app": "node bin/app.js"}', encoding="utf-8")
+    (root / "svc").mkdir()
+    (root / "svc" / "serverless.yml").write_text("service: svc\nprovider:\n  name: aws\n", encoding="utf-8")
+    (root / "sam.yaml").write_text("Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n"
+                                   "    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.12\n"
+                                   "      Handler: app.handler\n      CodeUri: .\n      Events:\n        E:\n"
+                                   "          Type: NotARealEvent\n", encoding="utf-8")
+    (root / "blob.yaml").write_bytes(b"\x00\x01\x02binary\x00")
+
+
+@pytest.mark.skipif(os.name == "nt", reason="':' is not allowed in Windows file names")
+def test_github_file_errors_name_file_line_and_what_happened(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    _file_error_tree(tmp_path)
+    code, out, _ = run(capsys, "report", "a:b,c.yaml", "app", "svc", "sam.yaml", "blob.yaml", "gone:1.yaml",
+                       "--format", "github", "--no-config", "--no-cache")
+    assert code == 2
+    errors = {line.split("::", 2)[2].split(":", 1)[0]: line for line in out.splitlines() if line.startswith("::error")}
+    assert errors["a"].startswith("::error file=a%3Ab%2Cc.yaml,line=3,title=wa-lint could not parse the file::"
+                                  "a:b,c.yaml:3: invalid YAML")
+    assert errors["app"].startswith("::error file=app/cdk.json,title=wa-lint%3A CDK app not synthesized::app: ")
+    assert errors["svc"].startswith(
+        "::error file=svc/serverless.yml,title=wa-lint%3A Serverless service not packaged::svc: ")
+    assert errors["sam.yaml"].startswith(
+        "::error file=sam.yaml,line=3,title=wa-lint%3A the SAM translator rejected the template::sam.yaml:3: ")
+    assert errors["blob.yaml"].startswith("::error file=blob.yaml,title=wa-lint could not read the file::")
+    assert errors["gone"] == "::error title=wa-lint could not read the file::gone:1.yaml: no such file or directory"
+
+
+@pytest.mark.skipif(os.name == "nt", reason="':' is not allowed in Windows file names")
+def test_file_error_location_prefers_the_results_own_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a").write_text("x", encoding="utf-8")  # a file named like the first part of the next one
+    (tmp_path / "a:7: b.yaml").write_text("x", encoding="utf-8")
+    (tmp_path / "inc.yaml").write_text("x", encoding="utf-8")
+    own = locate("a:7: b.yaml:12: invalid YAML: x: y", ("a:7: b.yaml",))
+    assert (own.path, own.line, own.message) == ("a:7: b.yaml", 12, "invalid YAML: x: y")
+    other = locate("inc.yaml:4: AWS::Include of 's3://b/k': a remote file; its content is not linted", ("top.yaml",))
+    assert (other.path, other.line) == ("inc.yaml", 4)
+    assert locate("a:7: b.yaml: empty file").path == "a:7: b.yaml"  # the longest leading path that is a file
+    nowhere = locate("missing.yaml:3: invalid YAML: x")
+    assert (nowhere.path, nowhere.line, nowhere.message) == (None, None, "missing.yaml:3: invalid YAML: x")
 
 
 # -- Markdown ---------------------------------------------------------------------------------

@@ -3,7 +3,8 @@
 ``::error file=…,line=…,col=…,title=WA101 …::message`` (``warning``/``notice`` by severity).
 Values are escaped as the runner expects: ``%``, CR and LF everywhere, plus ``:`` and ``,`` in
 properties; other characters that are not printable are shown as escapes, so every command is
-one line (:mod:`wa_lint.escape`). File errors are annotations too; a closing plain line
+one line (:mod:`wa_lint.escape`). File errors are annotations too, on the file and line
+they name, titled with what happened (:mod:`wa_lint.report.file_errors`); a closing plain line
 gives the totals.
 
 GitHub shows only the first 10 annotations of each type (error, warning, notice) per step, so
@@ -13,11 +14,10 @@ order), then fixed baseline entries. A closing line counts what GitHub will not 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from wa_lint.escape import workflow_data, workflow_property
 from wa_lint.finding import Finding, Severity
 from wa_lint.report import Report
+from wa_lint.report.file_errors import anchor, report_errors, title
 from wa_lint.report.source import safe_fix, safe_message
 
 COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -39,10 +39,10 @@ def annotation(f: Finding) -> str:
 
 def render_github(report: Report) -> str:
     lines = []
-    for error in report.errors:
-        head = error.split(":", 1)[0]
-        path = head if ":" in error and Path(head).is_file() else None
-        lines.append(command("error", error, file=path, title="wa-lint could not read the file"))
+    for error in report_errors(report):
+        path = anchor(error)
+        lines.append(command("error", error.text, file=path, line=error.line if path == error.path else None,
+                             title=title(error)))
     by_severity = sorted(report.findings, key=lambda f: -(f.severity or Severity.WARNING).rank)  # stable
     lines.extend(annotation(f) for f in by_severity)
     for entry in report.fixed:

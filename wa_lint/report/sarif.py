@@ -8,6 +8,9 @@ resource as a logical location, with a region spanning the resource's block (``e
 ``partialFingerprints``: ``primaryLocationLineHash``, computed as GitHub's upload action computes
 it (:mod:`wa_lint.report.line_hash`), which code scanning matches alerts by; and wa-lint's own,
 from rule, file, stack, resource and message key, which survives any edit around the resource.
+File errors and the files' warnings (an ``AWS::Include`` of a remote or missing file, …) are the
+invocation's ``toolExecutionNotifications``, levels ``error`` and ``warning``, on the file and
+line they name.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from wa_lint import __version__
 from wa_lint.escape import json_safe
 from wa_lint.finding import Finding, Pillar, RuleMeta, Severity
 from wa_lint.report import Report, help_uri
+from wa_lint.report.file_errors import Located, anchor, report_errors, report_warnings
 from wa_lint.report.json_writer import dumps
 from wa_lint.report.line_hash import file_line_hashes
 from wa_lint.report.regions import block_end
@@ -174,6 +178,19 @@ def result(f: Finding, report: Report, index: dict[str, int]) -> dict[str, Any]:
     return out
 
 
+def notification(entry: Located, level: str) -> dict[str, Any]:
+    """A file error (``error``: the file was not linted) or warning (``warning``: part of it was not
+    read, the rest was linted), on the file and line it names."""
+    out: dict[str, Any] = {"level": level, "message": {"text": entry.text}}
+    path = anchor(entry)
+    if path is not None:
+        physical: dict[str, Any] = {"artifactLocation": artifact_location(path)}
+        if entry.line and path == entry.path:
+            physical["region"] = {"startLine": entry.line}
+        out["locations"] = [{"physicalLocation": physical}]
+    return out
+
+
 def sarif_dict(report: Report) -> dict[str, Any]:
     rules = list(report.rules)
     known = {m.id for m in rules}
@@ -194,7 +211,8 @@ def sarif_dict(report: Report) -> dict[str, Any]:
             if s.kind == "baseline":
                 r["baselineState"] = "unchanged"
             results.append(r)
-    notifications = [{"level": "error", "message": {"text": e}} for e in report.errors]
+    notifications = [notification(e, "error") for e in report_errors(report)]
+    notifications += [notification(w, "warning") for w in report_warnings(report)]
     run: dict[str, Any] = {
         "tool": {"driver": {
             "name": "wa-lint",
