@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import shutil
 import sys
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -15,6 +16,7 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
+from wa_lint.finding import Finding
 from wa_lint.lsp.suppression import REASON
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,9 +122,16 @@ async def test_open_change_hover_code_action(client: LanguageClient) -> None:
         text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=9, character=6)))
     assert hover is not None
     assert isinstance(hover.contents, types.MarkupContent)
-    assert "WA101" in hover.contents.value
-    assert "**Fix:**" in hover.contents.value
-    assert "lambda-async-no-failure-destination" in hover.contents.value  # the rule's explanation
+    value = hover.contents.value
+    # each finding of the resource in a few lines: id, severity, name, message, fix, a link to its page
+    assert "**WA101** (error) lambda-async-no-failure-destination: Thumbnailer is invoked" in value
+    assert "**Fix:**" in value
+    assert "[WA101 documentation](" in value
+    assert wa101.code_description.href in value
+    assert {"WA101", "WA501"} <= set(re.findall(r"\*\*(WA\d+)\*\*", value))
+    assert "## Why" not in value  # not the rules' whole pages
+    assert len(value) < 700 * value.count("**Fix:**")
+    assert hover.range == wa101.range  # the resource's block
 
     actions = await client.text_document_code_action_async(types.CodeActionParams(
         text_document=types.TextDocumentIdentifier(uri=uri), range=wa101.range,
@@ -392,3 +401,56 @@ def test_suppression_edit_in_every_layout(tmp_path: Path, name: str) -> None:
         if name in {"pretty.json", "pretty-4.json", "ignore.json"}:  # laid out as the document is
             step = len(text.splitlines()[1]) - len(text.splitlines()[1].lstrip())
             assert edited == json.dumps(data, indent=step)
+
+
+# --- the hover: short, escaped, over the resource's block -----------------------------------------
+
+def _finding(rule: str, message: str, severity: str = "warning") -> Finding:
+    from wa_lint.finding import Severity
+
+    return Finding(resource="Q", resource_type="AWS::SQS::Queue", line=2, column=3, message=message,
+                   fix="Add a RedrivePolicy.", severity=Severity(severity), rule=rule)
+
+
+def test_hover_lists_findings_briefly_and_counts_the_rest() -> None:
+    from wa_lint.lsp.hover import MAX_SHOWN, hover
+    from wa_lint.setup import all_rules
+
+    rules = {m.id: m for m in all_rules()}
+    block = types.Range(types.Position(1, 2), types.Position(4, 20))
+    findings = [_finding(f"WA9{n:02d}", f"finding {n}\nsecond line") for n in range(MAX_SHOWN + 2)]
+    findings.append(_finding("WA104", "Q has no dead-letter queue", "error"))
+    findings.append(_finding("WA104", "Q has no dead-letter queue", "error"))  # the same one twice: once
+    shown = hover(findings, rules, block)
+    assert shown.range == block
+    assert isinstance(shown.contents, types.MarkupContent)
+    value = shown.contents.value
+    assert value.startswith("**WA104** (error) ")  # the most severe first
+    assert value.count("**WA104**") == 1
+    assert value.count("**Fix:**") == MAX_SHOWN
+    assert value.endswith("… and 3 more findings on this resource (see the Problems list)")
+    assert "second line" in value
+    assert "\nsecond line" not in value  # one line per message
+    assert "/docs/rules/WA104.md)" in value
+    assert "See `wa-lint explain WA900`" in value  # no page for an unknown rule: the command shows it
+
+
+def test_hover_escapes_template_text_and_speaks_plain_text_when_asked() -> None:
+    from wa_lint.lsp.hover import MAX_CHARS, hover
+
+    block = types.Range(types.Position(0, 0), types.Position(0, 0))
+    hostile = "Q named [click](https://evil.example/x) <img src=x> **bold** `code` " + "x" * 2 * MAX_CHARS
+    (value,) = [hover([_finding("WA104", hostile)], {}, block).contents.value]  # type: ignore[union-attr]
+    message = value.split("\n\n")[0]
+    for markup in ("[click](", "<img", "`code`"):
+        assert not re.search(r"(?<!\\)" + re.escape(markup), message), markup  # each shown, escaped
+    assert "**bold**" not in message
+    assert "https://" not in message  # no autolink either
+    assert "evil.example" not in message
+    assert r"\[click\]" in message
+    assert len(message) < MAX_CHARS * 2
+    assert message.endswith("…")
+    plain = hover([_finding("WA104", "Q [x](y)")], {}, block, markdown=False)
+    assert isinstance(plain.contents, types.MarkupContent)
+    assert plain.contents.kind == types.MarkupKind.PlainText
+    assert plain.contents.value == "WA104 (warning): Q [x](y)\nFix: Add a RedrivePolicy.\nwa-lint explain WA104"

@@ -24,6 +24,7 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from wa_lint import __version__
+from wa_lint.finding import Finding
 from wa_lint.lint_text import TextLinter
 from wa_lint.lsp.convert import diagnostics_by_file, path_uri, uri_path
 from wa_lint.lsp.suppression import suppression_edit
@@ -207,16 +208,15 @@ def create_server(*, isolated: bool = False, debounce: float = DEBOUNCE_S) -> Wa
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def hover(ls: WaLintServer, params: types.HoverParams) -> types.Hover | None:
         found = _findings_at(ls, params.text_document.uri, params.position)
-        if not found:
+        if found is None:
             return None
-        from wa_lint.docs import explain
+        from wa_lint.lsp.hover import hover as render
 
-        parts = []
-        for rule, message, fix in found:
-            meta = ls.linter().by_id.get(rule)
-            parts.append(f"**{rule}** {message}\n\n**Fix:** {fix}\n\n" + (explain(meta) if meta else ""))
-        return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown,
-                                                        value="\n\n---\n\n".join(parts)))
+        findings, block = found
+        hover_caps = ls.client_capabilities.text_document and ls.client_capabilities.text_document.hover
+        formats = hover_caps.content_format if hover_caps else None
+        markdown = not formats or types.MarkupKind.Markdown in formats  # unsaid: Markdown, as editors show it
+        return render(findings, ls.linter().by_id, block, markdown=markdown)
 
     @server.feature(types.TEXT_DOCUMENT_CODE_ACTION,
                     types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]))
@@ -251,25 +251,34 @@ def _relint_all(ls: WaLintServer) -> None:
             ls.lint_assembly(Path(key[4:]), ls.debounce)
 
 
-def _findings_at(ls: WaLintServer, uri: str, position: types.Position) -> list[tuple[str, str, str]]:
-    """(rule, message, fix) of the findings whose resource block holds ``position``."""
+def _findings_at(ls: WaLintServer, uri: str, position: types.Position) -> tuple[list[Finding], types.Range] | None:
+    """The findings whose resource block holds ``position``, and the lines they span together (one
+    resource's block: resources do not nest, and SAM's generated ones report on the resource written)."""
     from wa_lint.lsp.convert import block_range
 
     path = uri_path(uri)
     if path is None:
-        return []
+        return None
     doc = ls.workspace.text_documents.get(uri)
     lines = [line.rstrip("\r\n") for line in doc.lines] if doc is not None else []
     shown = path.absolute().as_posix()
-    out: list[tuple[str, str, str]] = []
+    found: list[tuple[Finding, types.Range]] = []
     for result in list(ls.results.values()):
         for finding in result.findings:
-            if (finding.path or result.path) != shown:
-                continue
-            rng = block_range(lines, finding.line, finding.column)
-            if rng.start.line <= position.line <= rng.end.line:
-                out.append((finding.rule, finding.message, finding.fix))
-    return out
+            if (finding.path or result.path) == shown:
+                rng = block_range(lines, finding.line, finding.column)
+                if _holds(rng, position):
+                    found.append((finding, rng))
+    if not found:
+        return None
+    start = min((rng.start for _, rng in found), key=lambda p: (p.line, p.character))
+    end = max((rng.end for _, rng in found), key=lambda p: (p.line, p.character))
+    return [finding for finding, _ in found], types.Range(start, end)
+
+
+def _holds(rng: types.Range, position: types.Position) -> bool:
+    """On one of the block's lines (a hover anywhere on a resource's lines is about the resource)."""
+    return rng.start.line <= position.line <= rng.end.line
 
 
 def serve(args: Any = None) -> int:
