@@ -424,6 +424,12 @@ def test_text_quiet_and_no_color(
     assert run(capsys, "report", CFN, "--select", "WA101", "--quiet")[1].count("Summary") == 0
 
 
+@pytest.mark.parametrize(("resources", "words"), [(0, "0 resources"), (1, "1 resource"), (2, "2 resources")])
+def test_text_totals_count_resources_in_the_singular_or_plural(resources: int, words: str) -> None:
+    out = render(Report([FileResult(path="t.yaml", kind="cloudformation", resources=resources)]), "text", color=False)
+    assert out.splitlines()[-1] == f"0 finding(s) (0 error, 0 warning, 0 info) in 1 file(s), {words}; 0 file error(s)"
+
+
 def test_text_masks_secrets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = render(synthetic_report(tmp_path, monkeypatch, show_suppressed=True), "text", color=False)
     assert SECRET not in out

@@ -174,8 +174,9 @@ def _suppressed_lines(report: Report) -> list[Text]:
 def _totals(report: Report) -> str:
     summary = report.summary()
     sev = summary["by_severity"]
+    resources = f"{summary['resources']} resource{'' if summary['resources'] == 1 else 's'}"
     line = (f"{summary['findings']} finding(s) ({sev['error']} error, {sev['warning']} warning, {sev['info']} info) "
-            f"in {summary['files']} file(s), {summary['resources']} resources; {summary['errors']} file error(s)")
+            f"in {summary['files']} file(s), {resources}; {summary['errors']} file error(s)")
     extra = []
     if summary["suppressed"]:
         extra.append(f"{summary['suppressed']} suppressed")
