@@ -175,7 +175,15 @@ async def test_malformed_document_one_diagnostic_and_server_keeps_running(client
     assert diag.range.start.line == 17  # the unclosed `[` (the parser stopped at the end of the file)
     assert diag.message.startswith("invalid YAML: ")  # without the file's path: the editor shows it
 
-    change(client, uri, SAM, 2)  # repaired: findings again, from the same server process
+    # the QA's case: an unclosed `[` the parser notices on the next line is shown where it opens
+    change(client, uri, SAM.replace("Handler: index.handler", "Handler: [index.handler"), 2)
+    (diag,) = await wait_for(client, uri, lambda d: len(d) == 1 and d[0].range.start.line != 17)
+    assert (diag.range.start.line, diag.range.start.character) == (9, 6)  # `Handler: [index.handler`
+    assert [r.location.range.start.line for r in diag.related_information or []] == [10]
+    assert diag.message.startswith("invalid YAML: ")
+    assert diag.message.endswith("(while parsing a flow sequence on line 10)")
+
+    change(client, uri, SAM, 3)  # repaired: findings again, from the same server process
     await wait_for(client, uri, lambda d: "WA101" in codes(d))
 
     # a file that is not a template (a workflow) gets no diagnostics at all
