@@ -9,10 +9,12 @@ mistake is where the construct began. So:
 
 * YAML: when the message names where such a construct began (``(while parsing a flow sequence on
   line 10)``) and the parser stopped outside it (at the end of the file, or on a line indented no
-  deeper than the start: the next key), the diagnostic goes on the start line. A problem inside
-  the construct (a missing comma on one of its lines) stays where it was noticed.
+  deeper than the start that reads as a block ``key:`` or ``- `` item: the next key), the diagnostic
+  goes on the start line. A problem inside the construct (a missing comma on one of its lines) stays
+  where it was noticed.
 * JSON: a missing ``,`` noticed at the first token of a line belongs at the end of the line before,
-  as does a trailing ``,`` noticed at the ``}`` or ``]`` that starts the next line. An error at the
+  as does a trailing ``,`` noticed at the ``}`` or ``]`` that starts the next line, when adding (or
+  removing) that comma lets the parser past the line it stopped on. An error at the
   end of the file is an unclosed bracket, shown where it opens (the first bracket closed at another
   indentation than its opening line's in indented JSON, else the innermost bracket left open).
 
@@ -21,6 +23,7 @@ When the line moves, related information points at the line where the parser sto
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import NamedTuple
@@ -30,6 +33,7 @@ _OPENED = re.compile(r"\(while (?:parsing a flow (?:sequence|mapping)|scanning a
                      r" on line (?P<line>\d+)\)$")
 _COLUMN = re.compile(r" \(column (?P<column>\d+)\)$")
 _PAIRS = {"}": "{", "]": "["}
+_BLOCK_LINE = re.compile(r"""\s*(?:-(?:\s|$)|[^\s"'{}\[\],#&*!|>%@`-][^#]*?:(?:\s|$))""")  # `key:` or `- `
 
 
 class Placement(NamedTuple):
@@ -91,7 +95,7 @@ def _yaml(message: str, row: int, lines: list[str]) -> Placement:
     if not 0 <= start < len(lines) or start >= row:
         return Placement(message, at)
     left_open = (row >= len(lines) or not lines[row].strip() or "end of stream" in message
-                 or _indent(lines[row]) <= _indent(lines[start]))
+                 or (_indent(lines[row]) <= _indent(lines[start]) and _BLOCK_LINE.match(lines[row]) is not None))
     if not left_open:
         return Placement(message, at)
     return Placement(message, start, at if at != start else None)
@@ -109,11 +113,29 @@ def _json(message: str, row: int, lines: list[str]) -> Placement:
     if row >= len(lines) or row == 0 or lines[row][:col].strip():
         return Placement(message, at)  # not the first token of its line: the parser's line is the one
     before = _content_row(lines, row - 1)
-    comma_missing = message.startswith("invalid JSON: Expecting ',' delimiter")
-    comma_extra = lines[row][col:col + 1] in ("}", "]") and lines[before].rstrip().endswith(",")
-    if before != row and (comma_missing or comma_extra):
-        return Placement(_COLUMN.sub("", message), before, row)
-    return Placement(message, at)
+    if before == row:
+        return Placement(message, at)
+    fixed = list(lines)
+    if message.startswith("invalid JSON: Expecting ',' delimiter"):
+        fixed[before] = fixed[before].rstrip() + ","
+    elif lines[row][col:col + 1] in ("}", "]") and lines[before].rstrip().endswith(","):
+        fixed[before] = fixed[before].rstrip()[:-1]
+    else:
+        return Placement(message, at)
+    if not _parses_past(fixed, row):
+        return Placement(message, at)  # the comma is not what is wrong: the token itself is
+    return Placement(_COLUMN.sub("", message), before, row)
+
+
+def _parses_past(lines: list[str], row: int) -> bool:
+    """The JSON in ``lines`` parses, or fails only after line ``row``: the repair before it worked."""
+    try:
+        json.loads("\n".join(lines))
+    except json.JSONDecodeError as exc:
+        return exc.lineno - 1 > row
+    except (ValueError, RecursionError):
+        return False
+    return True
 
 
 def _at_end(lines: list[str], row: int, col: int) -> bool:
