@@ -312,8 +312,8 @@ Resources:
     # … unless adding (or removing) that comma does not get the parser past the line: the token is wrong
     ("junk.json", '{\n  "Resources": {\n    "Q": {\n      "Type": "AWS::SQS::Queue"\n     "  }\n  }\n}\n', 4, None),
     # YAML: a flow mapping continued at its key's indentation, a stray quote inside it: where noticed
-    ("json-in-yaml.yaml", 'Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Metadata: {"a": 1,\n    "b": "x"y", "c": 2}\n',
-     4, None),
+    ("json-in-yaml.yaml", 'Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Metadata: {"a": 1,\n'
+                          '    "b": "x"y", "c": 2}\n', 4, None),
     # JSON: an unclosed `{` is found at the end of the file, and shown where it opens
     ("unclosed.json", '{\n  "Resources": {\n    "Q": {\n      "Type": "AWS::SQS::Queue",\n      "Properties": {\n'
                       '    },\n    "R": {"Type": "AWS::SQS::Queue"}\n  }\n}\n', 4, 8),
