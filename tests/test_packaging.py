@@ -41,7 +41,7 @@ def test_precommit_hooks() -> None:
     assert plain["args"] == ["--"]
     assert "--skip-non-templates" in plain["entry"]
     assert plain["pass_filenames"] is True
-    assert cdk["entry"] == "wa-lint report --cdk-synth"
+    assert cdk["entry"] == "python -m wa_lint.precommit_cdk"  # wa-lint report --cdk-synth on the apps found
     assert cdk["pass_filenames"] is False
     files = re.compile(cdk["files"])
     for name in ("infra/bin/app.ts", "infra/lib/stack.js", "app.py", "src/Main.java", "Stack.cs", "main.go",

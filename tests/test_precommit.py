@@ -60,7 +60,7 @@ def test_hook_definition() -> None:
 def test_cdk_hook_definition() -> None:
     hook = hooks_by_id()["wa-lint-cdk"]
     assert hook["language"] == "python"
-    assert shlex.split(hook["entry"])[:2] == ["python", "-c"]  # pre-commit runs the hook venv's python
+    assert shlex.split(hook["entry"]) == ["python", "-m", "wa_lint.precommit_cdk"]  # the hook venv's python
     assert hook["pass_filenames"] is False
     assert hook["require_serial"] is True
     files = re.compile(hook["files"])
