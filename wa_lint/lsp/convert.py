@@ -17,6 +17,7 @@ from pathlib import Path
 from lsprotocol import types
 
 from wa_lint.finding import Finding, RuleMeta, Severity
+from wa_lint.lsp.json_text import outside_strings
 from wa_lint.pipeline import FileResult
 from wa_lint.report import help_uri
 
@@ -72,32 +73,20 @@ def _json_block_end(lines: list[str], row: int, start: int) -> tuple[int, int] |
     match = re.match(r'"(?:[^"\\]|\\.)*"\s*:\s*', lines[row][start:])
     if match is None:
         return None
-    depth, in_string, escaped, opened = 0, False, False, False
-    for n in range(row, len(lines)):
-        text = lines[n]
-        for i in range(start + match.end() if n == row else 0, len(text)):
-            ch = text[i]
-            if not opened:
-                if ch.isspace():
-                    continue
-                if ch != "{":
-                    return None
-                opened = True
-            if in_string:
-                if escaped:
-                    escaped = False
-                elif ch == "\\":
-                    escaped = True
-                elif ch == '"':
-                    in_string = False
-            elif ch == '"':
-                in_string = True
-            elif ch in "{[":
-                depth += 1
-            elif ch in "}]":
-                depth -= 1
-                if depth == 0:
-                    return n, i + 1
+    depth, opened = 0, False
+    for n, i, ch in outside_strings(lines, row, start + match.end()):
+        if not opened:
+            if ch.isspace():
+                continue
+            if ch != "{":
+                return None
+            opened = True
+        if ch in "{[":
+            depth += 1
+        elif ch in "}]":
+            depth -= 1
+            if depth == 0:
+                return n, i + 1
     return None
 
 

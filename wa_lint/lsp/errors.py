@@ -28,6 +28,8 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
+from wa_lint.lsp.json_text import outside_strings
+
 _LINE = re.compile(r"^(?P<line>\d+): ")
 _OPENED = re.compile(r"\(while (?:parsing a flow (?:sequence|mapping)|scanning a quoted scalar|scanning a simple key)"
                      r" on line (?P<line>\d+)\)$")
@@ -148,26 +150,13 @@ def _at_end(lines: list[str], row: int, col: int) -> bool:
 def _unclosed(lines: list[str]) -> int | None:
     """The line of the JSON bracket that was most likely left open (see the module's docstring)."""
     stack: list[tuple[str, int]] = []
-    in_string = escaped = False
-    for row, text in enumerate(lines):
-        first = len(text) - len(text.lstrip())
-        for col, ch in enumerate(text):
-            if in_string:
-                if escaped:
-                    escaped = False
-                elif ch == "\\":
-                    escaped = True
-                elif ch == '"':
-                    in_string = False
-            elif ch == '"':
-                in_string = True
-            elif ch in "{[":
-                stack.append((ch, row))
-            elif ch in "}]":
-                if not stack or stack[-1][0] != _PAIRS[ch]:
-                    return None  # mismatched: the parser's own line is as good a guess as any
-                _, opened = stack.pop()
-                if col == first and opened != row and _indent(lines[opened]) != first:
-                    return opened
-        in_string = escaped = False  # JSON strings do not span lines
+    for row, col, ch in outside_strings(lines):
+        if ch in "{[":
+            stack.append((ch, row))
+        elif ch in "}]":
+            if not stack or stack[-1][0] != _PAIRS[ch]:
+                return None  # mismatched: the parser's own line is as good a guess as any
+            _, opened = stack.pop()
+            if col == _indent(lines[row]) and opened != row and _indent(lines[opened]) != col:
+                return opened
     return stack[-1][1] if stack else None
