@@ -430,6 +430,71 @@ def test_text_totals_count_resources_in_the_singular_or_plural(resources: int, w
     assert out.splitlines()[-1] == f"0 finding(s) (0 error, 0 warning, 0 info) in 1 file(s), {words}; 0 file error(s)"
 
 
+def _edge_findings(root: Path) -> list[list[Finding]]:
+    """Resource blocks with what makes a layout go wrong: long words and paths, tabs, wide line
+    numbers, long code lines, multi-line fixes, notes, a related resource in another file."""
+    yaml_rows = [f"  Key{n}: {'v' * (n * 7 % 50)}" for n in range(1, 120)]
+    yaml_rows[8] = "  Q:\t\tType: AWS::SQS::Queue  # " + "x" * 150
+    yaml_rows[98] = "\tTabbed:\t" + "w" * 80
+    (root / "t.yaml").write_text("Resources:\n" + "\n".join(yaml_rows) + "\n", encoding="utf-8")
+    (root / "o.json").write_text('{\n\t"Resources": {\n\t\t"B": {"Type": "AWS::SNS::Topic"}\n\t}\n}\n',
+                                 encoding="utf-8")
+    word = "arn:aws:iam::123456789012:role/" + "VeryLongRoleName" * 8
+
+    def make(line_no: int, message: str, fix: str, **kw: Any) -> Finding:
+        return Finding(kw.pop("resource", "Q"), "AWS::SQS::Queue", line_no, 3, message, fix,
+                       rule=kw.pop("rule", "WA104"), name="queue-without-dlq", pillar="reliability",
+                       severity=kw.pop("severity", Severity.WARNING), path="t.yaml", stack="t", **kw)
+
+    return [
+        [make(10, f"Queue Q grants {word} everything", "Add a dead-letter queue.\n\n  RedrivePolicy: {x: 1}\n",
+              severity=Severity.ERROR),
+         make(12, "", "  indented fix with trailing spaces   ", rule="WA1", condition="IsProd",
+              severity=Severity.INFO)],
+        [make(9, "one  two   three " * 12, f"fix: {word} × 3 … ‘done’", rule="WA2099",
+              related=[Related("B", 3, "o.json", via="Export Shared-" + "n" * 90)], resource="R" * 130,
+              construct_path="App/" + "Stack/" * 30 + "Resource")],
+        [make(99, "tab row: frame cut where rich cuts it", "n/a"), make(100, "next line number width", "n/a")],
+        [make(119, "last line of the file", "n/a", source_resource="Fn")],
+    ]
+
+
+@pytest.mark.parametrize("width", [32, 40, 57, 80, 100, 133, 200])
+def test_plain_text_blocks_match_what_rich_draws(width: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The no-colour fast path lays out the same characters as rich (trailing spaces aside)."""
+    import io
+
+    from rich.console import Console
+
+    from wa_lint.report.text_format import plain_resource_block, resource_block
+
+    monkeypatch.chdir(tmp_path)
+    checked = 0
+    for group in _edge_findings(tmp_path):
+        out = io.StringIO()
+        console = Console(file=out, force_terminal=False, no_color=True, width=width, highlight=False, soft_wrap=False)
+        console.print(resource_block(group, width))
+        plain = plain_resource_block(group, width)
+        if plain is None:
+            assert width < 40  # only a console too narrow for the fixed grid goes back to rich
+            continue
+        checked += 1
+        assert [row.rstrip() for row in plain.split("\n")] == [row.rstrip() for row in out.getvalue().split("\n")]
+    assert checked == (0 if width < 40 else 4)
+
+
+def test_plain_text_leaves_wide_characters_to_rich(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from wa_lint.report.text_format import plain_resource_block
+
+    monkeypatch.chdir(tmp_path)
+    group = _edge_findings(tmp_path)[3]
+    assert plain_resource_block(group, 100) is not None
+    group[0].message = "キュー Q has no dead-letter queue"  # two cells a character
+    assert plain_resource_block(group, 100) is None
+    group[0].message = "cafe\u0301 combines"
+    assert plain_resource_block(group, 100) is None
+
+
 def test_text_masks_secrets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = render(synthetic_report(tmp_path, monkeypatch, show_suppressed=True), "text", color=False)
     assert SECRET not in out

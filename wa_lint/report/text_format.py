@@ -21,8 +21,8 @@ from rich.table import Table
 from rich.text import Text
 
 from wa_lint.escape import block, finding_names, guard_lines, line, visible
-from wa_lint.finding import Finding, Pillar, Severity
-from wa_lint.report import Report
+from wa_lint.finding import Finding, Pillar, Related, Severity
+from wa_lint.report import Report, plain_text
 from wa_lint.report.grouping import by_resource
 from wa_lint.report.source import MASK, frame, masked, safe_fix, safe_message
 
@@ -45,13 +45,20 @@ def force_color_requested() -> bool:
 
 def code_frame(path: str, line: int, secrets: list[str] | None = None) -> Syntax | None:
     """A few lines around ``line``; secret values named in ``secrets`` never appear."""
+    code = _frame_code(path, line, secrets)
+    if code is None:
+        return None
+    lexer = _lexer("json" if path.endswith(".json") else "yaml")
+    return Syntax(code[1], lexer, line_numbers=True, start_line=code[0], highlight_lines={line},
+                  theme="ansi_dark", word_wrap=False, background_color="default")
+
+
+def _frame_code(path: str, line: int, secrets: list[str] | None = None) -> tuple[int, str] | None:
+    """The first line number and the text of the frame around ``line`` (None when unavailable)."""
     rows = frame(path, line, secrets, FRAME)
     if not rows:
         return None
-    code = "\n".join(visible(text, keep="\t") for _, text in rows)
-    lexer = _lexer("json" if path.endswith(".json") else "yaml")
-    return Syntax(code, lexer, line_numbers=True, start_line=rows[0][0], highlight_lines={line},
-                  theme="ansi_dark", word_wrap=False, background_color="default")
+    return rows[0][0], "\n".join(visible(text, keep="\t") for _, text in rows)
 
 
 @cache
@@ -84,21 +91,30 @@ def _indented(renderable: Any, left: int = 2) -> Padding:
     return Padding(renderable, (0, 0, 0, left), expand=False)
 
 
-def finding_body(f: Finding, group_line: int) -> Group:
-    """What one finding says under its resource's header: the message (with its own line and
-    condition when they differ from the header's), the fix, and a frame for a related resource
-    written in another file (a linked stack's)."""
+def _message_text(f: Finding, group_line: int) -> Text:
+    """The message, with its own line and condition when they differ from the header's."""
     message = Text(line(safe_message(f)))
     notes = [f"line {f.line}"] if f.line != group_line else []
     if f.condition:
         notes.append(f"condition {line(f.condition)}")
     if notes:
         message.append(f"  [{', '.join(notes)}]", style="dim")
-    parts: list[Any] = [message, Text(f"fix: {fix_text(f)}", style="green")]
+    return message
+
+
+def _related_text(rel: Related) -> Text:
+    via = f" (linked through {line(rel.via)})" if rel.via else ""
+    return Text(f"related: {line(rel.path)}:{rel.line}  {line(rel.resource)}{via}", style="dim")
+
+
+def finding_body(f: Finding, group_line: int) -> Group:
+    """What one finding says under its resource's header: the message (with its own line and
+    condition when they differ from the header's), the fix, and a frame for a related resource
+    written in another file (a linked stack's)."""
+    parts: list[Any] = [_message_text(f, group_line), Text(f"fix: {fix_text(f)}", style="green")]
     for rel in f.related:  # a resource of another stack (linked): where it is written, a second frame
         if rel.path and rel.path != f.path:
-            via = f" (linked through {line(rel.via)})" if rel.via else ""
-            parts.append(Text(f"related: {line(rel.path)}:{rel.line}  {line(rel.resource)}{via}", style="dim"))
+            parts.append(_related_text(rel))
             other = code_frame(rel.path, rel.line, f.masked)
             if other is not None:
                 parts.append(other)
@@ -133,6 +149,51 @@ def resource_block(findings: list[Finding], width: int | None = None) -> Group:
                      Text(line(f.rule), style="bold"), finding_body(f, first.line))
     parts.append(_indented(rows))
     return Group(*parts)
+
+
+def plain_resource_block(findings: list[Finding], width: int) -> str | None:
+    """:func:`resource_block` as it prints without colour in ``width`` columns (trailing spaces
+    aside), laid out by :mod:`wa_lint.report.plain_text`; None when rich must draw it (a narrow
+    console, a character that is not one cell wide)."""
+    first = findings[0]
+    rule_width = max(len(line(f.rule)) for f in findings)
+    body_width = width - _INDENT - _SEVERITY_WIDTH - rule_width - 2
+    if body_width < _MIN_BODY:
+        return None
+    header = _where(first).plain
+    code = _frame_code(first.path, first.line, sorted({s for f in findings for s in f.masked}))
+    texts = [header, code[1] if code else ""]
+    rows = []
+    for f in findings:
+        parts = [_message_text(f, first.line).plain, f"fix: {fix_text(f)}"]
+        frames = []
+        for rel in f.related:
+            if rel.path and rel.path != f.path:
+                parts.append(_related_text(rel).plain)
+                other = _frame_code(rel.path, rel.line, f.masked)
+                frames.append((len(parts), rel.line, other))
+                if other is not None:
+                    texts.append(other[1])
+        texts.extend(parts)
+        rows.append((f, parts, frames))
+    if not plain_text.simple(line(first.rule), *texts, *(line(f.rule) for f in findings)):
+        return None
+    out = plain_text.wrap(header, width, fold=True)
+    if code is not None:
+        out.extend("  " + row for row in plain_text.frame_lines(code[0], code[1], first.line, width, measured=True))
+    left = " " * (_INDENT + _SEVERITY_WIDTH + 1 + rule_width + 1)
+    for f, parts, frames in rows:
+        body: list[str] = []
+        after = {at: (number, other) for at, number, other in frames if other is not None}
+        for n, part in enumerate(parts, 1):
+            body.extend(plain_text.wrap(part, body_width, fold=False))
+            if n in after:
+                number, (start, text) = after[n]
+                body.extend(plain_text.frame_lines(start, text, number, body_width, measured=False))
+        severity = (f.severity or Severity.WARNING).value.upper()
+        out.append(f"{' ' * _INDENT}{severity:<{_SEVERITY_WIDTH}} {line(f.rule):<{rule_width}} {body[0]}")
+        out.extend(left + row for row in body[1:])
+    return "\n".join(out) + "\n"
 
 
 _INDENT = 2  # the grid's left padding under the header
@@ -196,11 +257,16 @@ def render_text(report: Report, *, color: bool | None = None, width: int | None 
     by_file: dict[str, list[list[Finding]]] = {}
     for group in by_resource(report.findings):
         by_file.setdefault(group[0].path, []).append(group)
+    fast = not use_color and not console.legacy_windows  # plain blocks laid out directly, the same characters
     for path, groups in by_file.items():
         console.print(Text(line(path), style="bold underline"))
         for group in groups:
-            console.print(resource_block(group, console.width))
-            console.print()
+            plain = plain_resource_block(group, console.width) if fast else None
+            if plain is None:
+                console.print(resource_block(group, console.width))
+                console.print()
+            else:
+                out.write(plain + "\n")
     if quiet:
         return _tidy(out.getvalue(), use_color)
     if report.show_suppressed and report.suppressed:
