@@ -89,6 +89,9 @@ AUDITED: list[tuple[str, str, str]] = [
     ("wa_lint.link.index", "DEPLOYED_NAME", "fullmatch"),
     ("wa_lint.link.index", "SSM_WRITE", "search"),
     ("wa_lint.link.rewrite", "SSM_REFERENCE", "sub"),
+    ("wa_lint.report.file_errors", "_LINE", "match"),
+    ("wa_lint.report.file_errors", "_SAM", "search"),
+    ("wa_lint.report.file_errors", "_TITLES", "pairs"),
     ("wa_lint.lsp.errors", "_LINE", "match"),
     ("wa_lint.lsp.errors", "_OPENED", "search"),
     ("wa_lint.lsp.errors", "_COLUMN", "sub"),
@@ -146,6 +149,9 @@ def run(text):
         obj(text, "s3:getobject")
         obj("s3:" + "*a" * 40 + "*c", text[:2000])
         obj("*a" * 5000 + "?", text)
+    elif how == "pairs":  # (pattern, label) tuples, each pattern tried with match
+        for pattern, _ in obj:
+            pattern.match(text)
     elif how == "singletons":
         for s in obj():
             s.component.fullmatch(text)

@@ -28,6 +28,22 @@ from wa_lint.model import Mark, MarkedDict, mark_of
 
 REASON = "TODO: why this finding does not apply here"
 _PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+
+
+def _key_written(text: str, key: str) -> int | None:
+    """Where the value starts after ``key`` written at the start of ``text`` (bare, or in double
+    or single quotes) and its colon; None when ``text`` does not start with that key."""
+    for spelled in (f'"{key}"', f"'{key}'", key):
+        if text.startswith(spelled):
+            at = len(spelled)
+            while at < len(text) and text[at].isspace():
+                at += 1
+            if at < len(text) and text[at] == ":":
+                at += 1
+                while at < len(text) and text[at] in " \t":
+                    at += 1
+                return at
+    return None
 _YAML_WORDS = frozenset({"true", "false", "null", "yes", "no", "on", "off", "y", "n"})
 _CLOSER = {"{": "}", "[": "]"}
 
@@ -104,13 +120,12 @@ class _Doc:
         row, col = key_mark.line - 1, key_mark.column - 1
         if row >= len(self.lines):
             return None
-        written = re.match(rf"""(?:"{re.escape(key)}"|'{re.escape(key)}'|{re.escape(key)})\s*:[ \t]*""",
-                           self.lines[row][col:])
-        if written is None:
+        end = _key_written(self.lines[row][col:], key)
+        if end is None:
             return None
-        rest = self.lines[row][col + written.end():]
+        rest = self.lines[row][col + end:]
         if rest.strip() and not rest.lstrip().startswith("#"):
-            return row, col + written.end()
+            return row, col + end
         for n in range(row + 1, len(self.lines)):
             stripped = self.lines[n].lstrip()
             if stripped and not stripped.startswith("#"):

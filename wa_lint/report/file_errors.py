@@ -109,12 +109,23 @@ def title(error: Located) -> str:
     """A short title saying what happened (not built, rejected by SAM, unreadable, …). A line whose
     path is not known (a missing path, a file gone since) is read after each ``": "``."""
     text = error.message
-    starts = [0] if error.path is not None else [0, *(m.end() for m in re.finditer(": ", text))]
+    starts = [0] if error.path is not None else [0, *_after_colons(text)]
     for start in starts:
         for pattern, name in _TITLES:
             if pattern.match(text, start):
                 return name
     return USAGE_TITLE if error.usage else GENERIC_TITLE
+
+
+def _after_colons(text: str, most: int = 8) -> list[int]:
+    """Where the text after each of the first ``most`` ``": "`` starts (a message names at most a
+    few paths before its own words; more would make every title pattern rescan the text)."""
+    out: list[int] = []
+    at = text.find(": ")
+    while at >= 0 and len(out) < most:
+        out.append(at + 2)
+        at = text.find(": ", at + 2)
+    return out
 
 
 def anchor(error: Located) -> str | None:

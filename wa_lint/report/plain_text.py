@@ -12,12 +12,10 @@ where rich puts them; ``tests/test_formats.py`` compares both renderings on ever
 from __future__ import annotations
 
 import itertools
-import re
 
 from rich._wrap import divide_line
 from rich.cells import cell_len
 
-_TRAILING_SPACE = re.compile(r"\s+$")
 POINTER = "❱ "  # rich's mark on the frame's highlighted line
 _TAB_SIZE = 4
 
@@ -32,9 +30,9 @@ def wrap(text: str, width: int, *, fold: bool) -> list[str]:
         for start, end in itertools.pairwise(bounds):
             piece = paragraph[start:end]
             if len(piece) > width:
-                space = _TRAILING_SPACE.search(piece)
-                if space is not None:
-                    piece = piece[:len(piece) - min(len(space.group(0)), len(piece) - width)]
+                spaces = len(piece) - len(piece.rstrip())  # rich drops trailing white space that overflows
+                if spaces:
+                    piece = piece[:len(piece) - min(spaces, len(piece) - width)]
                 if len(piece) > width:
                     piece = piece[:width] if fold else piece[:width - 1] + "…"
             lines.append(piece)
