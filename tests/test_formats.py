@@ -495,6 +495,17 @@ def test_plain_text_leaves_wide_characters_to_rich(tmp_path: Path, monkeypatch: 
     assert plain_resource_block(group, 100) is None
 
 
+def test_plain_text_gives_way_to_rich_without_its_word_breaking(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast path borrows rich's private ``divide_line``: a rich without it draws every block."""
+    from wa_lint.report import plain_text
+
+    report = synthetic_report(tmp_path, monkeypatch, show_suppressed=True)
+    fast = render(report, "text", color=False)
+    monkeypatch.setattr(plain_text, "divide_line", None)
+    assert render(report, "text", color=False) == fast
+
+
 def test_text_masks_secrets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = render(synthetic_report(tmp_path, monkeypatch, show_suppressed=True), "text", color=False)
     assert SECRET not in out

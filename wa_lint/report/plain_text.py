@@ -13,8 +13,12 @@ from __future__ import annotations
 
 import itertools
 
-from rich._wrap import divide_line
 from rich.cells import cell_len
+
+try:  # rich's own word breaking, so lines break where rich breaks them; private, hence guarded
+    from rich._wrap import divide_line
+except ImportError:  # a rich without it: rich draws every block (simple() says no)
+    divide_line = None  # type: ignore[assignment]
 
 POINTER = "❱ "  # rich's mark on the frame's highlighted line
 _TAB_SIZE = 4
@@ -67,5 +71,6 @@ _ONE_CELL = frozenset(
 
 
 def simple(*texts: str) -> bool:
-    """Whether every character of every text is one cell wide (as :func:`wrap` assumes)."""
-    return all(_ONE_CELL.issuperset(text) for text in texts)
+    """Whether every character of every text is one cell wide (as :func:`wrap` assumes), and rich's
+    word breaking is there to lay them out."""
+    return divide_line is not None and all(_ONE_CELL.issuperset(text) for text in texts)
