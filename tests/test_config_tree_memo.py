@@ -142,12 +142,13 @@ def test_walk_name_checks_see_what_the_file_system_holds(tmp_path: Path) -> None
     (root / "v/t.yaml").write_text(TEMPLATE)
     (root / "d.yaml").mkdir()  # a directory with a template's name
     (root / "in.yaml").symlink_to("m/t.yaml")
-    (root / "dangling.yaml").symlink_to("nowhere.yaml")  # left to the loader, which names it
+    (root / "dangling.yaml").symlink_to("nowhere.yaml")  # a stale link: skipped, and --verbose says why
     (tmp_path / "outside.yaml").write_text(TEMPLATE)
     (root / "out.yaml").symlink_to(tmp_path / "outside.yaml")
     found = discover_all([str(root)], cwd=root)
-    assert [s.display for s in found.sources] == ["dangling.yaml", "m/t.yaml", "v/t.yaml"]
-    assert found.skipped == [("out.yaml", "a symlink to outside the linted directory")]
+    assert [s.display for s in found.sources] == ["m/t.yaml", "v/t.yaml"]
+    assert sorted(found.skipped) == [("dangling.yaml", "a broken symlink (its target does not exist)"),
+                                     ("out.yaml", "a symlink to outside the linted directory")]
 
 
 def test_a_file_named_twice_is_one_source(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
