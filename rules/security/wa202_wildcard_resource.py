@@ -79,7 +79,9 @@ def lambda_role_wildcard_resource(graph: Graph) -> Iterator[Finding]:
     - Read-only and list actions (`s3:GetObject` on `*` is broad, but it is not a write).
     - A `Condition` scopes the statement to resources: `aws:ResourceTag/…`,
       `aws:ResourceAccount`, `aws:ResourceOrgID`, or a service key (`dynamodb:LeadingKeys`,
-      `ec2:Vpc`, …).
+      `ec2:Vpc`, …); or it leaves the grant to an AWS service acting for the role
+      (`aws:ViaAWSService: true`, `aws:CalledVia` equal to a service): the function's code cannot
+      use it, and the service acts on what it creates.
     - An unconditional `Deny` on `*` in the same role takes the actions away.
     - The resource names something (`${Bucket.Arn}/*`, `table/Orders/index/*`, a prefix).
     - The wildcard ARN belongs to another service than the action: `sqs:DeleteMessage` in a

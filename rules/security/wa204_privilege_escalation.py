@@ -76,7 +76,9 @@ def lambda_role_privilege_escalation(graph: Graph) -> Iterator[Finding]:
     ## When it stays silent
     - The resource is a specific ARN (`!GetAtt WorkerRole.Arn`, a function's ARN); a wildcard ARN
       of another service (`arn:aws:logs:…:*` beside a role's ARN) does not reach roles or functions.
-    - A `Condition` scopes it (`iam:PassedToService: lambda.amazonaws.com`, `aws:ResourceTag/…`).
+    - A `Condition` scopes it (`iam:PassedToService: lambda.amazonaws.com`, `aws:ResourceTag/…`),
+      or leaves it to an AWS service acting for the role (`aws:ViaAWSService: true`,
+      `aws:CalledVia` equal to a service).
     - An unconditional `Deny` on `*` in the same role takes the actions away.
     - AWS managed policies (WA203).
 

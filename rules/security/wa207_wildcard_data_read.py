@@ -91,7 +91,8 @@ def lambda_role_wildcard_data_read(graph: Graph) -> Iterator[Finding]:
       an event, whatever the template says, so a finding could not be acted on.
       `AWSLambdaExecute` (S3 reads and writes on every bucket) is still reported.
     - A `Condition` narrows the resources (`aws:ResourceTag/…`, `aws:ResourceAccount`, a service
-      key such as `kms:ViaService` or `dynamodb:LeadingKeys`), or an unconditional `Deny` on `*`
+      key such as `kms:ViaService` or `dynamodb:LeadingKeys`) or leaves the grant to an AWS
+      service acting for the role (`aws:ViaAWSService: true`), or an unconditional `Deny` on `*`
       in the same role takes the actions away.
     - Other read actions (listing, describing, `s3:GetObjectTagging`): they return configuration,
       not the data.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from wa_lint.graph.effective import functions_of, permissions
 from wa_lint.graph.model import Graph, shorten
@@ -66,13 +67,28 @@ def is_action_wildcard(pattern: str) -> bool:
 
 
 def scoping_keys(st: Statement) -> list[str]:
-    """Condition keys of ``st`` that narrow the resources it applies to."""
+    """Condition keys of ``st`` that narrow the resources it applies to, or that leave the grant
+    to an AWS service acting for the role (``aws:ViaAWSService`` true, ``aws:CalledVia…`` equal to
+    a service): the function's own code cannot use it, and the service creates what it acts on."""
     keys = []
-    for key in st.condition_keys():
-        low = key.lower()
-        if low.startswith(SCOPING_GLOBAL_KEYS) or not low.startswith("aws:"):
-            keys.append(key)
+    for operator, block in st.conditions.items():
+        if not isinstance(block, dict):
+            continue
+        op = str(operator).lower()
+        for key, value in block.items():
+            low = str(key).lower()
+            if low.startswith(SCOPING_GLOBAL_KEYS) or not low.startswith("aws:") or _service_mediated(op, low, value):
+                keys.append(str(key))
     return keys
+
+
+def _service_mediated(operator: str, key: str, value: Any) -> bool:
+    values = [str(v).lower() for v in (value if isinstance(value, list) else [value])]
+    if key == "aws:viaawsservice":
+        return operator in ("bool", "boolifexists") and values == ["true"]
+    if key in ("aws:calledvia", "aws:calledviafirst", "aws:calledvialast"):
+        return "not" not in operator and "ifexists" not in operator and "equals" in operator and bool(values)
+    return False
 
 
 def unscoped_resources(st: Statement) -> list[str]:
