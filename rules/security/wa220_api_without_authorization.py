@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wa_lint.api import Finding, Graph, Operation, Pillar, Severity, api_name, operations, rule
+from wa_lint.api import Finding, Graph, Operation, Pillar, Severity, api_name, is_private, operations, rule
 
 MAX_ROUTES = 5
 SAM_FIX = {
@@ -97,16 +97,19 @@ def _finding(graph: Graph, ops: list[Operation]) -> Finding:
     condition = conditions.pop() if len(conditions) == 1 else None
     api_res = graph.resource(first.api)
     related = [api_res] if api_res is not None and api_res is not first.report_on else []
+    # a private REST API answers only through VPC endpoints: "anyone" would overstate who can call
+    anyone = "any caller that reaches its VPC endpoint" if first.kind == "rest" and is_private(graph, first.api) \
+        else "anyone"
     if first.from_body:
         routes, many = routes_text(ops)
         verb = "have" if many else "has"
         kind = "rest" if first.kind == "rest" else "http"
         if first.report_on is not first.defined_by:  # a SAM function's events
-            message = (f"{graph.label(first.report_on.logical_id)} can be called by anyone through "
+            message = (f"{graph.label(first.report_on.logical_id)} can be called by {anyone} through "
                        f"{api}: {routes} {verb} no {MEANS[kind]}")
             fix = SAM_FIX[kind]
         else:
-            message = (f"{api} has operations anyone can call: {routes} {verb} no security requirement "
+            message = (f"{api} has operations {anyone} can call: {routes} {verb} no security requirement "
                        f"naming an {MEANS[kind]} scheme")
             fix = SAM_FIX[kind] if first.defined_by.source_resource else BODY_FIX
         return Finding.at(first.report_on, message, fix=fix, related=related, condition=condition)
@@ -115,7 +118,7 @@ def _finding(graph: Graph, ops: list[Operation]) -> Finding:
         fix = "Define the routes explicitly (AWS::ApiGatewayV2::Route) with an authorizer or AWS_IAM."
         return Finding.at(first.report_on, message, fix=fix, condition=condition)
     target = f"The {first.route} route" if first.kind != "rest" else f"{first.method} {first.path}"
-    who = "any client can connect" if first.kind == "websocket" else "anyone can call it"
+    who = "any client can connect" if first.kind == "websocket" else f"{anyone} can call it"
     means = "authorizer or IAM authorization" if first.kind == "http" else "authorizer, API key or IAM authorization"
     message = f"{target} of {api} has no {means} ({first.how}): {who}"
     res = first.defined_by
