@@ -85,6 +85,9 @@ class Suppressions:
         return {g.rule: g.reason for g in self.grants}
 
 def _entry(raw: Any, aliases: dict[str, str], out: Entry, line: int, origin: str, where: str) -> None:
+    """One ``ignore`` item. Its own line when it is a mapping written in the template; a CDK
+    construct's entries come from the assembly's metadata file, whose lines are not the template's:
+    they keep ``line`` (the construct's resource)."""
     scope: Scope | None = None
     if isinstance(raw, str):
         rule_id, reason = raw.strip(), ""
@@ -98,7 +101,7 @@ def _entry(raw: Any, aliases: dict[str, str], out: Entry, line: int, origin: str
             out.problems.append("has an ignore entry without an id")
             return
         rule_id, reason = ident.strip(), why.strip() if isinstance(why, str) else ""
-        mark = mark_of(raw)
+        mark = mark_of(raw) if origin != "construct" else None
         line = mark.line if mark is not None and mark.line else line
         if "applies-to" in raw:
             scope, problems = parse_scope(raw["applies-to"])
