@@ -621,3 +621,23 @@ def test_html_groups_findings_by_resource(tmp_path: Path, monkeypatch: pytest.Mo
     assert '<span class="loc">line 4</span>' in orders
     assert "condition IsProd" in orders
     assert 'id="f-3"' in groups[1]
+
+
+def test_sarif_keeps_within_githubs_results_limit(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """GitHub rejects a run past 25,000 results: the most severe are kept and a warning says how many
+    were left out (the limit made small here)."""
+    from wa_lint.report import sarif
+
+    monkeypatch.setattr(sarif, "MAX_RESULTS", 2)
+    template = tmp_path / "t.yaml"
+    template.write_text("Resources:\n" + "".join(f"  T{i}:\n    Type: AWS::SNS::Topic\n" for i in range(3))
+                        + "  Q:\n    Type: AWS::SQS::Queue\n")
+    code, out, _ = run(capsys, "report", str(template), "--format", "sarif", "--select", "WA210,WA212", "--no-config")
+    doc = validate_sarif(out)
+    results = doc["runs"][0]["results"]
+    assert [r["level"] for r in results] == ["error", "error"]  # WA210 (error) before WA212 (warning)
+    [note] = doc["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert note["level"] == "warning"
+    assert note["message"]["text"].startswith("5 of 7 results left out: GitHub code scanning takes at most 2 results")
+    assert code == 1

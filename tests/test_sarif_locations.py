@@ -106,3 +106,23 @@ def test_results_carry_github_fingerprint_region_and_related(sarif: dict[str, An
     assert lines[related["physicalLocation"]["region"]["startLine"] - 1].strip().startswith("FulfilOrder:")
     for r in results:
         assert ":" in r["partialFingerprints"]["primaryLocationLineHash"]
+
+
+def test_paths_are_relative_to_the_repository_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """GitHub resolves a result's uri from the repository's root: a report made in a subdirectory
+    still names ``infra/…``; a file outside the repository is an absolute file URI."""
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "infra").mkdir()
+    template = "Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n"
+    (repo / "infra" / "template.yaml").write_text(template)
+    (tmp_path / "elsewhere.yaml").write_text(template)
+    monkeypatch.chdir(repo / "infra")
+    main(["report", ".", str(tmp_path / "elsewhere.yaml"), "--format", "sarif", "--select", "WA210", "--no-cache",
+          "--no-config"])
+    run = json.loads(capsys.readouterr().out)["runs"][0]
+    locations = [r["locations"][0]["physicalLocation"]["artifactLocation"] for r in run["results"]]
+    assert {"uri": "infra/template.yaml", "uriBaseId": "%SRCROOT%"} in locations
+    assert {"uri": (tmp_path / "elsewhere.yaml").resolve().as_uri()} in locations
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == repo.resolve().as_uri() + "/"

@@ -2,8 +2,8 @@
 
 Rules carry their documentation (short and full description, ``help.markdown`` = the rule's
 page, ``helpUri``), pillar tags and, for security rules, ``security-severity`` so GitHub ranks
-them. Results point at the file relative to ``%SRCROOT%`` (the working directory), name the
-resource as a logical location, with a region spanning the resource's block (``endLine``,
+them. Results point at the file relative to ``%SRCROOT%`` (the repository's root, else the working
+directory), name the resource as a logical location, with a region spanning the resource's block (``endLine``,
 ``endColumn``) and the other resources the finding names as ``relatedLocations``. Two
 ``partialFingerprints``: ``primaryLocationLineHash``, computed as GitHub's upload action computes
 it (:mod:`wa_lint.report.line_hash`), which code scanning matches alerts by; and wa-lint's own,
@@ -15,7 +15,9 @@ line they name.
 
 from __future__ import annotations
 
+import os
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -84,12 +86,25 @@ def rule_descriptor(meta: RuleMeta) -> dict[str, Any]:
     return descriptor
 
 
+@lru_cache(maxsize=8)
+def source_root(cwd: str) -> str:
+    """``%SRCROOT%``: the repository the working directory is in (the nearest directory up holding
+    ``.git``), since GitHub resolves a result's path from the repository's root; else the working
+    directory itself."""
+    here = Path(cwd)
+    return str(next((d for d in (here, *here.parents) if (d / ".git").exists()), here))
+
+
 def artifact_location(path: str) -> dict[str, Any]:
-    """Relative paths are relative to ``%SRCROOT%``; others become ``file:`` URIs."""
-    p = Path(path)
-    if p.is_absolute() or p.parts[:1] == ("..",):  # outside %SRCROOT%: an absolute file URI
-        return {"uri": p.resolve().as_uri()}
-    return {"uri": quote(p.as_posix(), safe="/"), "uriBaseId": "%SRCROOT%"}
+    """Paths below ``%SRCROOT%`` are relative to it (a report made in a subdirectory still names
+    ``infra/template.yaml``); others become ``file:`` URIs."""
+    cwd = os.getcwd()
+    root = source_root(cwd)
+    full = os.path.normpath(os.path.join(cwd, path))
+    relative = os.path.relpath(full, root)
+    if relative == ".." or relative.startswith(".." + os.sep) or os.path.isabs(relative):
+        return {"uri": Path(full).resolve().as_uri()}  # outside %SRCROOT%: an absolute file URI
+    return {"uri": quote(Path(relative).as_posix(), safe="/"), "uriBaseId": "%SRCROOT%"}
 
 
 def _region(f: Finding) -> dict[str, Any] | None:
@@ -213,6 +228,13 @@ def sarif_dict(report: Report) -> dict[str, Any]:
             results.append(r)
     notifications = [notification(e, "error") for e in report_errors(report)]
     notifications += [notification(w, "warning") for w in report_warnings(report)]
+    if len(results) > MAX_RESULTS:  # GitHub rejects a run with more: keep the most severe, say so
+        total = len(results)
+        results.sort(key=lambda r: ("suppressions" in r, LEVEL_ORDER.get(r["level"], 3)))  # stable
+        del results[MAX_RESULTS:]
+        notifications.append({"level": "warning", "message": {"text": (
+            f"{total - MAX_RESULTS} of {total} results left out: GitHub code scanning takes at most "
+            f"{MAX_RESULTS:,} results a run; the most severe are kept (the other formats list them all)")}})
     run: dict[str, Any] = {
         "tool": {"driver": {
             "name": "wa-lint",
@@ -224,11 +246,16 @@ def sarif_dict(report: Report) -> dict[str, Any]:
         }},
         "invocations": [{"executionSuccessful": not report.errors,
                          **({"toolExecutionNotifications": notifications} if notifications else {})}],
-        "originalUriBaseIds": {"%SRCROOT%": {"uri": Path.cwd().as_uri().rstrip("/") + "/"}},
+        "originalUriBaseIds": {"%SRCROOT%": {"uri": Path(source_root(os.getcwd())).as_uri().rstrip("/") + "/"}},
         "columnKind": "unicodeCodePoints",
         "results": results,
     }
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+
+MAX_RESULTS = 25_000
+"""GitHub code scanning's limit of results in one SARIF run (a larger run is rejected)."""
+LEVEL_ORDER = {"error": 0, "warning": 1, "note": 2}
 
 
 def render_sarif(report: Report) -> str:
