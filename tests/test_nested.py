@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.lint_helpers import lint
+from wa_lint.api import Severity
 from wa_lint.expand.template import MAX_STACKS
 
 NESTED = "fixtures/loader/nested"
@@ -24,6 +25,23 @@ def test_nested_stack_is_loaded_linked_and_linted() -> None:
     [finding] = [f for f in result.findings if f.rule == "WA101"]
     assert (finding.path, finding.line, finding.resource, finding.stack) == (
         f"{NESTED}/children/workers.yaml", 9, "Worker", "parent/Workers")
+
+
+def test_values_a_parent_passes_down_link_the_stacks() -> None:
+    """The queue the parent creates is the nested function's event source (the parent passes its
+    ARN in the nested stack's Parameters): WA104 knows its consumer, WA108 compares the timeouts,
+    and each finding is reported once, where its resource is written."""
+    [result] = lint("fixtures/loader/nested-parameters/parent.yaml")
+    assert result.stacks == ["parent", "parent/Worker"]
+    found = {(f.rule, f.path, f.line, f.resource): f for f in result.findings if f.rule in ("WA104", "WA108")}
+    assert sorted(found) == [("WA104", "fixtures/loader/nested-parameters/parent.yaml", 3, "Jobs"),
+                             ("WA108", "fixtures/loader/nested-parameters/parent.yaml", 6, "Jobs")]
+    wa104 = found["WA104", "fixtures/loader/nested-parameters/parent.yaml", 3, "Jobs"]
+    assert wa104.severity == Severity.ERROR  # a consumed queue: its failing messages are lost
+    assert wa104.message.startswith("Queue Jobs feeds Worker/Fn but has no dead-letter queue")
+    assert [(r.resource, r.path, r.line) for r in wa104.related] == [
+        ("Worker/Fn", "fixtures/loader/nested-parameters/worker.yaml", 9)]
+    assert "timeout 60 s" in found["WA108", "fixtures/loader/nested-parameters/parent.yaml", 6, "Jobs"].message
 
 
 def test_nested_template_outside_the_linted_directory_is_a_warning() -> None:

@@ -100,13 +100,20 @@ def _walked_non_template(source: Source) -> bool:
     return head is not None and not clearly_template(head)
 
 
-def _linked(links: LinkIndex | None, source: Source, stack: Stack) -> LinkedView | None:
-    if links is None:
-        return None
-    from wa_lint.link.view import linked_view
+def _linked(links: LinkIndex | None, source: Source, stack: Stack, stacks: list[Stack]) -> LinkedView | None:
+    """The stack as its rules see it: linked with the run's other stacks (exports, SSM), else with
+    the stacks it is nested with, else None (the stack as written)."""
+    if links is not None:
+        from wa_lint.link.view import linked_view
 
-    view = linked_view(links, source.display, stack)
-    return view if view.stack is not stack else None
+        view = linked_view(links, source.display, stack)
+        if view.stack is not stack:
+            return view
+    if len(stacks) > 1:
+        from wa_lint.link.view import family_view
+
+        return family_view(stack, stacks)
+    return None
 
 
 STACK_RESOURCE_LIMIT = 500
@@ -137,7 +144,7 @@ def lint_source(
         for stack in stacks:
             result.stacks.append(stack.name)
             result.resources += len(stack.resources)
-            view = _linked(links, source, stack)
+            view = _linked(links, source, stack, stacks)
             if stage is None and view is None:
                 result.findings.extend(run_rules(stack, rules, result=result))
             else:

@@ -26,7 +26,7 @@ from wa_lint.link.index import (
 )
 from wa_lint.link.rewrite import SSM_REFERENCE, Namespace, rewrite
 from wa_lint.model import Resource, Stack, line_path
-from wa_lint.values import SUB_VARIABLE, intrinsic
+from wa_lint.values import SUB_VARIABLE, intrinsic, referenced_resources
 
 
 @dataclasses.dataclass(slots=True)
@@ -296,3 +296,72 @@ def _moved(res: Resource, ns: Namespace, foreign: Stack | None) -> Resource:
         foreign_stack=foreign.name if foreign is not None else res.foreign_stack,
         foreign_path=foreign.path if foreign is not None else res.foreign_path,
     )
+
+
+def family_view(stack: Stack, stacks: list[Stack]) -> LinkedView | None:
+    """``stack`` with the stacks it is nested with in its source: its parent, whose values its
+    parameters take (the ``AWS::CloudFormation::Stack`` resource's ``Parameters``), and its nested
+    stacks, which take its values. A queue the parent creates and passes down is then the nested
+    function's event source in either stack's graph. None when no value is passed between them."""
+    by_name = {s.name: s for s in stacks}
+    parent = by_name.get(stack.parent[0]) if stack.parent is not None else None
+    children = [s for s in stacks if s.parent is not None and s.parent[0] == stack.name and s is not stack]
+    members = [m for m in (parent, stack, *children) if m is not None]
+    if not any(_passed(m, by_name) for m in members):
+        return None
+    spaces: dict[str, Namespace] = {}
+    used: set[str] = set()
+    for member in members:
+        prefix = ""
+        if member is not stack:
+            label = base = _short_name(member) if member is parent else member.parent[1]  # type: ignore[index]
+            n = 1
+            while label in used:
+                n += 1
+                label = f"{base}~{n}"
+            used.add(label)
+            prefix = label + "/"
+        names = frozenset([*member.resources, *member.parameters, *member.conditions, *member.mappings])
+        spaces[member.name] = Namespace(prefix, names, LinkResolver(member, member.parameters, None))
+    view = LinkedView(stack)
+    for member in members:  # a nested stack's parameters take its parent's values, as the parent's namespace names them
+        passed = _passed(member, by_name)
+        if passed and member.parent is not None and member.parent[0] in spaces:
+            holder_ns = spaces[member.parent[0]]
+            plain = dataclasses.replace(holder_ns, ssm_params={})
+            values = {name: rewrite(value, plain) for name, value in passed.items() if name in member.parameters}
+            spaces[member.name].ssm_params = values
+            holder = by_name[member.parent[0]]
+            for name, value in passed.items():
+                for ref in referenced_resources(value, holder.resources):
+                    evidence = f"parameter {name} of nested stack {member.parent[1]}"
+                    view.evidence.setdefault(holder_ns.name(ref), evidence)
+                    _add(view.direct, holder_ns.name(ref), evidence)
+    resources: dict[str, Resource] = {}
+    parameters: dict[str, Any] = {}
+    conditions: dict[str, Any] = {}
+    mappings: dict[str, Any] = {}
+    for member in members:
+        ns = spaces[member.name]
+        parameters.update({ns.name(k): v for k, v in member.parameters.items() if k not in ns.ssm_params})
+        conditions.update({ns.name(k): rewrite(v, ns) for k, v in member.conditions.items()})
+        mappings.update({ns.name(k): v for k, v in member.mappings.items()})
+        for res in member.resources.values():
+            moved = _moved(res, ns, member if member is not stack else None)
+            resources[moved.logical_id] = moved
+            if member is not stack:
+                view.foreign.setdefault(moved.source_resource or moved.logical_id, moved)
+                view.origin[moved.logical_id] = res.logical_id
+    view.stack = dataclasses.replace(stack, resources=resources, parameters=parameters,
+                                     conditions=conditions, mappings=mappings)
+    return view
+
+
+def _passed(member: Stack, by_name: dict[str, Stack]) -> dict[str, Any]:
+    """The ``Parameters`` a nested stack's parent passes it (empty for a stack that is not nested)."""
+    if member.parent is None:
+        return {}
+    parent = by_name.get(member.parent[0])
+    holder = parent.resources.get(member.parent[1]) if parent is not None else None
+    passed = holder.prop("Parameters") if holder is not None else None
+    return passed if isinstance(passed, dict) else {}
