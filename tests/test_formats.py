@@ -641,3 +641,13 @@ def test_sarif_keeps_within_githubs_results_limit(capsys: pytest.CaptureFixture[
     assert note["level"] == "warning"
     assert note["message"]["text"].startswith("5 of 7 results left out: GitHub code scanning takes at most 2 results")
     assert code == 1
+
+
+def test_sarif_suppression_without_a_reason_gives_no_justification(capsys: pytest.CaptureFixture[str]) -> None:
+    """A justification is the user's words: none written, none made up."""
+    code, out, _ = run(capsys, "report", "fixtures/WA001/bad/bare-id.yaml", "--format", "sarif", "--show-suppressed",
+                       "--no-config", "--no-cache")
+    doc = validate_sarif(out)
+    suppressed = [r for r in doc["runs"][0]["results"] if "suppressions" in r]
+    assert [r["suppressions"] for r in suppressed] == [[{"kind": "inSource", "status": "accepted"}]]
+    assert code == 0  # the only finding left is WA001, a warning

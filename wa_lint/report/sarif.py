@@ -220,9 +220,9 @@ def sarif_dict(report: Report) -> dict[str, Any]:
     if report.show_suppressed:
         for s in report.suppressed:
             r = result(s.finding, report, index)
-            reason = masked(s.reason, s.finding.masked) or "no reason given"
-            r["suppressions"] = [{"kind": "inSource" if s.kind == "inline" else "external",
-                                  "status": "accepted", "justification": reason}]
+            reason = masked(s.reason, s.finding.masked)
+            r["suppressions"] = [{"kind": "inSource" if s.kind == "inline" else "external", "status": "accepted",
+                                  **({"justification": reason} if reason else {})}]  # none written: none given
             if s.kind == "baseline":
                 r["baselineState"] = "unchanged"
             results.append(r)
