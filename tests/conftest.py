@@ -44,6 +44,13 @@ def _no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _own_cache_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache's sealing key (``wa_lint.cache_seal``) is kept in the session's own cache home,
+    never the user's."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "cache-home"))
+
+
+@pytest.fixture(autouse=True)
 def _fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
     """Runtime deprecation (WA504) is judged against a fixed date, so fixtures do not rot."""
     monkeypatch.setattr("wa_lint.runtimes.today", lambda: datetime.date(2026, 11, 29))

@@ -283,6 +283,51 @@ def test_corrupt_and_foreign_entries_are_ignored_and_replaced(project: Path, lin
     assert not linted  # replaced by valid entries
 
 
+class _Runs:
+    """Unpickled, it runs a shell command: what a hostile ``.wa-lint-cache`` in a pull request holds."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (os.system, (f"touch {self.marker}",))
+
+
+def test_entries_another_hand_wrote_are_never_trusted_or_run(project: Path, linted: Counter[str],
+                                                              tmp_path_factory: pytest.TempPathFactory) -> None:
+    """An entry is sealed with this user's key (kept outside the tree): a committed one, an edited
+    one, or one with a forged header is a miss, and nothing in it runs; even a correctly sealed
+    entry may only build result types."""
+    import pickle
+
+    from wa_lint import cache_seal
+
+    expected = report()
+    stored = entries(project)
+    marker = tmp_path_factory.mktemp("pwn") / "ran"
+    evil = pickle.dumps(_Runs(marker))
+    for n, entry in enumerate(stored):
+        data = entry.read_bytes()
+        head = data[: data.index(b"\n", data.index(b"\n") + 1) + 1]  # magic line and key line
+        forged = [head + evil,  # no seal at all
+                  head + b"\0" * cache_seal.MAC_BYTES + evil,  # a made-up seal
+                  data.replace(b"plain HTTP", b"plain HTTQ") if b"plain HTTP" in data else data[:-1] + b"x"]  # edited
+        entry.write_bytes(forged[n % 3])
+    linted.clear()
+    assert report() == expected
+    assert linted  # every entry was a miss
+    assert not marker.exists()
+    # sealed with the right key, the payload still may not name a function
+    header = b"h\n"
+    sealed = cache_seal.seal(header, evil)
+    assert sealed is not None
+    payload = cache_seal.unseal(header, sealed)
+    assert payload == evil
+    with pytest.raises(pickle.UnpicklingError, match=r"(posix|os)\.system"):
+        cache_seal.loads(payload)
+    assert not marker.exists()
+
+
 def test_no_cache_neither_reads_nor_writes(project: Path, linted: Counter[str]) -> None:
     fresh()
     fresh()

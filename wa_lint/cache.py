@@ -11,7 +11,9 @@ with its size, mtime and SHA-256; a lookup re-checks each one (stat first, hash 
 moved or was too recent to trust) and any difference is a miss. So the result is never stale.
 
 Entries are written to a temporary file and renamed, so concurrent runs and pool workers never see
-half an entry; one that is corrupt, truncated or foreign is a miss and is replaced. A cache that
+half an entry; one that is corrupt, truncated or foreign is a miss and is replaced. Each is sealed
+with a key kept outside the working tree and unpickled with only the result types allowed
+(:mod:`wa_lint.cache_seal`): a cache committed to the tree is never trusted, let alone run. A cache that
 cannot be read or written costs speed only, never the run.
 
 The API the CLI and the language server share: :meth:`Cache.for_run`, :meth:`Cache.key`,
@@ -36,6 +38,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from wa_lint import cache_seal
 from wa_lint.fileio import Dependency, depends_on, probe, recording
 
 if TYPE_CHECKING:
@@ -390,14 +393,14 @@ class Cache:
             data = target.read_bytes()
         except OSError:
             return None
-        head = MAGIC + key.encode() + b"\n"
-        if not data.startswith(head):
+        payload = cache_seal.unseal(MAGIC + key.encode() + b"\n", data)  # this user's runs wrote it, intact
+        if payload is None:
             return None
         try:
-            recorded_ns, deps, body = pickle.loads(data[len(head):])
+            recorded_ns, deps, body = cache_seal.loads(payload)
             if not all(_unchanged(p, d, recorded_ns) for p, d in deps.items()):
                 return None
-            return pickle.loads(body)
+            return cache_seal.loads(body)
         except Exception:  # noqa: BLE001  # unpickling corrupt or foreign data raises anything: a miss, replaced by the next store
             return None
 
@@ -408,8 +411,11 @@ class Cache:
         try:
             body = pickle.dumps(obj, pickle.HIGHEST_PROTOCOL)
             payload = pickle.dumps((time.time_ns(), deps, body), pickle.HIGHEST_PROTOCOL)
+            sealed = cache_seal.seal(MAGIC + key.encode() + b"\n", payload)
+            if sealed is None:  # no key: an entry nobody could trust
+                return False
             self._prepare(target.parent)
-            _write_atomic(target, MAGIC + key.encode() + b"\n" + payload)
+            _write_atomic(target, sealed)
         except (OSError, pickle.PicklingError, TypeError, AttributeError) as exc:
             log.debug("cache not written (%s): %s", target.name, exc)
             return False
