@@ -226,6 +226,45 @@ def test_same_size_and_mtime_edit_is_still_seen(project: Path, linted: Counter[s
     assert set(linted) == {"app/template.yaml"}
 
 
+def test_a_same_size_file_with_its_mtime_set_back_is_seen(project: Path, linted: Counter[str],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """An edit of the same size whose mtime is set back (``touch -r``, ``cp -p``, a tar) moves the
+    file's ctime, which stat is trusted only without; here the entries count as old at once."""
+    import wa_lint.cache
+
+    monkeypatch.setattr(wa_lint.cache, "RACY_NS", 0)
+    path = project / "app/parts/queue.yaml"
+    old = path.stat()
+    report()
+    path.write_text(QUEUE.replace("60", "90"), encoding="utf-8")  # same size
+    os.utime(path, ns=(old.st_atime_ns, old.st_mtime_ns))
+    linted.clear()
+    got = report()
+    assert set(linted) == {"app/template.yaml"}
+    assert got == fresh()
+
+
+def test_a_file_refused_as_too_large_is_read_once_it_shrinks(project: Path, linted: Counter[str]) -> None:
+    """A handler too large to read (256 KiB) is recorded by its stat, never read: shrunk, it is read."""
+    handler = project / "app/src/app.py"
+    handler.write_text(HANDLER + "#" * (300 * 1024) + "\n", encoding="utf-8")
+    before = report()
+    handler.write_text(HANDLER, encoding="utf-8")
+    linted.clear()
+    after = report()
+    assert set(linted) == {"app/template.yaml"}  # read again, not served from the cache
+    assert after == fresh()
+    assert before  # (this project's findings do not depend on that handler's calls)
+
+
+def test_every_file_of_a_rule_pack_stamps_the_key() -> None:
+    """A rule's helpers (``rules/cost/_fixes.py``) are code the results depend on, not only its module."""
+    from wa_lint.cache import pack_files
+
+    files = {Path(f).name for f in pack_files("wa_lint.rules")}
+    assert {"_fixes.py", "wa401_api_lambda_glue.py", "__init__.py"} <= files
+
+
 def test_a_file_that_appears_later_is_seen(project: Path, linted: Counter[str]) -> None:
     (project / "app/parts/queue.yaml").unlink()
     missing = report()

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from wa_lint import cache_seal
-from wa_lint.fileio import Dependency, depends_on, probe, recording
+from wa_lint.fileio import Dependency, depends_on, probe, recording, refused_state
 
 if TYPE_CHECKING:
     from wa_lint.discover import Source
@@ -113,11 +113,44 @@ def _files_stamp(paths: Iterable[Path]) -> list[Any]:
 
 
 def _code_stamp(rules: list[RuleMeta]) -> list[Any]:
-    """wa-lint's own files and every rule's module, by size and mtime: an edited checkout (same
-    version number) must not reuse results of the old code. Taken once per process, as the code
-    that runs is the code imported then."""
-    modules = tuple(sorted({module_file(m.check) for m in rules}))
-    return _stamp_of(modules)
+    """wa-lint's own files and every file of every rule pack (a rule's module and the helpers it
+    imports from its pack), by size and mtime: an edited checkout (same version number) must not
+    reuse results of the old code. Taken once per process, as the code that runs is the code
+    imported then."""
+    modules = {module_file(m.check) for m in rules}
+    for pack in _packs(rules):
+        modules.update(pack_files(pack))
+    return _stamp_of(tuple(sorted(modules)))
+
+
+def _packs(rules: list[RuleMeta]) -> set[str]:
+    """The installed packs the rules come from (a rule's ``pack`` names its module)."""
+    from wa_lint.plugins import PluginError, pack_names
+
+    try:
+        names = pack_names()
+    except PluginError:
+        return set()
+    modules = {m.pack for m in rules if m.pack}
+    return {p for p in names if any(m == p or m.startswith(p + ".") for m in modules)}
+
+
+@functools.cache
+def pack_files(pack: str) -> tuple[str, ...]:
+    """The Python files of a rule pack (its package's tree, or its one module), found without
+    importing it; none when it cannot be found (its rules' modules are stamped anyway)."""
+    from importlib.util import find_spec
+
+    try:
+        spec = find_spec(pack)
+    except (ImportError, ValueError):
+        return ()
+    if spec is None:
+        return ()
+    roots = list(spec.submodule_search_locations or [])
+    if not roots:
+        return (spec.origin,) if spec.origin else ()
+    return tuple(p for root in roots for p in tree_files(root) if p.endswith(".py"))
 
 
 def module_file(check: Callable[..., Any]) -> str:
@@ -260,6 +293,11 @@ def _state(path: str) -> str:
 def _unchanged(path: str, dep: Dependency, recorded_ns: int) -> bool:
     if dep[0] == "probe":
         return _state(path) == dep[1]
+    if dep[0] == "refused":
+        try:
+            return refused_state(os.stat(path)) == dep[1]
+        except (OSError, ValueError):
+            return False
     _, size, mtime, sha = cast(FileDep, dep)
     try:
         st = os.stat(path)
@@ -267,8 +305,16 @@ def _unchanged(path: str, dep: Dependency, recorded_ns: int) -> bool:
         return False
     if not stat.S_ISREG(st.st_mode) or st.st_size != size:
         return False
-    if st.st_mtime_ns == mtime and mtime + RACY_NS < recorded_ns:
-        return True
+    # stat is trusted only when neither the file nor a link to it changed since the entry was made:
+    # a same-size edit whose mtime was set back, a file renamed over it, a symlink pointed
+    # elsewhere all move a ctime, which no one can set back
+    if st.st_mtime_ns == mtime and mtime + RACY_NS < recorded_ns and st.st_ctime_ns + RACY_NS < recorded_ns:
+        try:
+            link = os.lstat(path)
+        except OSError:
+            return False
+        if link.st_ctime_ns + RACY_NS < recorded_ns:
+            return True
     return sha is not None and _file_digest(path, size) == sha
 
 

@@ -65,7 +65,8 @@ def too_large(size: int, limit: int) -> str:
 Dependency = tuple[str, int, int, str | None] | tuple[str, str]
 """A file a lint depended on: ``("file", size, mtime_ns, sha256 or None)`` for a file read (the
 digest None when a memoised reader read it earlier: the cache hashes it), ``("probe", state)`` for a
-path only looked at (``state``: "file", "dir", "other" or "none"), so a file created later counts."""
+path only looked at (``state``: "file", "dir", "other" or "none"), so a file created later counts,
+``("refused", stat)`` for a file the reader refused (too large, unreadable: :func:`refused_state`)."""
 
 _reads: ContextVar[dict[str, Dependency] | None] = ContextVar("wa_lint_reads", default=None)
 
@@ -92,7 +93,7 @@ def replay(reads: dict[str, Dependency]) -> None:
     if current is None:
         return
     for path, dep in reads.items():
-        if dep[0] == "file" or path not in current:  # a read says more than a probe
+        if _says_more(dep, current.get(path)):
             current[path] = dep
 
 
@@ -100,8 +101,14 @@ def _note(path: Path | str, dep: Dependency) -> None:
     current = _reads.get()
     if current is not None:
         key = os.path.abspath(path)
-        if dep[0] == "file" or key not in current:
+        if _says_more(dep, current.get(key)):
             current[key] = dep
+
+
+def _says_more(dep: Dependency, known: Dependency | None) -> bool:
+    """A read says more than a refusal, and a refusal more than a probe."""
+    rank = {"file": 2, "refused": 1}
+    return known is None or rank.get(dep[0], 0) >= max(rank.get(known[0], 0), 1)
 
 
 def _state(path: Path | str) -> str:
@@ -128,6 +135,25 @@ def is_file(path: Path | str) -> bool:
 def is_dir(path: Path | str) -> bool:
     """``Path.is_dir`` that the cache sees."""
     return probe(path) == "dir"
+
+
+def refused(path: Path | str) -> None:
+    """A regular file the reader refused (too large, unreadable): recorded by its stat, never read
+    (a hostile file may be huge), so that once it shrinks or is made readable it is read again."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        probe(path)
+        return
+    if stat.S_ISREG(st.st_mode):
+        _note(path, ("refused", refused_state(st)))
+    else:
+        probe(path)
+
+
+def refused_state(st: os.stat_result) -> str:
+    """What a refused file's dependency compares: size, mtime and ctime (chmod moves the last)."""
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}"
 
 
 def depends_on(path: Path | str) -> None:
@@ -159,7 +185,7 @@ def read_bytes(path: Path | str, display: str, limit: int = MAX_FILE_BYTES) -> b
     try:
         data, st = _read_bytes(path, display, limit)
     except InputError:
-        probe(path)
+        refused(path)
         raise
     _note(path, ("file", st.st_size, st.st_mtime_ns, hashlib.sha256(data).hexdigest()))
     return data

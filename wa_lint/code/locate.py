@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from wa_lint.fileio import is_dir, is_file
+from wa_lint.fileio import is_dir, is_file, refused
 from wa_lint.model import Resource
 from wa_lint.values import Placeholders, Resolver, intrinsic, render
 
@@ -77,8 +77,11 @@ def _module_file(root: Path, handler: str, language: str) -> Path | None:
         candidates = [root / (module + suffix) for suffix in NODE_SUFFIXES]
     for candidate in candidates:
         try:
-            if is_file(candidate) and candidate.stat().st_size <= MAX_BYTES:  # is_file: seen by the cache
+            if not is_file(candidate):  # is_file: seen by the cache
+                continue
+            if candidate.stat().st_size <= MAX_BYTES:
                 return candidate
+            refused(candidate)  # too large to read: read again (by the cache too) once it shrinks
         except OSError:
             return None
     return None
