@@ -106,6 +106,13 @@ def validate_sarif(text: str) -> dict[str, Any]:
     return doc
 
 
+def srcroot(run: dict[str, Any]) -> Path:
+    """The directory a run's relative uris are relative to (``originalUriBaseIds``)."""
+    from urllib.parse import unquote, urlparse
+
+    return Path(unquote(urlparse(run["originalUriBaseIds"]["%SRCROOT%"]["uri"]).path))
+
+
 def test_sarif_validates_and_has_what_code_scanning_needs(capsys: pytest.CaptureFixture[str]) -> None:
     doc = validate_sarif(cli_output(capsys, "sarif", CFN, SAM, CDK, GOOD))
     run_ = doc["runs"][0]
@@ -130,11 +137,12 @@ def test_sarif_validates_and_has_what_code_scanning_needs(capsys: pytest.Capture
         uri = location["artifactLocation"]["uri"]
         assert not uri.startswith(("/", "file:"))
         assert location["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
-        assert (ROOT / uri).is_file()
+        assert (srcroot(run_) / uri).is_file()  # the repository's root, or the working directory outside one
         assert location["region"]["startLine"] >= 1
         assert r["partialFingerprints"]["waLintFinding/v1"]
         assert r["level"] == "error"
-    cfn = next(r for r in results if r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == CFN)
+    cfn = next(r for r in results if (srcroot(run_) / r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"])
+               .resolve() == (ROOT / CFN).resolve())
     assert cfn["locations"][0]["physicalLocation"]["region"]["snippet"]["text"].strip() == "ProcessUpload:"
     assert cfn["locations"][0]["logicalLocations"][0]["name"] == "ProcessUpload"
     assert cfn["relatedLocations"][0]["message"]["text"] == "UploadsBucket"

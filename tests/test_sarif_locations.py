@@ -12,6 +12,7 @@ import jsonschema
 import pytest
 
 from tests.conftest import ROOT
+from tests.test_formats import srcroot
 from wa_lint.cli import main
 from wa_lint.report.line_hash import line_hashes
 from wa_lint.report.regions import block_end
@@ -90,7 +91,7 @@ def test_results_carry_github_fingerprint_region_and_related(sarif: dict[str, An
     results = sarif["runs"][0]["results"]
     queue = next(r for r in results if r["ruleId"] == "WA104")
     physical = queue["locations"][0]["physicalLocation"]
-    path = ROOT / physical["artifactLocation"]["uri"]
+    path = srcroot(sarif["runs"][0]) / physical["artifactLocation"]["uri"]  # the repository's root, or ROOT
     region = physical["region"]
     lines = path.read_text().splitlines()
     assert lines[region["startLine"] - 1].strip() == "OrdersQueue:"
