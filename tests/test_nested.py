@@ -44,6 +44,20 @@ def test_values_a_parent_passes_down_link_the_stacks() -> None:
     assert "timeout 60 s" in found["WA108", "fixtures/loader/nested-parameters/parent.yaml", 6, "Jobs"].message
 
 
+def test_outputs_a_nested_stack_gives_back_link_the_stacks() -> None:
+    """The parent's rule targets ``GetAtt Reports.Outputs.FunctionArn``: the nested function is its
+    target (WA106 names it) and is invoked asynchronously by it (WA101, on the nested template)."""
+    [result] = lint("fixtures/loader/nested-outputs/parent.yaml")
+    found = {(f.rule, f.path, f.line, f.resource): f.message for f in result.findings
+             if f.rule in ("WA101", "WA106")}
+    assert sorted(found) == [("WA101", "fixtures/loader/nested-outputs/reports.yaml", 6, "Fn"),
+                             ("WA106", "fixtures/loader/nested-outputs/parent.yaml", 8, "Nightly")]
+    assert "invoked asynchronously by parent/Nightly" in found["WA101", "fixtures/loader/nested-outputs/reports.yaml",
+                                                               6, "Fn"]
+    assert "sends events to function Reports/Fn" in found["WA106", "fixtures/loader/nested-outputs/parent.yaml", 8,
+                                                          "Nightly"]
+
+
 def test_nested_template_outside_the_linted_directory_is_a_warning() -> None:
     [result] = lint(f"{NESTED}/escape.yaml")
     assert result.stacks == ["escape"]

@@ -44,6 +44,9 @@ class Namespace:
     imports: Mapping[str, Any] = field(default_factory=dict)
     ssm_params: Mapping[str, Any] = field(default_factory=dict)
     ssm_names: Mapping[str, Any] = field(default_factory=dict)
+    #: ``(nested stack resource, "Outputs.NAME")`` → that output's value: a parent reading what
+    #: its nested stack gives back (``GetAtt Worker.Outputs.QueueArn``)
+    outputs: Mapping[tuple[str, str], Any] = field(default_factory=dict)
 
     def name(self, local: str) -> str:
         return self.prefix + local if self.prefix and local in self.names else local
@@ -51,7 +54,7 @@ class Namespace:
     @property
     def idle(self) -> bool:
         """Nothing to rename or replace: the walk can be skipped."""
-        return not (self.prefix or self.imports or self.ssm_params or self.ssm_names)
+        return not (self.prefix or self.imports or self.ssm_params or self.ssm_names or self.outputs)
 
 
 def rewrite(value: Any, ns: Namespace, depth: int = 0) -> Any:
@@ -100,6 +103,8 @@ def _intrinsic(name: str, arg: Any, ns: Namespace, depth: int) -> Any:
         return None
     if name == "Fn::GetAtt":
         parts = getatt_parts(arg)
+        if parts is not None and isinstance(parts[1], str) and (parts[0], parts[1]) in ns.outputs:
+            return ns.outputs[parts[0], parts[1]]
         if parts is None or ns.name(parts[0]) == parts[0]:
             return None
         attr = arg[1] if isinstance(arg, list) else parts[1]
@@ -132,6 +137,9 @@ def _sub(arg: Any, ns: Namespace, depth: int) -> Any:
         head, dot, attr = var.partition(".")
         if not dot and head in ns.ssm_params:
             new_vars[head] = ns.ssm_params[head]  # becomes a variable of this Sub
+            return match.group(0)
+        if dot and (head, attr) in ns.outputs:
+            new_vars[var] = ns.outputs[head, attr]  # a nested stack's output: a variable of this Sub
             return match.group(0)
         renamed = ns.name(head)
         return "${" + renamed + dot + attr + "}" if renamed != head else match.group(0)

@@ -307,7 +307,7 @@ def family_view(stack: Stack, stacks: list[Stack]) -> LinkedView | None:
     parent = by_name.get(stack.parent[0]) if stack.parent is not None else None
     children = [s for s in stacks if s.parent is not None and s.parent[0] == stack.name and s is not stack]
     members = [m for m in (parent, stack, *children) if m is not None]
-    if not any(_passed(m, by_name) for m in members):
+    if not any(_passed(m, by_name) or (m.parent is not None and m.outputs) for m in members):
         return None
     spaces: dict[str, Namespace] = {}
     used: set[str] = set()
@@ -324,11 +324,27 @@ def family_view(stack: Stack, stacks: list[Stack]) -> LinkedView | None:
         names = frozenset([*member.resources, *member.parameters, *member.conditions, *member.mappings])
         spaces[member.name] = Namespace(prefix, names, LinkResolver(member, member.parameters, None))
     view = LinkedView(stack)
+    for member in members:  # a parent's GetAtt Child.Outputs.X is the nested stack's output value
+        if member.parent is None or member.parent[0] not in spaces or not member.outputs:
+            continue
+        child_plain = dataclasses.replace(spaces[member.name], ssm_params={}, outputs={})
+        holder_ns = spaces[member.parent[0]]
+        given: dict[tuple[str, str], Any] = dict(holder_ns.outputs)
+        for name, output in member.outputs.items():
+            value = output.get("Value") if isinstance(output, dict) else None
+            if value is None:
+                continue
+            given[member.parent[1], f"Outputs.{name}"] = rewrite(value, child_plain)
+            for ref in referenced_resources(value, member.resources):
+                evidence = f"output {name} of nested stack {member.parent[1]}"
+                view.evidence.setdefault(spaces[member.name].name(ref), evidence)
+                _add(view.direct, spaces[member.name].name(ref), evidence)
+        holder_ns.outputs = given
     for member in members:  # a nested stack's parameters take its parent's values, as the parent's namespace names them
         passed = _passed(member, by_name)
         if passed and member.parent is not None and member.parent[0] in spaces:
             holder_ns = spaces[member.parent[0]]
-            plain = dataclasses.replace(holder_ns, ssm_params={})
+            plain = dataclasses.replace(holder_ns, ssm_params={}, outputs={})
             values = {name: rewrite(value, plain) for name, value in passed.items() if name in member.parameters}
             spaces[member.name].ssm_params = values
             holder = by_name[member.parent[0]]
