@@ -4,9 +4,10 @@ grid), at a fraction of the cost (rich lays out every message and fix through it
 table and text machinery, most of a large report's time).
 
 Only blocks whose every character is one cell wide are laid out here (no wide, combining or
-zero-width characters to measure); :func:`plain_block` returns None for any other block, and the caller
-lets rich draw it. Words wrap with rich's own :func:`rich._wrap.divide_line`, so breaks fall
-where rich puts them; ``tests/test_formats.py`` compares both renderings on every fixture.
+zero-width characters to measure); :func:`~wa_lint.report.text_format.plain_resource_block`
+returns None for any other block, and the caller lets rich draw it. Words wrap with rich's own
+:func:`rich._wrap.divide_line`, so breaks fall where rich puts them; ``tests/test_formats.py``
+compares both renderings block by block.
 """
 
 from __future__ import annotations
