@@ -87,6 +87,20 @@ def codes(diags: Sequence[types.Diagnostic]) -> set[str]:
     return {str(d.code) for d in diags if d.code}
 
 
+async def quick_fix(client: LanguageClient, uri: str, diagnostic: types.Diagnostic) -> types.TextEdit:
+    """The one edit of the first code action the server offers for ``diagnostic``."""
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), range=diagnostic.range,
+        context=types.CodeActionContext(diagnostics=[diagnostic])))
+    assert actions
+    assert isinstance(actions[0], types.CodeAction)
+    edit = actions[0].edit
+    assert edit is not None
+    assert edit.changes is not None
+    (text_edit,) = edit.changes[uri]
+    return text_edit
+
+
 def open_doc(client: LanguageClient, path: Path, text: str, version: int = 1) -> str:
     path.write_text(text)
     uri = path.as_uri()
@@ -133,15 +147,7 @@ async def test_open_change_hover_code_action(client: LanguageClient) -> None:
     assert len(value) < 700 * value.count("**Fix:**")
     assert hover.range == wa101.range  # the resource's block
 
-    actions = await client.text_document_code_action_async(types.CodeActionParams(
-        text_document=types.TextDocumentIdentifier(uri=uri), range=wa101.range,
-        context=types.CodeActionContext(diagnostics=[wa101])))
-    assert actions
-    assert isinstance(actions[0], types.CodeAction)
-    edit = actions[0].edit
-    assert edit is not None
-    assert edit.changes is not None
-    (text_edit,) = edit.changes[uri]
+    text_edit = await quick_fix(client, uri, wa101)
     assert text_edit.range.start == types.Position(line=6, character=0)
     assert text_edit.new_text == (
         "    Metadata:\n      wa-lint:\n        ignore:\n          - id: WA101\n"
@@ -202,14 +208,7 @@ async def test_json_template_and_suppression(client: LanguageClient) -> None:
     assert wa101.range.end.line > wa101.range.start.line  # the resource's object, not one line
     assert (wa101.range.end.character > 0)
     assert (text.splitlines()[wa101.range.end.line][wa101.range.end.character - 1] == "}")
-    actions = await client.text_document_code_action_async(types.CodeActionParams(
-        text_document=types.TextDocumentIdentifier(uri=uri), range=wa101.range,
-        context=types.CodeActionContext(diagnostics=[wa101])))
-    assert actions
-    assert isinstance(actions[0], types.CodeAction)
-    assert actions[0].edit is not None
-    assert actions[0].edit.changes is not None
-    (text_edit,) = actions[0].edit.changes[uri]
+    text_edit = await quick_fix(client, uri, wa101)
     edited = apply_edit(text, text_edit)
     json.loads(edited)
     # CDK writes each resource's Metadata on one line: the entry joins it there (the unit tests above
@@ -229,14 +228,7 @@ async def test_suppress_flow_style_resource(client: LanguageClient) -> None:
     uri = open_doc(client, root / "queue.yaml", text)
     diags = await wait_for(client, uri, lambda d: "WA104" in codes(d))
     wa104 = next(d for d in diags if d.code == "WA104")
-    actions = await client.text_document_code_action_async(types.CodeActionParams(
-        text_document=types.TextDocumentIdentifier(uri=uri), range=wa104.range,
-        context=types.CodeActionContext(diagnostics=[wa104])))
-    assert actions
-    assert isinstance(actions[0], types.CodeAction)
-    assert actions[0].edit is not None
-    assert actions[0].edit.changes is not None
-    (text_edit,) = actions[0].edit.changes[uri]
+    text_edit = await quick_fix(client, uri, wa104)
     edited = apply_edit(text, text_edit)
     assert edited == ("Resources:\n  Q: {Metadata: {wa-lint: {ignore: [{id: WA104, "
                       f'reason: "{REASON}"}}]}}}}, Type: \'AWS::SQS::Queue\'}}\n')
