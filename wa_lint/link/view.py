@@ -100,29 +100,67 @@ def linked_view(index: LinkIndex, display: str, stack: Stack) -> LinkedView:
         return LinkedView(stack)
     spaces = _namespaces(index, host, members)
     view = LinkedView(stack)
-    between = {key: _between(index, host, key) for key in members}
+    for key, member in members.items():
+        _substitutions(index, key, spaces[key], spaces, members, view, host)
+        if key != host:
+            _importers(index, key, member, spaces[key], view, host)
+    return _assemble(view, [
+        _Part(member, spaces[key], {spaces[key].name(k): rewrite(v, spaces[key])
+                                    for k, v in spaces[key].resolver.parameters.items()},
+              foreign=key != host, between=_between(index, host, key))
+        for key, member in members.items()])
+
+
+@dataclasses.dataclass(slots=True)
+class _Part:
+    """One member of a view: its stack, its namespace, its parameters as the view names them, and
+    whether it is another stack than the host (with the evidence of the links between them)."""
+
+    stack: Stack
+    ns: Namespace
+    parameters: dict[str, Any]
+    foreign: bool
+    between: list[str] | None = None
+
+
+def _assemble(view: LinkedView, parts: list[_Part]) -> LinkedView:
+    """The view's stack: every member's resources, parameters, conditions and mappings under its
+    namespace, the other stacks' resources marked foreign."""
     resources: dict[str, Resource] = {}
     parameters: dict[str, Any] = {}
     conditions: dict[str, Any] = {}
     mappings: dict[str, Any] = {}
-    for key, member in members.items():
-        ns = spaces[key]
-        _substitutions(index, key, ns, spaces, members, view, host)
-        if key != host:
-            _importers(index, key, member, ns, view, host)
-        parameters.update({ns.name(k): rewrite(v, ns) for k, v in ns.resolver.parameters.items()})
-        conditions.update({ns.name(k): rewrite(v, ns) for k, v in member.conditions.items()})
-        mappings.update({ns.name(k): v for k, v in member.mappings.items()})
-        for res in member.resources.values():
-            moved = _moved(res, ns, member if key != host else None)
+    for part in parts:
+        ns = part.ns
+        parameters.update(part.parameters)
+        conditions.update({ns.name(k): rewrite(v, ns) for k, v in part.stack.conditions.items()})
+        mappings.update({ns.name(k): v for k, v in part.stack.mappings.items()})
+        for res in part.stack.resources.values():
+            moved = _moved(res, ns, part.stack if part.foreign else None)
             resources[moved.logical_id] = moved
-            if key != host:
+            if part.foreign:
                 view.foreign.setdefault(moved.source_resource or moved.logical_id, moved)
                 view.origin[moved.logical_id] = res.logical_id
-                view.between.setdefault(moved.source_resource or moved.logical_id, between[key])
-    view.stack = dataclasses.replace(stack, resources=resources, parameters=parameters,
+                if part.between is not None:
+                    view.between.setdefault(moved.source_resource or moved.logical_id, part.between)
+    view.stack = dataclasses.replace(view.stack, resources=resources, parameters=parameters,
                                      conditions=conditions, mappings=mappings)
     return view
+
+
+def _unique_label(base: str, used: set[str]) -> str:
+    """``base``, else ``base~2``, ``base~3``…: the first another member of the view does not have."""
+    label, n = base, 1
+    while label in used:
+        n += 1
+        label = f"{base}~{n}"
+    used.add(label)
+    return label
+
+
+def _defined(stack: Stack) -> frozenset[str]:
+    """The names a stack defines, which its namespace prefixes."""
+    return frozenset([*stack.resources, *stack.parameters, *stack.conditions, *stack.mappings])
 
 
 def _namespaces(index: LinkIndex, host: StackKey, members: dict[StackKey, Stack]) -> dict[StackKey, Namespace]:
@@ -131,17 +169,8 @@ def _namespaces(index: LinkIndex, host: StackKey, members: dict[StackKey, Stack]
     for key, member in members.items():
         dep = (index.stacks.get(key) or StackLinks()).deployment
         resolver = LinkResolver(member, deployed_parameters(member, dep.parameters), dep.name)
-        prefix = ""
-        if key != host:
-            base = dep.name or _short_name(member)
-            label, n = base, 1
-            while label in used:
-                n += 1
-                label = f"{base}~{n}"
-            used.add(label)
-            prefix = label + "/"
-        names = frozenset([*member.resources, *member.parameters, *member.conditions, *member.mappings])
-        spaces[key] = Namespace(prefix, names, resolver)
+        prefix = _unique_label(dep.name or _short_name(member), used) + "/" if key != host else ""
+        spaces[key] = Namespace(prefix, _defined(member), resolver)
     return spaces
 
 
@@ -314,15 +343,9 @@ def family_view(stack: Stack, stacks: list[Stack]) -> LinkedView | None:
     for member in members:
         prefix = ""
         if member is not stack:
-            label = base = _short_name(member) if member is parent else member.parent[1]  # type: ignore[index]
-            n = 1
-            while label in used:
-                n += 1
-                label = f"{base}~{n}"
-            used.add(label)
-            prefix = label + "/"
-        names = frozenset([*member.resources, *member.parameters, *member.conditions, *member.mappings])
-        spaces[member.name] = Namespace(prefix, names, LinkResolver(member, member.parameters, None))
+            base = _short_name(member) if member is parent else member.parent[1]  # type: ignore[index]
+            prefix = _unique_label(base, used) + "/"
+        spaces[member.name] = Namespace(prefix, _defined(member), LinkResolver(member, member.parameters, None))
     view = LinkedView(stack)
     for member in members:  # a parent's GetAtt Child.Outputs.X is the nested stack's output value
         if member.parent is None or member.parent[0] not in spaces or not member.outputs:
@@ -353,24 +376,10 @@ def family_view(stack: Stack, stacks: list[Stack]) -> LinkedView | None:
                     evidence = f"parameter {name} of nested stack {member.parent[1]}"
                     view.evidence.setdefault(holder_ns.name(ref), evidence)
                     _add(view.direct, holder_ns.name(ref), evidence)
-    resources: dict[str, Resource] = {}
-    parameters: dict[str, Any] = {}
-    conditions: dict[str, Any] = {}
-    mappings: dict[str, Any] = {}
-    for member in members:
-        ns = spaces[member.name]
-        parameters.update({ns.name(k): v for k, v in member.parameters.items() if k not in ns.ssm_params})
-        conditions.update({ns.name(k): rewrite(v, ns) for k, v in member.conditions.items()})
-        mappings.update({ns.name(k): v for k, v in member.mappings.items()})
-        for res in member.resources.values():
-            moved = _moved(res, ns, member if member is not stack else None)
-            resources[moved.logical_id] = moved
-            if member is not stack:
-                view.foreign.setdefault(moved.source_resource or moved.logical_id, moved)
-                view.origin[moved.logical_id] = res.logical_id
-    view.stack = dataclasses.replace(stack, resources=resources, parameters=parameters,
-                                     conditions=conditions, mappings=mappings)
-    return view
+    return _assemble(view, [
+        _Part(member, spaces[member.name], {spaces[member.name].name(k): v for k, v in member.parameters.items()
+                                            if k not in spaces[member.name].ssm_params}, foreign=member is not stack)
+        for member in members])
 
 
 def _passed(member: Stack, by_name: dict[str, Stack]) -> dict[str, Any]:
