@@ -135,22 +135,29 @@ def _packs(rules: list[RuleMeta]) -> set[str]:
     return {p for p in names if any(m == p or m.startswith(p + ".") for m in modules)}
 
 
-@functools.cache
-def pack_files(pack: str) -> tuple[str, ...]:
-    """The Python files of a rule pack (its package's tree, or its one module), found without
-    importing it; none when it cannot be found (its rules' modules are stamped anyway)."""
+def pack_tree(pack: str) -> tuple[list[Any], list[str]]:
+    """Where rule pack ``pack`` is found (without importing it, though a dotted name's parents
+    are) and every file of it, ``__pycache__`` aside; ImportError when it is not found."""
     from importlib.util import find_spec
 
+    spec = find_spec(pack)
+    if spec is None:
+        raise ImportError(f"no module named {pack}")
+    roots = list(spec.submodule_search_locations or [])
+    files = [path for root in roots for path in tree_files(root)]
+    if not roots and spec.origin:
+        files.append(spec.origin)
+    return [pack, spec.origin, roots], files
+
+
+@functools.cache
+def pack_files(pack: str) -> tuple[str, ...]:
+    """Every file of a rule pack (:func:`pack_tree`); none when it cannot be found (its rules'
+    modules are stamped anyway)."""
     try:
-        spec = find_spec(pack)
+        return tuple(pack_tree(pack)[1])
     except (ImportError, ValueError):
         return ()
-    if spec is None:
-        return ()
-    roots = list(spec.submodule_search_locations or [])
-    if not roots:
-        return (spec.origin,) if spec.origin else ()
-    return tuple(p for root in roots for p in tree_files(root) if p.endswith(".py"))
 
 
 def module_file(check: Callable[..., Any]) -> str:

@@ -44,21 +44,6 @@ def _key() -> str:
                         cache.installed_stamp(), cache.own_files_stamp())
 
 
-def _pack_files(pack: str) -> tuple[list[Any], list[str]]:
-    """Where ``pack`` is found (without importing it, though a dotted name's parents are) and
-    every file of it, ``__pycache__`` aside."""
-    from importlib.util import find_spec
-
-    spec = find_spec(pack)
-    if spec is None:
-        raise ImportError(f"no module named {pack}")
-    roots = list(spec.submodule_search_locations or [])
-    files = [path for root in roots for path in cache.tree_files(root)]
-    if not roots and spec.origin:
-        files.append(spec.origin)
-    return [pack, spec.origin, roots], files
-
-
 # -- lazy rules ----------------------------------------------------------------------------------
 class _Packs:
     """The packs behind one manifest's rules, loaded at the first call of any of them (once, as
@@ -135,7 +120,7 @@ def _packs_now(names: list[str]) -> list[Any]:
     """Each pack's location and files, with every file's size and mtime."""
     out = []
     for name in names:
-        where, files = _pack_files(name)
+        where, files = cache.pack_tree(name)
         out.append([where, [[f, *_size_mtime(f)] for f in files]])
     return out
 
@@ -163,7 +148,7 @@ def rules_through(directory: Path) -> list[RuleMeta]:
     got = store._read(target, key)  # its dependencies, every file of every pack, are unchanged
     try:
         if (isinstance(got, dict) and got.get("format") == FORMAT
-                and [list(_pack_files(where[0])) for where, _files in got["packs"]] == got["packs"]):
+                and [list(cache.pack_tree(where[0])) for where, _files in got["packs"]] == got["packs"]):
             packs = _Packs(target)
             rules = [_meta(r, packs) for r in got["rules"]]
             cache.seed_versions(cache.installed_stamp(), got["versions"])
