@@ -307,7 +307,8 @@ def _unchanged(path: str, dep: Dependency, recorded_ns: int) -> bool:
             return False
     _, size, mtime, sha = cast(FileDep, dep)
     try:
-        st = os.stat(path)
+        link = os.lstat(path)
+        st = os.stat(path) if stat.S_ISLNK(link.st_mode) else link  # one call unless it is a symlink
     except (OSError, ValueError):
         return False
     if not stat.S_ISREG(st.st_mode) or st.st_size != size:
@@ -315,13 +316,9 @@ def _unchanged(path: str, dep: Dependency, recorded_ns: int) -> bool:
     # stat is trusted only when neither the file nor a link to it changed since the entry was made:
     # a same-size edit whose mtime was set back, a file renamed over it, a symlink pointed
     # elsewhere all move a ctime, which no one can set back
-    if st.st_mtime_ns == mtime and mtime + RACY_NS < recorded_ns and st.st_ctime_ns + RACY_NS < recorded_ns:
-        try:
-            link = os.lstat(path)
-        except OSError:
-            return False
-        if link.st_ctime_ns + RACY_NS < recorded_ns:
-            return True
+    if (st.st_mtime_ns == mtime and mtime + RACY_NS < recorded_ns
+            and max(st.st_ctime_ns, link.st_ctime_ns) + RACY_NS < recorded_ns):
+        return True
     return sha is not None and _file_digest(path, size) == sha
 
 
