@@ -100,7 +100,7 @@ AUDITED: list[tuple[str, str, str]] = [
     ("wa_lint.lsp.hover", "_WORD", "fullmatch"),
     ("wa_lint.lsp.suppression", "_PLAIN", "fullmatch"),
     ("wa_lint.report.regions", "_OPENS_BLOCK", "fullmatch"),
-    ("wa_lint.filter.inline", "CFN_LINT_ID", "match"),
+    ("wa_lint.plugins", "CFN_LINT_ID", "match"),
 ]
 #: Inline patterns (``re.split(r"…", text)``), by module and pattern text.
 INLINE: list[tuple[str, str]] = [

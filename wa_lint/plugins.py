@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 from types import ModuleType
 
 from wa_lint.finding import RuleMeta
 
 ENTRY_POINT_GROUP = "wa_lint.rules"
+CFN_LINT_ID = re.compile(r"^[EWI]9(\d{3})$")
+"""The id wa-lint's cfn-lint plugin gives a rule (``E9101`` is WA101 at error; W and I by severity)."""
 BUILTIN_PACK = "wa_lint.rules"
 
 
@@ -102,8 +105,14 @@ def find_rule(rules: list[RuleMeta], key: str) -> RuleMeta | None:
     """The rule one id or name names (``wa-lint explain``), or the id wa-lint's cfn-lint plugin gives
     it (``E9101`` / ``W9101`` / ``I9101`` is WA101, whatever the letter: severity is configurable)."""
     found = next((meta for meta in rules if selector_matches(meta, key, exact=True)), None)
-    cfn = key.strip().upper()
-    if found is None and len(cfn) == 5 and cfn[:1] in ("E", "W", "I") and cfn[1:].isascii() and cfn[1:].isdigit() \
-            and cfn[1] == "9":
-        found = next((meta for meta in rules if meta.id == f"WA{cfn[2:]}"), None)
+    wa_id = from_cfn_lint_id(key.strip().upper())
+    if found is None and wa_id is not None:
+        found = next((meta for meta in rules if meta.id == wa_id), None)
     return found
+
+
+def from_cfn_lint_id(check: str) -> str | None:
+    """``WA101`` for ``E9101``, ``W9101`` or ``I9101`` (any letter: the severity is configurable),
+    else None; cfn-lint's own ids (``E3002``) are not ours."""
+    m = CFN_LINT_ID.match(check)
+    return f"WA{m.group(1)}" if m else None

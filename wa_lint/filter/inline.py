@@ -24,19 +24,18 @@ covers every resource at or below the construct. Rules never see any of this: th
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from wa_lint.filter.checks import INVALID, WITHOUT_REASON, stamp
 from wa_lint.finding import Finding
 from wa_lint.model import Resource, Stack, mark_of
+from wa_lint.plugins import from_cfn_lint_id
 from wa_lint.scopes import Scope, parse_scope
 
 METADATA_KEY = "wa-lint"
 CFN_LINT_KEY = "cfn-lint"
 ENTRY_KEYS = frozenset({"id", "reason", "applies-to"})
-CFN_LINT_ID = re.compile(r"^[EWI]9(\d{3})$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,8 +143,8 @@ def cfn_lint_grants(metadata: Any, aliases: dict[str, str], line: int, where: st
     checks = config.get("ignore_checks") if isinstance(config, dict) else None
     out = []
     for check in [checks] if isinstance(checks, str) else checks if isinstance(checks, list) else ():
-        m = CFN_LINT_ID.match(check.strip()) if isinstance(check, str) else None
-        rule_id = aliases.get(f"WA{m.group(1)}") if m else None
+        wa_id = from_cfn_lint_id(check.strip()) if isinstance(check, str) else None
+        rule_id = aliases.get(wa_id) if wa_id else None
         if rule_id is not None:
             out.append(Grant(rule_id, f"cfn-lint ignore_checks {check.strip()}", line, "cfn-lint", where))
     return out
