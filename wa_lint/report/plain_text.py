@@ -22,7 +22,7 @@ except ImportError:  # a rich without it: rich draws every block (simple() says 
     divide_line = None  # type: ignore[assignment]
 
 POINTER = "❱ "  # rich's mark on the frame's highlighted line
-_TAB_SIZE = 4
+TAB_SIZE = 4  # rich Syntax's default: the code frames' lexer and this layout expand tabs alike
 
 
 def wrap(text: str, width: int, *, fold: bool) -> list[str]:
@@ -53,7 +53,7 @@ def frame_lines(start: int, code: str, highlight: int, width: int, *, measured: 
         longest = max((cell_len(row) for row in code.splitlines()), default=0)
         width = min(min(numbers + longest + 1, width) + 2, width) - 2
     code_width = max(0, width - numbers - 1)
-    expanded = code.expandtabs(_TAB_SIZE)
+    expanded = code.expandtabs(TAB_SIZE)
     rows = expanded.split("\n")
     out = []
     for number, row in enumerate(rows, start):

@@ -65,10 +65,8 @@ def _frame_code(path: str, line: int, secrets: list[str] | None = None) -> tuple
 def _lexer(name: str) -> Lexer:
     """One lexer per language for the whole run: looking it up by name (what ``Syntax`` does with a
     name) scans pygments' registry every time. Made with the options ``Syntax`` gives its own."""
-    return get_lexer_by_name(name, stripnl=False, ensurenl=True, tabsize=_TAB_SIZE)
+    return get_lexer_by_name(name, stripnl=False, ensurenl=True, tabsize=plain_text.TAB_SIZE)
 
-
-_TAB_SIZE = 4  # Syntax's default tab size
 
 
 def _where(f: Finding) -> Text:
