@@ -68,7 +68,6 @@ def _lexer(name: str) -> Lexer:
     return get_lexer_by_name(name, stripnl=False, ensurenl=True, tabsize=plain_text.TAB_SIZE)
 
 
-
 def _where(f: Finding) -> Text:
     """The resource's header: location, resource and where it came from (CDK path, SAM resource)."""
     text = Text(f"{line(f.path)}:{f.line}", style="bold")
