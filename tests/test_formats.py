@@ -474,7 +474,8 @@ def test_plain_text_blocks_match_what_rich_draws(width: int, tmp_path: Path, mon
 
     from rich.console import Console
 
-    from wa_lint.report.text_format import plain_resource_block, resource_block
+    from wa_lint.report.rich_text import resource_block
+    from wa_lint.report.text_format import plain_resource_block
 
     monkeypatch.chdir(tmp_path)
     checked = 0
@@ -489,6 +490,59 @@ def test_plain_text_blocks_match_what_rich_draws(width: int, tmp_path: Path, mon
         checked += 1
         assert [row.rstrip() for row in plain.split("\n")] == [row.rstrip() for row in out.getvalue().split("\n")]
     assert checked == (0 if width < 40 else 4)
+
+
+def _whole_report(root: Path, monkeypatch: pytest.MonkeyPatch, wide: bool) -> Report:
+    """Every part of a text report: edge-case blocks, suppressed findings, fixed baseline entries,
+    long lines to wrap (and, with ``wide``, characters the plain layout leaves to rich)."""
+    from wa_lint.baseline import BaselineEntry, BaselineOutcome
+
+    report = synthetic_report(root, monkeypatch, show_suppressed=True)
+    groups = _edge_findings(root)
+    if wide:
+        groups[3][0].message = "キュー Q has no dead-letter queue"
+        groups[3][0].path = "テンプレート.yaml"
+    extra = FileResult(path="t.yaml", kind="cloudformation", stacks=["t"], resources=4,
+                       findings=sorted((f for g in groups for f in g), key=Finding.sort_key))
+    report = Report([*report.files, extra], report.rules, show_suppressed=True)
+    long_reason = "accepted until the migration, see ticket " + "OPS-1234 " * 20
+    hidden = report.files[0].suppressed[0]
+    report.files[0].suppressed.append(Suppressed(hidden.finding, "config", long_reason))
+    report.baseline = BaselineOutcome("baseline.json", 0, [
+        BaselineEntry("f" * 32, "WA101", "gone/" + "deep/" * 30 + "template.yaml", "s", "Fn", "was " + "x " * 80)])
+    return report
+
+
+@pytest.mark.parametrize("width", [40, 57, 80, 100, 133])
+@pytest.mark.parametrize("wide", [False, True])
+def test_plain_report_prints_what_rich_prints(width: int, wide: bool, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without colour the report is written without rich (not even imported, unless a block needs
+    it): every line is the one rich prints, headers, suppressed rows, baseline and summary included."""
+    from wa_lint.report.rich_text import render_rich
+    from wa_lint.report.text_format import render_text
+
+    report = _whole_report(tmp_path, monkeypatch, wide)
+    drawn = render_rich(report, color=False, width=width, plain_blocks=False)
+    assert render_text(report, color=False, width=width) == drawn
+    assert "Suppressed" in drawn and "Fixed since the baseline (1)" in drawn and "OPS-1234" in drawn
+
+
+def test_plain_report_does_not_import_rich_console(tmp_path: Path) -> None:
+    """A plain text report (pre-commit, CI, a pipe) leaves rich's console and pygments unimported:
+    they cost a one-file run a fifth of its time."""
+    import subprocess
+    import sys
+
+    (tmp_path / "t.yaml").write_text("Resources:\n  Q:\n    Type: AWS::SQS::Queue\n", encoding="utf-8")
+    code = ("import sys\nfrom wa_lint.cli import main\n"
+            "main(['report', 't.yaml', '--no-cache', '--no-config', '--fail-on', 'never', '-o', 'out.txt'])\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('rich.console', 'rich.syntax', 'pygments'))))")
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")}
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, env=env,
+                          check=True)
+    assert done.stdout.strip() == "[]"
+    assert "Q" in (tmp_path / "out.txt").read_text(encoding="utf-8")
 
 
 def test_plain_text_leaves_wide_characters_to_rich(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

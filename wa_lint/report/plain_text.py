@@ -71,7 +71,12 @@ _ONE_CELL = frozenset(
 ) | frozenset("\n\t")  # line breaks (fixes) and tabs (code frames) are handled where they occur
 
 
+def available() -> bool:
+    """Whether rich's word breaking is there to lay text out as rich does."""
+    return divide_line is not None
+
+
 def simple(*texts: str) -> bool:
     """Whether every character of every text is one cell wide (as :func:`wrap` assumes), and rich's
     word breaking is there to lay them out."""
-    return divide_line is not None and all(_ONE_CELL.issuperset(text) for text in texts)
+    return available() and all(_ONE_CELL.issuperset(text) for text in texts)
