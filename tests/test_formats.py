@@ -499,6 +499,7 @@ def _whole_report(root: Path, monkeypatch: pytest.MonkeyPatch, wide: bool) -> Re
 
     report = synthetic_report(root, monkeypatch, show_suppressed=True)
     groups = _edge_findings(root)
+    groups[1][0].condition = "IsProduction" * 12  # one word longer than the column: cut with an ellipsis
     if wide:
         groups[3][0].message = "キュー Q has no dead-letter queue"
         groups[3][0].path = "テンプレート.yaml"
@@ -525,7 +526,74 @@ def test_plain_report_prints_what_rich_prints(width: int, wide: bool, tmp_path: 
     report = _whole_report(tmp_path, monkeypatch, wide)
     drawn = render_rich(report, color=False, width=width, plain_blocks=False)
     assert render_text(report, color=False, width=width) == drawn
-    assert "Suppressed" in drawn and "Fixed since the baseline (1)" in drawn and "OPS-1234" in drawn
+    assert "Suppressed" in drawn
+    assert "Fixed since the baseline (1)" in drawn
+    assert "OPS-1234" in drawn
+
+
+_SGR = re.compile(r"\x1b\[([0-9;]*)m")
+_SHOWN_ON_SPACE = ("4", "7", "9", "53")  # underline, reverse, strike, overline: visible on a space
+
+
+def _cells(text: str) -> list[list[tuple[str, frozenset[str]]]]:
+    """Each line of ANSI output as (character, its SGR codes), as a terminal shows it: the default
+    background is no background, a space shows only what marks a space, trailing blanks are dropped."""
+    lines: list[list[tuple[str, frozenset[str]]]] = [[]]
+    codes: frozenset[str] = frozenset()
+    at = 0
+    for match in [*_SGR.finditer(text), None]:
+        for char in text[at:match.start() if match else len(text)]:
+            if char == "\n":
+                lines.append([])
+                continue
+            shown = codes - {"49"}
+            if char == " ":
+                shown = frozenset(c for c in shown if c in _SHOWN_ON_SPACE or c.startswith(("4", "10")))  # backgrounds
+            lines[-1].append((char, shown))
+        if match is None:
+            break
+        at = match.end()
+        params = match.group(1)
+        codes = frozenset() if params in ("", "0") else codes | _sgr_codes(params)
+    for row in lines:
+        while row and row[-1][0] == " " and not row[-1][1]:
+            row.pop()
+    return lines
+
+
+def _sgr_codes(params: str) -> frozenset[str]:
+    """One SGR sequence's codes, a colour (38;5;n, 38;2;r;g;b) kept as one code."""
+    parts, out = params.split(";"), []
+    while parts:
+        head = parts.pop(0)
+        if head in ("38", "48") and parts:
+            size = 2 if parts[0] == "5" else 4
+            head = ";".join([head, *parts[:size]])
+            del parts[:size]
+        out.append(head)
+    return frozenset(out)
+
+
+@pytest.mark.parametrize("width", [40, 80, 133])
+@pytest.mark.parametrize("colors", ["standard", "256", "truecolor"])
+def test_colour_blocks_look_as_rich_draws_them(width: int, colors: str, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The coloured report lays blocks out itself and writes rich's codes for their styles: every
+    character shows in the colour and attributes rich gives it (code frames highlighted alike)."""
+    from wa_lint.report.rich_text import render_rich
+
+    for name in ("NO_COLOR", "FORCE_COLOR", "TERM", "COLORTERM"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TERM", {"standard": "xterm", "256": "xterm-256color", "truecolor": "xterm-256color"}[colors])
+    if colors == "truecolor":
+        monkeypatch.setenv("COLORTERM", "truecolor")
+    report = _whole_report(tmp_path, monkeypatch, wide=False)
+    drawn = render_rich(report, color=True, width=width, plain_blocks=False)
+    fast = render_rich(report, color=True, width=width)
+    assert fast != drawn  # not drawn by rich's layout ...
+    assert _cells(fast) == _cells(drawn)  # ... yet the same to the eye
+    assert "\x1b[" in fast
+    assert "❱" in fast
 
 
 def test_plain_report_does_not_import_rich_console(tmp_path: Path) -> None:

@@ -29,18 +29,27 @@ def wrap(text: str, width: int, *, fold: bool) -> list[str]:
     """``text`` wrapped as rich wraps a :class:`rich.text.Text` at ``width``: a word longer than the
     line is folded (``fold``, a top-level line) or cut with an ellipsis (a table cell). Trailing
     spaces may remain: the report strips them."""
+    return [text[start:end] + ("…" if cut else "") for start, end, cut in wrap_offsets(text, width, fold=fold)]
+
+
+def wrap_offsets(text: str, width: int, *, fold: bool) -> list[tuple[int, int, bool]]:
+    """:func:`wrap` as offsets into ``text``: each line is ``text[start:end]``, followed by an
+    ellipsis when ``cut`` (it stands where ``text[end]`` was, and takes that character's style)."""
     lines = []
+    base = 0
     for paragraph in text.split("\n"):
         bounds = [0, *divide_line(paragraph, width, fold=fold), len(paragraph)]
         for start, end in itertools.pairwise(bounds):
-            piece = paragraph[start:end]
-            if len(piece) > width:
+            cut = False
+            if end - start > width:
+                piece = paragraph[start:end]
                 spaces = len(piece) - len(piece.rstrip())  # rich drops trailing white space that overflows
                 if spaces:
-                    piece = piece[:len(piece) - min(spaces, len(piece) - width)]
-                if len(piece) > width:
-                    piece = piece[:width] if fold else piece[:width - 1] + "…"
-            lines.append(piece)
+                    end -= min(spaces, end - start - width)
+                if end - start > width:
+                    end, cut = (start + width, False) if fold else (start + width - 1, True)
+            lines.append((base + start, base + end, cut))
+        base += len(paragraph) + 1
     return lines
 
 
@@ -48,18 +57,23 @@ def frame_lines(start: int, code: str, highlight: int, width: int, *, measured: 
     """A code frame as rich's ``Syntax`` (line numbers, no wrapping) draws it in ``width`` cells;
     ``measured``: inside a ``Padding`` that first measures it (the frame under the header), so the
     code is cut at its longest line as written, tabs counted as nothing."""
+    code_width, rows = frame_rows(start, code, highlight, width, measured=measured)
+    return [f"{mark}{number}{row[:code_width]}"
+            for (mark, number), row in zip(rows, code.expandtabs(TAB_SIZE).split("\n"), strict=True)]
+
+
+def frame_rows(start: int, code: str, highlight: int, width: int, *,
+               measured: bool) -> tuple[int, list[tuple[str, str]]]:
+    """The layout of :func:`frame_lines`: how many cells the code gets, and each row's mark (the
+    pointer on ``highlight``) and line-number column; the row's code follows, cut to that width."""
     numbers = len(str(start + code.count("\n"))) + 2
     if measured:  # Padding(frame, left=2) in ``width``: the frame gets its measure, at most width - 2
         longest = max((cell_len(row) for row in code.splitlines()), default=0)
         width = min(min(numbers + longest + 1, width) + 2, width) - 2
     code_width = max(0, width - numbers - 1)
-    expanded = code.expandtabs(TAB_SIZE)
-    rows = expanded.split("\n")
-    out = []
-    for number, row in enumerate(rows, start):
-        mark = POINTER if number == highlight else "  "
-        out.append(f"{mark}{str(number).rjust(numbers - 2)} {row[:code_width]}")
-    return out
+    rows = [(POINTER if number == highlight else "  ", f"{str(number).rjust(numbers - 2)} ")
+            for number in range(start, start + code.count("\n") + 1)]
+    return code_width, rows
 
 
 #: Characters one cell wide on their own and in any company (no wide, combining, joining or

@@ -13,7 +13,8 @@ import io
 import os
 import sys
 from collections import Counter
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from wa_lint.escape import block, finding_names, guard_lines, line, visible
 from wa_lint.finding import Finding, Pillar, Related, Severity
@@ -158,53 +159,115 @@ def totals(report: Report) -> str:
     return text + ("; " + ", ".join(extra) if extra else "")
 
 
-def plain_resource_block(findings: list[Finding], width: int) -> str | None:
-    """A resource's block as rich prints it without colour in ``width`` columns (trailing spaces
-    aside), laid out by :mod:`wa_lint.report.plain_text`; None when rich must draw it (a narrow
-    console, a character that is not one cell wide)."""
+def _plain(spans: Spans) -> str:
+    return "".join(text for text, _ in spans)
+
+
+Run = tuple[str, Any]
+"""A piece of a laid-out line and its style: a rich style name, a tuple of them (the first is the
+line's base style), a rich ``Style``, or None."""
+Line = list[Run]
+Highlighter = Callable[[str, str], list[Line]]
+"""(path, code) -> each row of the code, tabs expanded, as styled runs."""
+
+
+def unstyled_rows(_path: str, code: str) -> list[Line]:
+    return [[(row, None)] for row in code.expandtabs(plain_text.TAB_SIZE).split("\n")]
+
+
+def wrapped(spans: Spans, width: int, *, fold: bool) -> list[Line]:
+    """The line ``spans`` make, wrapped as rich wraps it, each piece with its style: the first
+    span's style under every piece, the span's own on top (rich's base style and spans)."""
+    text = _plain(spans)
+    base = spans[0][1]
+    marks = []
+    at = 0
+    for n, (part, style) in enumerate(spans):
+        marks.append((at, at + len(part), (base, style) if n and style else base))
+        at += len(part)
+    lines = []
+    for start, end, cut in plain_text.wrap_offsets(text, width, fold=fold):
+        runs: Line = [(text[max(s, start):min(e, end)], key) for s, e, key in marks if s < end and e > start]
+        if cut:  # the ellipsis stands where text[end] was, in its style
+            runs.append(("…", next((key for s, e, key in marks if s <= end < e), base)))
+        lines.append(runs)
+    return lines
+
+
+def _frame(start: int, code: str, highlight: int, width: int, rows: list[Line], *, measured: bool) -> list[Line]:
+    """A code frame's lines (:func:`wa_lint.report.plain_text.frame_rows`): the pointer in red, the
+    other line numbers dim (as rich's ``Syntax`` on a default background), the code cut to fit."""
+    code_width, layout = plain_text.frame_rows(start, code, highlight, width, measured=measured)
+    out = []
+    for (mark, number), row in zip(layout, rows, strict=False):
+        pointed = mark != "  "
+        out.append([(mark, "red" if pointed else None), (number, None if pointed else "dim"), *_cut(row, code_width)])
+    return out
+
+
+def _cut(runs: Line, width: int) -> Line:
+    out = []
+    for text, style in runs:
+        if width <= 0:
+            break
+        out.append((text[:width], style))
+        width -= len(text)
+    return out
+
+
+def block_lines(findings: list[Finding], width: int, highlight: Highlighter = unstyled_rows) -> list[Line] | None:
+    """A resource's block as rich prints it in ``width`` columns (trailing spaces aside), laid out
+    here, each line as styled runs (``highlight`` styles the code frames); None when rich must draw
+    it (a narrow console, a character that is not one cell wide)."""
     first = findings[0]
     rule_width = max(len(rule_text(f)) for f in findings)
     body_width = width - INDENT - SEVERITY_WIDTH - rule_width - 2
     if body_width < MIN_BODY:
         return None
-    header = _plain(header_spans(first))
+    header = header_spans(first)
     code = frame_code(first.path, first.line, sorted({s for f in findings for s in f.masked}))
-    texts = [header, code[1] if code else ""]
+    texts = [_plain(header), code[1] if code else ""]
     rows = []
     for f in findings:
-        parts = [_plain(message_spans(f, first.line)), _plain(fix_spans(f))]
-        frames = []
+        parts = [message_spans(f, first.line), fix_spans(f)]
+        frames = {}
         for rel in f.related:
             if rel.path and rel.path != f.path:
-                parts.append(_plain(related_spans(rel)))
+                parts.append(related_spans(rel))
                 other = frame_code(rel.path, rel.line, f.masked)
-                frames.append((len(parts), rel.line, other))
                 if other is not None:
+                    frames[len(parts)] = (rel.path, rel.line, other)
                     texts.append(other[1])
-        texts.extend(parts)
+        texts.extend(_plain(p) for p in parts)
         rows.append((f, parts, frames))
     if not plain_text.simple(rule_text(first), *texts, *(rule_text(f) for f in findings)):
         return None
-    out = plain_text.wrap(header, width, fold=True)
+    out = wrapped(header, width, fold=True)
     if code is not None:
-        out.extend("  " + row for row in plain_text.frame_lines(code[0], code[1], first.line, width, measured=True))
+        rows_of_code = highlight(first.path, code[1])
+        out.extend([("  ", None), *row] for row in _frame(*code, first.line, width, rows_of_code, measured=True))
     left = " " * (INDENT + SEVERITY_WIDTH + 1 + rule_width + 1)
     for f, parts, frames in rows:
-        body: list[str] = []
-        after = {at: (number, other) for at, number, other in frames if other is not None}
-        for n, part in enumerate(parts, 1):
-            body.extend(plain_text.wrap(part, body_width, fold=False))
-            if n in after:
-                number, (start, text) = after[n]
-                body.extend(plain_text.frame_lines(start, text, number, body_width, measured=False))
-        severity = (f.severity or Severity.WARNING).value.upper()
-        out.append(f"{' ' * INDENT}{severity:<{SEVERITY_WIDTH}} {rule_text(f):<{rule_width}} {body[0]}")
-        out.extend(left + row for row in body[1:])
-    return "\n".join(out) + "\n"
+        body: list[Line] = []
+        for n, spans in enumerate(parts, 1):
+            body.extend(wrapped(spans, body_width, fold=False))
+            if n in frames:
+                path, number, (start, text) = frames[n]
+                body.extend(_frame(start, text, number, body_width, highlight(path, text), measured=False))
+        severity = f.severity or Severity.WARNING
+        rule = rule_text(f)
+        out.append([(" " * INDENT, None), (f"{severity.value.upper():<{SEVERITY_WIDTH}}", STYLE[severity]), (" ", None),
+                    (rule, "bold"), (" " * (rule_width - len(rule) + 1), None), *body[0]])
+        out.extend([(left, None), *row] for row in body[1:])
+    return out
 
 
-def _plain(spans: Spans) -> str:
-    return "".join(text for text, _ in spans)
+def plain_resource_block(findings: list[Finding], width: int) -> str | None:
+    """:func:`block_lines` without colour, as text; None when rich must draw the block."""
+    lines = block_lines(findings, width)
+    if lines is None:
+        return None
+    return "\n".join("".join(text for text, _ in runs) for runs in lines) + "\n"
 
 
 class _PlainReport:
