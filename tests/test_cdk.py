@@ -272,6 +272,36 @@ def test_v1_asset_metadata_and_absolute_asset(tmp_path: Path) -> None:
     assert stacks["S"].resources["Abs"].local_paths == {"Code": source}
 
 
+def test_synthesis_errors_are_a_warning(tmp_path: Path) -> None:
+    """An assembly ``cdk synth`` wrote before failing (``Annotations.addError``, cdk-nag's errors)
+    is linted with one warning per stack artifact naming the first error, inline or in the
+    metadata file; its nested stacks do not repeat it, a clean artifact has none."""
+    error = {"type": "aws:cdk:error", "data": "AwsSolutions-L1: not the latest runtime.\nsecond line"}
+    nested = {"Type": "AWS::CloudFormation::Stack", "Metadata": {"aws:asset:path": "N.nested.template.json"}}
+    write(tmp_path / "manifest.json", {"artifacts": {
+        "Inline": stack_artifact("Inline.template.json", metadata={"/Inline/Fn/Resource": [error, error]}),
+        "InFile": stack_artifact("InFile.template.json", additionalMetadataFile="InFile.metadata.json"),
+        "Clean": stack_artifact("Clean.template.json", additionalMetadataFile="Clean.metadata.json"),
+    }})
+    write(tmp_path / "Inline.template.json", {"Resources": {"Child": nested}})
+    write(tmp_path / "N.nested.template.json", QUEUE)
+    write(tmp_path / "InFile.template.json", QUEUE)
+    write(tmp_path / "Clean.template.json", QUEUE)
+    write(tmp_path / "InFile.metadata.json", '{\n"/InFile/Q/Resource": [\n{"type": "aws:cdk:error", "data": "boom"}]}')
+    write(tmp_path / "Clean.metadata.json", {"/Clean/Q/Resource": [{"type": "aws:cdk:warning", "data": "minor"}]})
+    loaded, errors = load_cdk_assembly(tmp_path, lambda p: p.relative_to(tmp_path).as_posix())
+    stacks = {s.name: s for s in loaded}
+    assert errors == []
+    assert stacks["Inline"].warnings == [
+        "manifest.json:1: the cloud assembly records 2 CDK synthesis error(s) (aws:cdk:error), which cdk synth "
+        "reports and fails on: /Inline/Fn/Resource: AwsSolutions-L1: not the latest runtime. (and 1 more)"]
+    assert stacks["Inline/Child"].warnings == []
+    assert stacks["InFile"].warnings == [
+        "InFile.metadata.json:3: the cloud assembly records 1 CDK synthesis error(s) (aws:cdk:error), which cdk "
+        "synth reports and fails on: /InFile/Q/Resource: boom"]
+    assert stacks["Clean"].warnings == []
+
+
 def test_copied_fixture_with_relative_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A relative assembly directory (as typed on the command line) still finds Stage assets."""
     shutil.copytree(FIXTURE, tmp_path / "cdk.out")

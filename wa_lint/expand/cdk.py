@@ -105,7 +105,7 @@ def _load_stack_artifact(ctx: Context, directory: Path, artifact_id: str, artifa
         name=stack_name if isinstance(stack_name, str) and stack_name else artifact_id,
         template=template,
         assembly=directory,
-        metadata=Metadata(inline=artifact.get("metadata"), file=metadata_file),
+        metadata=Metadata(inline=artifact.get("metadata"), file=metadata_file, manifest=manifest),
         template_key=template_file,
     )
     load_stack(ctx, source)

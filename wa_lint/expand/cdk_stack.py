@@ -22,6 +22,9 @@ Loader = Callable[[Path, str], tuple[Any, str]]
 CDK_METADATA = "AWS::CDK::Metadata"
 #: Node metadata a CDK app adds with ``construct.node.addMetadata("wa-lint", …)``: inline suppressions.
 WA_LINT_METADATA = "wa-lint"
+#: What ``Annotations.of(x).addError()`` records (cdk-nag's errors among them): ``cdk synth`` still
+#: writes the assembly, exits 1, and ``cdk deploy`` refuses it.
+SYNTH_ERROR = "aws:cdk:error"
 NESTED_SUFFIX = ".nested.template.json"
 # Bootstrap plumbing added to every default-synthesizer stack: never referenced by resources.
 BOOTSTRAP_PARAMETERS = frozenset({"BootstrapVersion"})
@@ -93,9 +96,12 @@ class MetadataIndex:
     templates: dict[str, str] = field(default_factory=dict)  # template file → construct path
     asset_params: dict[str, str] = field(default_factory=dict)  # v1 S3 bucket parameter → asset path
     wa_lint: dict[str, Any] = field(default_factory=dict)  # construct path → its ``wa-lint`` node metadata
+    errors: list[tuple[str, str, int | None, Path | None]] = field(default_factory=list)
+    """``aws:cdk:error`` entries: (construct path, message, line, file), in the order written."""
 
-    def add(self, raw: Any) -> None:
-        """Index ``{"/construct/path": [{"type": …, "data": …}, …]}``; anything else is ignored."""
+    def add(self, raw: Any, origin: Path | None = None) -> None:
+        """Index ``{"/construct/path": [{"type": …, "data": …}, …]}`` read from ``origin``;
+        anything else is ignored."""
         if not isinstance(raw, dict):
             return
         for key, entries in raw.items():
@@ -103,6 +109,10 @@ class MetadataIndex:
                 for entry in entries:
                     if isinstance(entry, dict):
                         self._add_entry(key.lstrip("/"), entry.get("type"), entry.get("data"))
+                        if entry.get("type") == SYNTH_ERROR:
+                            message = entry.get("data")
+                            self.errors.append((key, message if isinstance(message, str) else "(no message)",
+                                                line_of(entry, "type"), origin))
 
     def _add_entry(self, path: str, kind: Any, data: Any) -> None:
         if kind == "aws:cdk:logicalId" and isinstance(data, str):
@@ -125,16 +135,34 @@ class Metadata:
 
     inline: Any = None
     file: Path | None = None
+    manifest: Path | None = None  # where ``inline`` was read
     _index: MetadataIndex | None = None
 
     def index(self, ctx: Context) -> MetadataIndex:
         if self._index is None:
             self._index = MetadataIndex()
-            self._index.add(self.inline)
+            self._index.add(self.inline, self.manifest)
             if self.file is not None:
                 loaded = ctx.read(self.file, "CDK metadata file")
-                self._index.add(loaded[0] if loaded else None)
+                self._index.add(loaded[0] if loaded else None, self.file)
         return self._index
+
+    def synthesis_errors(self, ctx: Context) -> list[str]:
+        """One warning when the stack's metadata records CDK synthesis errors (``aws:cdk:error``):
+        the assembly is what ``cdk synth`` wrote before failing, which ``cdk deploy`` refuses. The
+        metadata file is indexed only when its text names such an error."""
+        if self._index is None and not (_mentions(self.inline, SYNTH_ERROR)
+                                        or _file_mentions(self.file, SYNTH_ERROR)):
+            return []
+        errors = self.index(ctx).errors
+        if not errors:
+            return []
+        path, message, line, origin = errors[0]
+        first = message.strip().splitlines()[0] if message.strip() else "(no message)"
+        where = f"{ctx.display(origin)}:{line or 1}" if origin is not None else ""
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        return [f"{where}: the cloud assembly records {len(errors)} CDK synthesis error(s) ({SYNTH_ERROR}), "
+                f"which cdk synth reports and fails on: {path}: {first}{more}"]
 
     def wa_lint_entries(self, ctx: Context) -> dict[str, Any]:
         """The stack's ``wa-lint`` node metadata by construct path. The metadata file is parsed
@@ -144,20 +172,20 @@ class Metadata:
         return self.index(ctx).wa_lint
 
 
-def _mentions(inline: Any) -> bool:
-    """Whether manifest metadata has a ``wa-lint`` entry (a cheap look before indexing)."""
+def _mentions(inline: Any, kind: str = WA_LINT_METADATA) -> bool:
+    """Whether manifest metadata has an entry of ``kind`` (a cheap look before indexing)."""
     return isinstance(inline, dict) and any(
-        isinstance(e, dict) and e.get("type") == WA_LINT_METADATA
+        isinstance(e, dict) and e.get("type") == kind
         for entries in inline.values() if isinstance(entries, list) for e in entries)
 
 
-def _file_mentions(path: Path | None) -> bool:
-    """Whether the metadata file's text names ``wa-lint``; unreadable: False (the index, when it is
+def _file_mentions(path: Path | None, kind: str = WA_LINT_METADATA) -> bool:
+    """Whether the metadata file's text names ``kind``; unreadable: False (the index, when it is
     needed for something else, reports it)."""
     if path is None:
         return False
     try:
-        return WA_LINT_METADATA.encode() in read_bytes(path, str(path))
+        return kind.encode() in read_bytes(path, str(path))
     except InputError:
         return False
 
@@ -211,6 +239,7 @@ def _stack(ctx: Context, src: StackSource, template: dict[str, Any], text: str) 
         parent=src.parent,
         base_dir=src.assembly,
         source_text=text,
+        warnings=src.metadata.synthesis_errors(ctx) if src.parent is None else [],
         construct_metadata=src.metadata.wa_lint_entries(ctx),
     )
 
