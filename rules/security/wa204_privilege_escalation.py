@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from wa_lint.api import (
     Finding,
@@ -13,6 +15,7 @@ from wa_lint.api import (
     fitting,
     granted_actions,
     not_denied,
+    permissions,
     reach_text,
     rule,
     scoping_keys,
@@ -44,8 +47,53 @@ ESCALATION = frozenset(
 )
 
 
+#: ``iam:PassedToService`` operators whose values say exactly which services a role may be passed to.
+PASSED_TO_OPERATORS = frozenset({"stringequals", "stringequalsignorecase", "stringlike",
+                                 "stringequalsifexists", "stringlikeifexists"})
+LAMBDA_SERVICE = "lambda.amazonaws.com"
+
+
 def _escalating(st_actions: list[data.Action]) -> list[data.Action]:
     return [a for a in st_actions if a.full.lower() in ESCALATION]
+
+
+def _names_lambda(operator: str, values: list[str]) -> bool:
+    if "like" not in operator:
+        return LAMBDA_SERVICE in (v.lower() for v in values)
+    return any(re.fullmatch(re.escape(v.lower()).replace(r"\*", ".*").replace(r"\?", "."), LAMBDA_SERVICE)
+               for v in values)
+
+
+def _not_to_lambda(conditions: dict[str, Any]) -> bool:
+    """Whether an ``iam:PassedToService`` condition names only services other than Lambda."""
+    for operator, block in conditions.items():
+        op = str(operator).lower()
+        for key, value in block.items() if isinstance(block, dict) else ():
+            values = value if isinstance(value, list) else [value]
+            if str(key).lower() == "iam:passedtoservice" and op in PASSED_TO_OPERATORS and values \
+                    and all(isinstance(v, str) for v in values) and not _names_lambda(op, values):
+                return True
+    return False
+
+
+def _may_pass_to_lambda(graph: Graph, roles: Iterable[str]) -> bool:
+    """Whether one of ``roles`` may pass a role to Lambda. ``lambda:CreateFunction`` needs
+    ``iam:PassRole`` on the new function's role, so without it the action escalates nothing (console
+    exports copy the old AmazonDynamoDBFullAccess inline: CreateFunction beside PassRole limited to DAX
+    and Application Auto Scaling). Permissions the template does not show count as may."""
+    perms = permissions(graph)
+    for role in roles:
+        found = perms.get(role)
+        if found is None or found.unresolved or found.unreadable or not all(m.known for m in found.managed):
+            return True
+        for st in found.statements:
+            if st.effect == "Deny":
+                continue
+            if not st.allows or st.partial:
+                return True
+            if any(a.full.lower() == "iam:passrole" for a in granted_actions(st)) and not _not_to_lambda(st.conditions):
+                return True
+    return False
 
 
 @rule(
@@ -79,6 +127,9 @@ def lambda_role_privilege_escalation(graph: Graph) -> Iterator[Finding]:
     - A `Condition` scopes it (`iam:PassedToService: lambda.amazonaws.com`, `aws:ResourceTag/…`),
       or leaves it to an AWS service acting for the role (`aws:ViaAWSService: true`,
       `aws:CalledVia` equal to a service).
+    - `lambda:CreateFunction` when the role cannot pass any role to Lambda: no `iam:PassRole`, or
+      only with an `iam:PassedToService` condition naming other services (a new function needs a
+      role passed to it). Policies the template does not show count as passing one.
     - An unconditional `Deny` on `*` in the same role takes the actions away.
     - AWS managed policies (WA203).
 
@@ -98,6 +149,9 @@ def lambda_role_privilege_escalation(graph: Graph) -> Iterator[Finding]:
         found = [a for a in _escalating(granted_actions(st)) if any(applies_to(r, a.full) for r in wide)]
         if found:
             found = not_denied(found, denied_patterns(graph, reach.roles))
+        create = [a for a in found if a.full.lower() == "lambda:createfunction"]
+        if create and not _may_pass_to_lambda(graph, reach.roles):
+            found = [a for a in found if a not in create]
         if not found:
             continue
         names = sorted(a.full for a in found)
