@@ -4,9 +4,35 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wa_lint.api import Finding, Graph, Pillar, Severity, assess, rule, store_types
+from wa_lint.api import Finding, Graph, Pillar, Severity, assess, rule, scalar, store_types, text
 
 KEY_WORDS = {"aws-owned": "an AWS owned key", "aws-managed": "the AWS managed key"}
+BUS = "AWS::Events::EventBus"
+DISCOVERER = "AWS::EventSchemas::Discoverer"
+BUS_ARN_MARK = ":event-bus/"
+
+
+def _discovered_buses(graph: Graph) -> set[str] | None:
+    """The buses a schema discoverer of the stack reads (EventBridge schema discovery does not work
+    on a bus encrypted with a customer managed key); None when a discoverer's source cannot be
+    told, so it may be any bus."""
+    buses: set[str] = set()
+    names = {scalar(graph, bus.prop("Name")): bus.logical_id for bus in graph.of_type(BUS, include_internal=True)}
+    for discoverer in graph.of_type(DISCOVERER, include_internal=True):
+        source = discoverer.prop("SourceArn")
+        found = graph.target(source)
+        if found is not None:
+            buses.add(found)
+            continue
+        arn = text(graph, source)
+        if BUS_ARN_MARK not in arn:
+            return None
+        name = arn.rsplit(BUS_ARN_MARK, 1)[1]
+        if "<" in name:  # a placeholder of text(): the name is not known
+            return None
+        if name in names:
+            buses.add(names[name])
+    return buses
 
 
 @rule(
@@ -45,6 +71,9 @@ def store_without_customer_key(graph: Graph) -> Iterator[Finding]:
       default, an import).
     - The store offers no customer key option (API Gateway caches, DAX).
     - A function has no environment variables.
+    - An EventBridge bus is the source of a schema discoverer (`AWS::EventSchemas::Discoverer`) of
+      the stack, or a discoverer's source cannot be told: schema discovery does not work on a bus
+      encrypted with a customer managed key.
 
     ## Fix
     ```yaml
@@ -58,7 +87,10 @@ def store_without_customer_key(graph: Graph) -> Iterator[Finding]:
         SSESpecification: {SSEEnabled: true, SSEType: KMS, KMSMasterKeyId: !Ref OrdersKey}
     ```
     """
+    discovered = _discovered_buses(graph) if graph.of_type(DISCOVERER, include_internal=True) else set()
     for res in graph.of_type(*store_types()):
+        if res.type == BUS and (discovered is None or res.logical_id in discovered):
+            continue
         verdict = assess(graph, res)
         fix = verdict.store.fix_cmk if verdict is not None else None
         if verdict is None or verdict.status != "encrypted" or not fix:
