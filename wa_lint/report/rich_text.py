@@ -1,7 +1,8 @@
-"""The terminal report drawn by rich: colour, code frames highlighted by pygments, and whatever
-the plain layout (:mod:`wa_lint.report.text_format`) leaves to rich (wide characters, a console
-too narrow for its grid). Imported only then: rich's console, table and syntax modules and
-pygments cost a plain run a fifth of its time to import."""
+"""The terminal report with rich: in colour, each block laid out by
+:mod:`wa_lint.report.text_format` and written in the codes rich writes for its styles (code frames
+highlighted by rich's ``Syntax``); rich's own layout for what the plain layout leaves to it (wide
+characters, a console too narrow for its grid, Windows consoles). Imported only for those: rich's
+console, table and syntax modules and pygments cost a plain run a fifth of its time to import."""
 
 from __future__ import annotations
 
@@ -62,9 +63,13 @@ def code_frame(path: str, line: int, secrets: list[str] | None = None) -> Syntax
     code = frame_code(path, line, secrets)
     if code is None:
         return None
-    lexer = _lexer("json" if path.endswith(".json") else "yaml")
-    return Syntax(code[1], lexer, line_numbers=True, start_line=code[0], highlight_lines={line},
-                  theme="ansi_dark", word_wrap=False, background_color="default")
+    return _syntax(path, code[1], line_numbers=True, start_line=code[0], highlight_lines={line})
+
+
+def _syntax(path: str, code: str, **frame: Any) -> Syntax:
+    """Every code frame's ``Syntax``: the file's language, one theme, tabs as the layout expands them."""
+    return Syntax(code, _lexer("json" if path.endswith(".json") else "yaml"), theme="ansi_dark", word_wrap=False,
+                  background_color="default", tab_size=plain_text.TAB_SIZE, **frame)
 
 
 @cache
@@ -196,9 +201,7 @@ class _Painter:
 
     def highlight(self, path: str, code: str) -> list[Line]:
         """Each row of ``code`` as rich's ``Syntax`` renders it (tabs expanded, theme styles)."""
-        syntax = Syntax(code, _lexer("json" if path.endswith(".json") else "yaml"), theme="ansi_dark",
-                        word_wrap=False, background_color="default", tab_size=plain_text.TAB_SIZE)
-        text = syntax.highlight(code.expandtabs(plain_text.TAB_SIZE) + "\n")
+        text = _syntax(path, code).highlight(code.expandtabs(plain_text.TAB_SIZE) + "\n")
         return [[(segment.text, segment.style) for segment in row.render(self._console, end="")]
                 for row in text.split("\n", allow_blank=False)]
 
