@@ -475,7 +475,7 @@ def test_plain_text_blocks_match_what_rich_draws(width: int, tmp_path: Path, mon
     from rich.console import Console
 
     from wa_lint.report.rich_text import resource_block
-    from wa_lint.report.text_format import plain_resource_block
+    from wa_lint.report.text_layout import plain_resource_block
 
     monkeypatch.chdir(tmp_path)
     checked = 0
@@ -614,7 +614,7 @@ def test_plain_report_does_not_import_rich_console(tmp_path: Path) -> None:
 
 
 def test_plain_text_leaves_wide_characters_to_rich(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from wa_lint.report.text_format import plain_resource_block
+    from wa_lint.report.text_layout import plain_resource_block
 
     monkeypatch.chdir(tmp_path)
     group = _edge_findings(tmp_path)[3]

@@ -22,7 +22,7 @@ from rich.text import Text
 
 from wa_lint.finding import Finding, Severity
 from wa_lint.report import Report, plain_text
-from wa_lint.report.text_format import (
+from wa_lint.report.text_layout import (
     INDENT,
     MIN_BODY,
     SEVERITY_WIDTH,
