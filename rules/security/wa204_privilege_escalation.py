@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -60,8 +59,7 @@ def _escalating(st_actions: list[data.Action]) -> list[data.Action]:
 def _names_lambda(operator: str, values: list[str]) -> bool:
     if "like" not in operator:
         return LAMBDA_SERVICE in (v.lower() for v in values)
-    return any(re.fullmatch(re.escape(v.lower()).replace(r"\*", ".*").replace(r"\?", "."), LAMBDA_SERVICE)
-               for v in values)
+    return any(data.matches(v.lower(), LAMBDA_SERVICE) for v in values)  # IAM wildcards, never a regex
 
 
 def _not_to_lambda(conditions: dict[str, Any]) -> bool:
