@@ -86,7 +86,7 @@ def api_without_request_validation(graph: Graph) -> Iterator[Finding]:
         if evidence is not None:
             groups.setdefault((op.report_on.logical_id, op.api, op.from_body), []).append((op, evidence))
     for found in groups.values():
-        finding = _finding(graph, [op for op, _ in found])
+        finding = _finding(graph, found)
         finding.subjects = {"routes": list(dict.fromkeys(op.route for op, _ in found))}
         yield finding
 
@@ -121,7 +121,7 @@ def _body_evidence(graph: Graph, op: Operation) -> str | None:
     fn = graph.resource(op.function)
     facts = code_facts(fn, graph.resolver) if fn is not None and op.function is not None else None
     if facts is not None and facts.body_reads:
-        return f"the handler reads it: {facts.path}, {facts.body_reads[0]}"
+        return f"{facts.path} reads {facts.body_reads[0]}"
     return None
 
 
@@ -130,7 +130,12 @@ def _routes(names: list[str], most: int) -> str:
     return ", ".join(names[:most]) + (f" and {len(names) - most} more" if len(names) > most else "")
 
 
-def _finding(graph: Graph, ops: list[Operation]) -> Finding:
+def _finding(graph: Graph, found: list[tuple[Operation, str]]) -> Finding:
+    """One finding for the routes of one method or function, naming the evidence of a body when
+    every route has the same (a body model, a mapping template, the handler's line)."""
+    ops = [op for op, _ in found]
+    evidences = {evidence for _, evidence in found}
+    because = f" ({evidences.pop()})" if len(evidences) == 1 else ""
     first = ops[0]
     api = api_name(graph, first.api, "rest")
     names = list(dict.fromkeys(op.route for op in ops))
@@ -150,6 +155,8 @@ def _finding(graph: Graph, ops: list[Operation]) -> Finding:
     lacks = f"{verbs[1]} no request validator"
     if not first.from_body and first.defined_by.prop("RequestValidatorId") is not None:
         lacks = "its request validator checks neither body nor parameters"
-    message = fitting(f"{where(_routes(names, n))} {verbs[0]} a request body but {lacks}{effect}"
-                      for n in (MAX_ROUTES, 2, 1) for effect in (": malformed input reaches the integration", ""))
+    effect = ": malformed input reaches the integration"
+    variants = ((because, effect), (because, ""), ("", effect), ("", ""))
+    message = fitting(f"{where(_routes(names, n))} {verbs[0]} a request body{why} but {lacks}{then}"
+                      for n in (MAX_ROUTES, 2, 1) for why, then in variants)
     return Finding.at(first.report_on, message, fix=fix, related=related, condition=condition)

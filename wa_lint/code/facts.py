@@ -82,7 +82,7 @@ class CodeFacts:
     def add_body_read(self, written: str, line: int) -> None:
         """Evidence that the handler takes a request body (``event['body']``, ``event.body``)."""
         if len(self.body_reads) < 5:
-            self.body_reads.append(f"`{written}` (line {line})")
+            self.body_reads.append(f"`{written}` at line {line}")
 
     @property
     def actions(self) -> list[tuple[str, str]]:
