@@ -59,8 +59,10 @@ from wa_lint.graph.open_policies import OpenStatement, is_website, open_statemen
 from wa_lint.graph.query import applies_to as resource_applies_to
 from wa_lint.graph.query import condition_of as statement_condition
 from wa_lint.graph.query import (
+    denied_arns,
     denied_patterns,
     granted_actions,
+    granted_on_some_arn,
     is_action_wildcard,
     not_denied,
     reach_text,
@@ -144,6 +146,7 @@ __all__ = [
     "code_facts",
     "database",
     "dead_letter_sources",
+    "denied_arns",
     "denied_patterns",
     "depth_alarms",
     "describe_source",
@@ -158,6 +161,7 @@ __all__ = [
     "functions_of",
     "glue_functions",
     "granted_actions",
+    "granted_on_some_arn",
     "iam_data",
     "integer",
     "into",

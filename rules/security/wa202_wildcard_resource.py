@@ -9,11 +9,11 @@ from wa_lint.api import (
     Graph,
     Pillar,
     Severity,
-    denied_patterns,
+    denied_arns,
     fitting,
     granted_actions,
+    granted_on_some_arn,
     is_action_wildcard,
-    not_denied,
     reach_text,
     rule,
     scoping_keys,
@@ -82,7 +82,10 @@ def lambda_role_wildcard_resource(graph: Graph) -> Iterator[Finding]:
       `ec2:Vpc`, …); or it leaves the grant to an AWS service acting for the role
       (`aws:ViaAWSService: true`, `aws:CalledVia` equal to a service): the function's code cannot
       use it, and the service acts on what it creates.
-    - An unconditional `Deny` on `*` in the same role takes the actions away.
+    - An unconditional `Deny` on `*` in the same role takes the actions away, and so does one
+      on every ARN of the action's service in any region and account (`arn:aws:sns:*:*`): what
+      is left reaches only targets without an ARN, which need `*` by design (`sns:Publish` to a
+      phone number, as AWS's "SMS only, no topics" policy grants it).
     - The resource names something (`${Bucket.Arn}/*`, `table/Orders/index/*`, a prefix).
     - The wildcard ARN belongs to another service than the action: `sqs:DeleteMessage` in a
       statement listing `arn:aws:logs:…:log-group:*:*` and a queue's ARN reaches that queue only.
@@ -104,7 +107,7 @@ def lambda_role_wildcard_resource(graph: Graph) -> Iterator[Finding]:
         offending = [a for a in _offending(granted_actions(st, skip_wildcards=True))
                      if any(applies_to(r, a.full) for r in wide)]
         if offending:
-            offending = not_denied(offending, denied_patterns(graph, reach.roles))
+            offending = granted_on_some_arn(offending, denied_arns(graph, reach.roles))
         if not offending:
             continue
         wide = [r for r in wide if any(applies_to(r, a.full) for a in offending)]

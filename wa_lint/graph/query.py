@@ -168,6 +168,46 @@ def not_denied(actions: list[data.Action], denied: dict[str, list[str]]) -> list
     return [a for a in actions if any(not any(data.matches(p, a.full) for p in pats) for pats in denied.values())]
 
 
+def denied_arns(graph: Graph, roles: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
+    """Per role, ``(action pattern, resource)`` of its unconditional ``Deny`` statements."""
+    perms = permissions(graph)
+    return {
+        role: [
+            (p, r)
+            for st in perms[role].statements
+            if st.effect == "Deny" and st.not_actions is None and st.not_resources is None and not st.conditions
+            and st.condition is None
+            for p in st.actions for r in st.resources
+        ]
+        for role in roles
+    }
+
+
+def _every_arn_of(resource: str, service: str) -> bool:
+    """Whether a resource as rendered names every ARN of ``service`` in any region and account:
+    ``*``, ``arn:aws:sns:*:*`` (a segment's trailing ``*`` runs on past colons, so this is every
+    topic), ``arn:${AWS::Partition}:sns:*:*:*``. A placeholder or a literal after the service part
+    (one region, one account, ``:::`` as S3 writes it) counts as naming less."""
+    if resource == "*":
+        return True
+    parts = PLACEHOLDER.sub("\u00a7", resource).split(":")
+    if not 4 <= len(parts) <= 6 or parts[0] != "arn" or not parts[1] or "\u00a7" in parts[2]:
+        return False
+    return data.matches(parts[2], service) and all(p == "*" for p in parts[3:])
+
+
+def granted_on_some_arn(actions: list[data.Action], denied: dict[str, list[tuple[str, str]]]) -> list[data.Action]:
+    """Actions that at least one role may still use on some ARN: its unconditional denies do not
+    name every ARN the action acts on (those of its own service and, for ``sts:AssumeRole`` and
+    the like, of the services in :data:`ARN_SERVICES`). What is taken away may still be granted on
+    targets without an ARN (an SMS phone number for ``sns:Publish``)."""
+    def covered(action: data.Action, pairs: list[tuple[str, str]]) -> bool:
+        services = (action.service, *ARN_SERVICES.get(action.service, ()))
+        return all(any(data.matches(p, action.full) and _every_arn_of(r, s) for p, r in pairs) for s in services)
+
+    return [a for a in actions if any(not covered(a, pairs) for pairs in denied.values())]
+
+
 # -- messages -----------------------------------------------------------------------------------
 
 
