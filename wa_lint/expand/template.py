@@ -6,10 +6,10 @@ Order matters and mirrors CloudFormation: local ``AWS::Include`` files first, th
 
 Templates are read as SAM CLI reads them: a duplicate key keeps its last value and is recorded on
 the stack (rule WA003). What cannot be read (a nested template that is missing or outside the
-linted directory, a remote include) is a warning naming the line that points at it; the rest is
-linted. Nested templates are loaded once per run and the number of stacks one source expands to
-is bounded (:data:`MAX_STACKS`): templates that nest each other many times over would otherwise
-multiply into millions of stacks.
+linted directory, a remote include, a macro that is not run here) is a warning naming the line
+that points at it; the rest is linted. Nested templates are loaded once per run and the number
+of stacks one source expands to is bounded (:data:`MAX_STACKS`): templates that nest each other
+many times over would otherwise multiply into millions of stacks.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from typing import Any
 from wa_lint.expand.cdk_internal import mark_internal
 from wa_lint.expand.include import Included, expand_includes, mentions_include
 from wa_lint.expand.language_extensions import expand_language_extensions, uses_language_extensions
+from wa_lint.expand.macros import macro_warnings
 from wa_lint.expand.sam import expand_sam, is_sam
 from wa_lint.fileio import inside, is_file
 from wa_lint.load import load_file
@@ -157,11 +158,14 @@ def read_template(path: Path, display: str, root: Path) -> _Read:
     its local ``AWS::Include`` files. Problems with the file itself raise :class:`InputError`."""
     duplicates: list[DuplicateKey] = []
     data, text = load_file(path, display, duplicates)
-    if not isinstance(data, dict) or not mentions_include(text):
+    if not isinstance(data, dict):
         return _Read(data, duplicates, [], [])
+    macros = macro_warnings(data, text, display)
+    if not mentions_include(text):
+        return _Read(data, duplicates, macros, [])
     found = Included(root)
     data = expand_includes(data, path, display, found)
-    return _Read(data, duplicates + found.duplicates, found.warnings, found.errors)
+    return _Read(data, duplicates + found.duplicates, macros + found.warnings, found.errors)
 
 
 def _stack(read: _Read, path: Path, display: str, name: str) -> Stack:
