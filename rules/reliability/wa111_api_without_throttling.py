@@ -215,5 +215,6 @@ def _message(graph: Graph, stage: ApiStage, partial: bool) -> str:
     if stage.kind == "http":
         what = "RouteSettings throttle only some routes" if partial else "no DefaultRouteSettings throttling"
     else:
-        what = "MethodSettings throttle only some methods" if partial else "neither MethodSettings nor a usage plan sets a limit"
+        what = ("MethodSettings throttle only some methods" if partial
+                else "neither MethodSettings nor a usage plan sets a limit")
     return f"API stage {name}{api} has no throttling ({what}): one client can take the account's concurrency"
