@@ -302,6 +302,18 @@ def test_synthesis_errors_are_a_warning(tmp_path: Path) -> None:
     assert stacks["Clean"].warnings == []
 
 
+def test_a_transform_on_a_cdk_stack_is_a_warning(tmp_path: Path) -> None:
+    """CDK stacks are linted as synthesized: a transform added with ``stack.addTransform`` (SAM
+    in a CDK app) is not expanded, and the warning says so."""
+    write(tmp_path / "manifest.json", {"artifacts": {"S": stack_artifact("S.template.json")}})
+    write(tmp_path / "S.template.json", '{\n "Transform": "AWS::Serverless-2016-10-31",\n "Resources": '
+                                        '{"Q": {"Type": "AWS::SQS::Queue"}}}')
+    [stack], errors = load_cdk_assembly(tmp_path, lambda p: p.relative_to(tmp_path).as_posix())
+    assert errors == []
+    assert stack.warnings == ["S.template.json:2: transform AWS::Serverless-2016-10-31 is not run by wa-lint on a CDK "
+                              "stack: the resources it adds or changes are not linted"]
+
+
 def test_copied_fixture_with_relative_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A relative assembly directory (as typed on the command line) still finds Stage assets."""
     shutil.copytree(FIXTURE, tmp_path / "cdk.out")

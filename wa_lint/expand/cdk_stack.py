@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from wa_lint.expand.cdk_internal import internal_singleton
+from wa_lint.expand.macros import macro_warnings
 from wa_lint.fileio import inside, probe, read_bytes
 from wa_lint.model import InputError, MarkedDict, Resource, Stack, mark_of, resources_from_template, section
 
@@ -239,7 +240,8 @@ def _stack(ctx: Context, src: StackSource, template: dict[str, Any], text: str) 
         parent=src.parent,
         base_dir=src.assembly,
         source_text=text,
-        warnings=src.metadata.synthesis_errors(ctx) if src.parent is None else [],
+        warnings=[*(src.metadata.synthesis_errors(ctx) if src.parent is None else []),
+                  *macro_warnings(template, text, ctx.display(src.template), expanded=frozenset())],
         construct_metadata=src.metadata.wa_lint_entries(ctx),
     )
 

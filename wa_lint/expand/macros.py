@@ -22,27 +22,29 @@ SNIPPET = "Fn::Transform"
 MAX_NODES = 200_000  # mappings and lists walked looking for Fn::Transform; beyond, uses are counted as "N+"
 
 
-def macro_warnings(data: dict[str, Any], text: str, display: str) -> list[str]:
+def macro_warnings(data: dict[str, Any], text: str, display: str, expanded: frozenset[str] = EXPANDED) -> list[str]:
     """One warning per transform of ``data`` (loaded from ``text``, shown as ``display``) that is
-    not expanded here, at the line that names it."""
+    not among ``expanded``, at the line that names it. (A CDK stack's template is linted as
+    synthesized, so none of its transforms is expanded: ``stack.addTransform`` is rare.)"""
     if "Transform" not in text:  # both spellings contain it: most templates stop here
         return []
     found: list[tuple[str, int | None]] = []
     top = data.get("Transform")
     for entry in top if isinstance(top, list) else [top]:
         name = _name(entry)
-        if name is not None and name not in EXPANDED:
+        if name is not None and name not in expanded:
             mark = mark_of(data, "Transform")
             found.append((name, mark.line if mark else None))
     complete = True
     if SNIPPET in text:
-        snippets, complete = _snippets(data)
+        snippets, complete = _snippets(data, expanded)
         found.extend(snippets)
     uses: dict[str, list[int | None]] = {}
     for name, line in found:
         uses.setdefault(name, []).append(line)
     more = "" if complete else "+"
-    return [f"{display}:{lines[0] or 1}: macro {name} is not run by wa-lint: the resources it adds or changes are not "
+    return [f"{display}:{lines[0] or 1}: {'transform' if name in EXPANDED else 'macro'} {name} is not run by wa-lint"
+            f"{' on a CDK stack' if name in EXPANDED else ''}: the resources it adds or changes are not "
             f"linted{f' ({len(lines)}{more} uses)' if len(lines) > 1 else ''}" for name, lines in uses.items()]
 
 
@@ -52,7 +54,7 @@ def _name(entry: Any) -> str | None:
     return name if isinstance(name, str) and name else None
 
 
-def _snippets(data: Any) -> tuple[list[tuple[str, int | None]], bool]:
+def _snippets(data: Any, expanded: frozenset[str]) -> tuple[list[tuple[str, int | None]], bool]:
     """``Fn::Transform`` snippets naming a transform that is not expanded here, with their lines,
     and whether the whole template was walked (:data:`MAX_NODES`)."""
     out: list[tuple[str, int | None]] = []
@@ -64,7 +66,7 @@ def _snippets(data: Any) -> tuple[list[tuple[str, int | None]], bool]:
         if isinstance(node, dict):
             if SNIPPET in node:
                 name = _name(node[SNIPPET])
-                if name is not None and name not in EXPANDED:
+                if name is not None and name not in expanded:
                     mark = mark_of(node, SNIPPET)
                     out.append((name, mark.line if mark else None))
             pending.extend(node.values())
