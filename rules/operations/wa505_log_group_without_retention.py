@@ -12,14 +12,17 @@ from wa_lint.api import (
     Pillar,
     Resource,
     Severity,
+    granted_actions,
     log_groups,
     log_writers,
     name_text,
+    permissions,
     rule,
 )
 
 PREFIX = "/aws/lambda/"
 LOG_GROUP = "AWS::Logs::LogGroup"
+CREATE_LOG_GROUP = "logs:createloggroup"
 GROUP_FIX = "Set RetentionInDays on the log group (e.g. 30)."
 GROUP_CDK_FIX = "Pass retention: logs.RetentionDays.ONE_MONTH (or another period) to the LogGroup."
 SAM_FIX = ("Declare an AWS::Logs::LogGroup with LogGroupName: !Sub /aws/lambda/${{{fn}}} and RetentionInDays "
@@ -48,6 +51,22 @@ def _candidates(graph: Graph, fn: Resource, groups: LogGroups) -> list[Resource]
     if not found and groups.unreadable:
         return None
     return found
+
+
+def _may_create_log_group(graph: Graph, fn: Resource) -> bool:
+    """Whether the function's role may call ``logs:CreateLogGroup``: Lambda creates the function's
+    log group through it on first use. A role whose permissions the template does not all show
+    counts as may; one that shows them all and grants no such action never gets a group."""
+    role = graph.role_of(fn)
+    found = permissions(graph).get(role) if role is not None else None
+    if found is None or found.unresolved or found.unreadable or not all(m.known for m in found.managed):
+        return True
+    for st in found.statements:
+        if st.effect == "Deny":
+            continue
+        if not st.allows or st.partial or any(a.full.lower() == CREATE_LOG_GROUP for a in granted_actions(st)):
+            return True
+    return False
 
 
 def _retention(group: Resource) -> bool:
@@ -91,6 +110,8 @@ def log_group_without_retention(graph: Graph) -> Iterator[Finding]:
     - An API stage or state machine logs to a destination that is not a log group of the stack
       (a literal ARN, an import): its retention is set where it is created.
     - The function or log group is a CDK framework internal.
+    - A function without a log group in the template whose role, all of it readable, grants no
+      `logs:CreateLogGroup`: Lambda never creates its log group, so nothing is kept.
 
     ## Fix
     ```yaml
@@ -117,6 +138,8 @@ def log_group_without_retention(graph: Graph) -> Iterator[Finding]:
             message = (f"{name} logs to {listed}, which sets no RetentionInDays: its logs are kept, "
                        "and paid for, forever")
             fix = f"Set RetentionInDays on {listed} (e.g. 30)."
+        elif not _may_create_log_group(graph, fn):
+            continue  # no group is ever created: the function writes no logs (nothing is kept)
         else:
             message = (f"{name} has no log group in the template: Lambda creates /aws/lambda/<function name> "
                        "with no retention: its logs are kept, and paid for, forever")
