@@ -340,6 +340,30 @@ def test_github_file_errors_name_file_line_and_what_happened(capsys: pytest.Capt
     assert errors["gone"] == "::error title=wa-lint could not read the file::gone:1.yaml: no such file or directory"
 
 
+def test_github_file_warnings_are_notices_before_the_findings(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """What was not linted (a remote include, a macro) is a notice on its line, titled with what it
+    is, ahead of the findings (info ones share GitHub's ten notices)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "t.yaml").write_text(
+        "Transform: Count\nResources:\n  Q:\n    Type: AWS::SNS::Topic\n    Properties:\n"
+        "      'Fn::Transform': {Name: AWS::Include, Parameters: {Location: s3://bucket/more.yaml}}\n",
+        encoding="utf-8")
+    code, out, _ = run(capsys, "report", "t.yaml", "--format", "github", "--no-config", "--no-cache",
+                       "--severity-min", "info", "--fail-on", "never")
+    assert code == 0
+    notices = [line for line in out.splitlines() if line.startswith("::notice")]
+    assert notices[:2] == [
+        "::notice file=t.yaml,line=1,title=wa-lint did not run this transform::macro Count is not run by wa-lint: "
+        "the resources it adds or changes are not linted",
+        "::notice file=t.yaml,line=6,title=wa-lint did not include this file::AWS::Include of "
+        "'s3://bucket/more.yaml': a remote file; its content is not linted",
+    ]
+    findings = [n for n, line in enumerate(out.splitlines()) if line.startswith("::") and "title=WA" in line]
+    assert findings
+    assert min(findings) > out.splitlines().index(notices[1])  # the findings follow
+
+
 @pytest.mark.skipif(os.name == "nt", reason="':' is not allowed in Windows file names")
 def test_file_error_location_prefers_the_results_own_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)

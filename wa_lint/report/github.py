@@ -4,12 +4,14 @@
 Values are escaped as the runner expects: ``%``, CR and LF everywhere, plus ``:`` and ``,`` in
 properties; other characters that are not printable are shown as escapes, so every command is
 one line (:mod:`wa_lint.escape`). File errors are annotations too, on the file and line
-they name, titled with what happened (:mod:`wa_lint.report.file_errors`); a closing plain line
-gives the totals.
+they name, titled with what happened (:mod:`wa_lint.report.file_errors`); so are file warnings
+(a part of a template that was not linted: a remote include, a macro, a CDK assembly's synthesis
+errors), as notices. A closing plain line gives the totals.
 
 GitHub shows only the first 10 annotations of each type (error, warning, notice) per step, so
-the order matters: file errors, then findings from the most severe down (each group in file
-order), then fixed baseline entries. A closing line counts what GitHub will not show.
+the order matters: file errors, file warnings (what was not linted matters more than an info
+finding), then findings from the most severe down (each group in file order), then fixed
+baseline entries. A closing line counts what GitHub will not show.
 """
 
 from __future__ import annotations
@@ -17,10 +19,17 @@ from __future__ import annotations
 from wa_lint.escape import workflow_data, workflow_property
 from wa_lint.finding import Finding, Severity
 from wa_lint.report import Report
-from wa_lint.report.file_errors import anchor, report_errors, title
+from wa_lint.report.file_errors import anchor, report_errors, report_warnings, title
 from wa_lint.report.source import safe_fix, safe_message
 
 COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+WARNING_TITLES = (  # (words of the warning, title); in the order tried
+    ("AWS::Include of", "wa-lint did not include this file"),
+    ("is not run by wa-lint", "wa-lint did not run this transform"),
+    ("nested stack", "wa-lint did not load this nested template"),
+    ("CDK synthesis error", "cdk synth failed on this assembly"),
+    ("CloudFormation deploys at most", "more resources than one stack can deploy"),
+)
 ANNOTATION_LIMIT = 10  # per type and step, as GitHub displays them
 
 
@@ -37,12 +46,22 @@ def annotation(f: Finding) -> str:
                    title=f"{f.rule} {f.name}: {f.resource}{where}")
 
 
+def warning_title(message: str) -> str:
+    """What a file warning is about, in a few words (the part not linted, or why)."""
+    return next((name for words, name in WARNING_TITLES if words in message), "wa-lint warning")
+
+
 def render_github(report: Report) -> str:
     lines = []
     for error in report_errors(report):
         path = anchor(error)
         lines.append(command("error", error.text, file=path, line=error.line if path == error.path else None,
                              title=title(error)))
+    warnings = list(report_warnings(report))
+    for warning in warnings:
+        path = anchor(warning)
+        lines.append(command("notice", warning.message if path else warning.text, file=path,
+                             line=warning.line if path == warning.path else None, title=warning_title(warning.message)))
     by_severity = sorted(report.findings, key=lambda f: -(f.severity or Severity.WARNING).rank)  # stable
     lines.extend(annotation(f) for f in by_severity)
     for entry in report.fixed:
@@ -54,7 +73,7 @@ def render_github(report: Report) -> str:
                  f"{sev['info']} info) in {summary['files']} file(s); {summary['suppressed']} suppressed"
                  + (f", {summary['baselined']} in baseline, {summary['fixed']} fixed" if report.baseline else ""))
     made = {"error": len(report.errors) + sev["error"], "warning": sev["warning"],
-            "notice": sev["info"] + len(report.fixed)}
+            "notice": len(warnings) + sev["info"] + len(report.fixed)}
     hidden = {kind: n - ANNOTATION_LIMIT for kind, n in made.items() if n > ANNOTATION_LIMIT}
     if hidden:
         lines.append(f"wa-lint: GitHub shows {ANNOTATION_LIMIT} annotations of each type per step; not shown: "
