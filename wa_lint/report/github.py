@@ -9,9 +9,9 @@ they name, titled with what happened (:mod:`wa_lint.report.file_errors`); so are
 errors), as notices. A closing plain line gives the totals.
 
 GitHub shows only the first 10 annotations of each type (error, warning, notice) per step, so
-the order matters: file errors, file warnings (what was not linted matters more than an info
-finding), then findings from the most severe down (each group in file order), then fixed
-baseline entries. A closing line counts what GitHub will not show.
+the order matters: file errors, then findings from the most severe down (each group in file
+order) with file warnings ahead of the info findings (what was not linted matters more), then
+fixed baseline entries. A closing line counts what GitHub will not show.
 """
 
 from __future__ import annotations
@@ -57,13 +57,14 @@ def render_github(report: Report) -> str:
         path = anchor(error)
         lines.append(command("error", error.text, file=path, line=error.line if path == error.path else None,
                              title=title(error)))
+    by_severity = sorted(report.findings, key=lambda f: -(f.severity or Severity.WARNING).rank)  # stable
+    lines.extend(annotation(f) for f in by_severity if f.severity is not Severity.INFO)
     warnings = list(report_warnings(report))
     for warning in warnings:
         path = anchor(warning)
         lines.append(command("notice", warning.message if path else warning.text, file=path,
                              line=warning.line if path == warning.path else None, title=warning_title(warning.message)))
-    by_severity = sorted(report.findings, key=lambda f: -(f.severity or Severity.WARNING).rank)  # stable
-    lines.extend(annotation(f) for f in by_severity)
+    lines.extend(annotation(f) for f in by_severity if f.severity is Severity.INFO)
     for entry in report.fixed:
         lines.append(command("notice", f"{entry.rule} on {entry.resource} is fixed: {entry.message}",
                              file=entry.path, title=f"{entry.rule} fixed since the baseline"))
