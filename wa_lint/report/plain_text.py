@@ -1,13 +1,14 @@
-"""The text report's resource block without colour, laid out directly: the same characters rich
-draws for :func:`wa_lint.report.text_format.resource_block` (header, code frame, severity/rule/body
-grid), at a fraction of the cost (rich lays out every message and fix through its generic
-table and text machinery, most of a large report's time).
+"""Measuring and breaking text as rich does, for the text report laid out without rich's layout
+(:mod:`wa_lint.report.text_layout`): the same characters rich draws for
+:func:`wa_lint.report.rich_text.resource_block` (header, code frame, severity/rule/body grid), at
+a fraction of the cost (rich lays out every message and fix through its generic table and text
+machinery, most of a large report's time).
 
-Only blocks whose every character is one cell wide are laid out here (no wide, combining or
-zero-width characters to measure); :func:`~wa_lint.report.text_format.plain_resource_block`
-returns None for any other block, and the caller lets rich draw it. Words wrap with rich's own
+Only text whose every character is one cell wide is laid out here (no wide, combining or
+zero-width characters to measure); :func:`~wa_lint.report.text_layout.block_lines` returns None
+for any other block, and the caller lets rich draw it. Words wrap with rich's own
 :func:`rich._wrap.divide_line`, so breaks fall where rich puts them; ``tests/test_formats.py``
-compares both renderings block by block.
+compares both renderings.
 """
 
 from __future__ import annotations
@@ -53,19 +54,13 @@ def wrap_offsets(text: str, width: int, *, fold: bool) -> list[tuple[int, int, b
     return lines
 
 
-def frame_lines(start: int, code: str, highlight: int, width: int, *, measured: bool) -> list[str]:
-    """A code frame as rich's ``Syntax`` (line numbers, no wrapping) draws it in ``width`` cells;
-    ``measured``: inside a ``Padding`` that first measures it (the frame under the header), so the
-    code is cut at its longest line as written, tabs counted as nothing."""
-    code_width, rows = frame_rows(start, code, highlight, width, measured=measured)
-    return [f"{mark}{number}{row[:code_width]}"
-            for (mark, number), row in zip(rows, code.expandtabs(TAB_SIZE).split("\n"), strict=True)]
-
-
 def frame_rows(start: int, code: str, highlight: int, width: int, *,
                measured: bool) -> tuple[int, list[tuple[str, str]]]:
-    """The layout of :func:`frame_lines`: how many cells the code gets, and each row's mark (the
-    pointer on ``highlight``) and line-number column; the row's code follows, cut to that width."""
+    """A code frame as rich's ``Syntax`` (line numbers, no wrapping) lays it out in ``width`` cells:
+    how many cells the code gets, and each row's mark (the pointer on ``highlight``) and
+    line-number column; the row's code (tabs expanded by :data:`TAB_SIZE`) follows, cut to that
+    width. ``measured``: inside a ``Padding`` that first measures it (the frame under the header),
+    so the code is cut at its longest line as written, tabs counted as nothing."""
     numbers = len(str(start + code.count("\n"))) + 2
     if measured:  # Padding(frame, left=2) in ``width``: the frame gets its measure, at most width - 2
         longest = max((cell_len(row) for row in code.splitlines()), default=0)
