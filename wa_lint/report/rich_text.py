@@ -7,7 +7,6 @@ console, table and syntax modules and pygments cost a plain run a fifth of its t
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
@@ -30,21 +29,15 @@ from wa_lint.report.text_layout import (
     Line,
     Spans,
     block_lines,
-    by_file,
-    file_heading,
     fix_spans,
-    fixed_heading,
-    fixed_row,
     frame_code,
     header_spans,
     message_spans,
-    pillar_spans,
     plain_resource_block,
     related_spans,
     rule_text,
-    suppressed_spans,
     tidy,
-    totals,
+    write_report,
 )
 
 
@@ -137,35 +130,47 @@ def console_for(out: io.StringIO, *, color: bool, width: int | None) -> Console:
                    soft_wrap=False)
 
 
-def print_block(console: Console, group: list[Finding]) -> None:
-    """One resource's block as rich draws it, and the blank line after it."""
-    console.print(resource_block(group, console.width))
-    console.print()
+class RichPage:
+    """The report through a rich console (:class:`wa_lint.report.text_layout.Page`). Blocks the
+    layout can draw are laid out directly (``fast``): without colour as text, in colour through a
+    :class:`_Painter`; the others, and every line, are drawn by rich."""
+
+    def __init__(self, console: Console, *, fast: bool = False, color: bool = False) -> None:
+        self.console = console
+        self.fast = fast and not console.legacy_windows and plain_text.available()
+        self.painter = _Painter(console) if self.fast and color else None
+
+    def print(self, spans: Spans, indent: int = 0) -> None:
+        self.console.print(Padding(styled(spans), (0, 0, 0, indent)) if indent else styled(spans))
+
+    def block(self, group: list[Finding]) -> None:
+        width = self.console.width
+        if self.painter is not None:
+            lines = block_lines(group, width, self.painter.highlight)
+            drawn = None if lines is None else "\n".join(self.painter.line(runs) for runs in lines) + "\n"
+        else:
+            drawn = plain_resource_block(group, width) if self.fast else None
+        if drawn is None:
+            self.console.print(resource_block(group, width))
+            self.console.print()
+        else:
+            self.console.file.write(drawn + "\n")
+
+    def blank(self) -> None:
+        self.console.print()
+
+    def unwrapped(self, text: str) -> None:
+        self.console.print(text, soft_wrap=True, markup=False, emoji=False)
 
 
 def render_rich(report: Report, *, color: bool, width: int | None, quiet: bool = False,
                 plain_blocks: bool = True) -> str:
     """The text report through a rich console: coloured when ``color``; ``width`` None measures the
-    terminal. Without colour, blocks the plain layout can draw are laid out directly
-    (``plain_blocks``; the same characters) and only the others go through rich."""
+    terminal. Blocks the layout can draw are laid out directly (``plain_blocks``; the same
+    characters, the same colours) and only the others go through rich's layout."""
     out = io.StringIO()
-    console = console_for(out, color=color, width=width)
-    fast = plain_blocks and not console.legacy_windows and plain_text.available()
-    painter = _Painter(console) if fast and color else None
-    for path, groups in by_file(report):
-        console.print(styled(file_heading(path)))
-        for group in groups:
-            if painter is not None:
-                lines = block_lines(group, console.width, painter.highlight)
-                drawn = None if lines is None else "\n".join(painter.line(runs) for runs in lines) + "\n"
-            else:
-                drawn = plain_resource_block(group, console.width) if fast else None
-            if drawn is None:
-                print_block(console, group)
-            else:
-                out.write(drawn + "\n")
-    if not quiet:
-        print_tail(console, report)
+    page = RichPage(console_for(out, color=color, width=width), fast=plain_blocks, color=color)
+    write_report(page, report, quiet)
     return tidy(out.getvalue(), color)
 
 
@@ -204,27 +209,3 @@ class _Painter:
         text = _syntax(path, code).highlight(code.expandtabs(plain_text.TAB_SIZE) + "\n")
         return [[(segment.text, segment.style) for segment in row.render(self._console, end="")]
                 for row in text.split("\n", allow_blank=False)]
-
-
-def print_tail(console: Console, report: Report) -> None:
-    """What follows the findings: suppressed findings (when asked), fixed baseline entries, the
-    summary by pillar and the totals."""
-    if report.show_suppressed and report.suppressed:
-        heading, *rows = suppressed_spans(report)
-        console.print(styled(heading))
-        for row in rows:
-            console.print(Padding(styled(row), (0, 0, 0, 2)))  # a long reason wraps under the row, not at column 0
-        console.print()
-    if report.fixed:
-        console.print(styled(fixed_heading(report)))
-        for entry in report.fixed:
-            console.print(Padding(styled(fixed_row(entry)), (0, 0, 0, 2)))
-        console.print()
-    _print_lines(console, [[("Summary by pillar", "bold")], *pillar_spans(report)])
-    console.print(totals(report), soft_wrap=True, markup=False, emoji=False)
-
-
-def _print_lines(console: Console, lines: Iterable[Spans]) -> None:
-    for spans in lines:
-        console.print(styled(spans))
-

@@ -15,24 +15,11 @@ from typing import TYPE_CHECKING
 
 from wa_lint.report import Report, plain_text
 from wa_lint.report.source import MASK
-from wa_lint.report.text_layout import (
-    Spans,
-    by_file,
-    file_heading,
-    fixed_heading,
-    fixed_row,
-    pillar_spans,
-    plain,
-    plain_resource_block,
-    suppressed_spans,
-    tidy,
-    totals,
-)
+from wa_lint.report.text_layout import Spans, plain, plain_resource_block, tidy, write_report
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from wa_lint.finding import Finding
+    from wa_lint.report.rich_text import RichPage
 
 __all__ = ["MASK", "render_text"]
 
@@ -50,72 +37,49 @@ def force_color_requested() -> bool:
     return bool(os.environ.get("FORCE_COLOR"))
 
 
-class _PlainReport:
-    """The report without colour in ``width`` columns, written to ``out`` as rich would print it:
-    lines wrapped where rich wraps them, indented rows wrapped under their indent. What the plain
-    layout cannot measure goes through a rich console, made (and rich imported) only then."""
+class _PlainPage:
+    """The report without colour in ``width`` columns (:class:`wa_lint.report.text_layout.Page`),
+    written as rich would print it: lines wrapped where rich wraps them, indented rows wrapped
+    under their indent. What the plain layout cannot measure goes to a rich page on the same
+    text, made (and rich imported) only then."""
 
     def __init__(self, width: int) -> None:
         self.width = width
         self.out = io.StringIO()
-        self._console: Console | None = None
+        self._rich: RichPage | None = None
 
-    def rich(self) -> Console:
-        """A console writing to the same page, imported and made on first use."""
-        if self._console is None:
-            from wa_lint.report.rich_text import console_for
+    def rich(self) -> RichPage:
+        if self._rich is None:
+            from wa_lint.report.rich_text import RichPage, console_for
 
-            self._console = console_for(self.out, color=False, width=self.width)
-        return self._console
+            self._rich = RichPage(console_for(self.out, color=False, width=self.width))
+        return self._rich
 
     def print(self, spans: Spans, indent: int = 0) -> None:
-        """One line of text (rich's ``print(Text)``, or ``print(Padding(Text, left=indent))``)."""
         text = plain(spans)
         if not plain_text.simple(text) or self.width - indent < 1:
-            from rich.padding import Padding
-
-            from wa_lint.report.rich_text import styled
-
-            self.rich().print(Padding(styled(spans), (0, 0, 0, indent)) if indent else styled(spans))
+            self.rich().print(spans, indent)
             return
         for row in plain_text.wrap(text, self.width - indent, fold=True):
             self.out.write(" " * indent + row + "\n")
 
     def block(self, group: list[Finding]) -> None:
-        plain = plain_resource_block(group, self.width)
-        if plain is None:
-            from wa_lint.report.rich_text import print_block
-
-            print_block(self.rich(), group)
+        drawn = plain_resource_block(group, self.width)
+        if drawn is None:
+            self.rich().block(group)
         else:
-            self.out.write(plain + "\n")
+            self.out.write(drawn + "\n")
 
     def blank(self) -> None:
         self.out.write("\n")
 
+    def unwrapped(self, text: str) -> None:
+        self.out.write(text + "\n")
 
-def _renderplain(report: Report, width: int, quiet: bool) -> str:
-    page = _PlainReport(width)
-    for path, groups in by_file(report):
-        page.print(file_heading(path))
-        for group in groups:
-            page.block(group)
-    if not quiet:
-        if report.show_suppressed and report.suppressed:
-            heading, *rows = suppressed_spans(report)
-            page.print(heading)
-            for row in rows:
-                page.print(row, indent=2)  # a long reason wraps under the row, not at column 0
-            page.blank()
-        if report.fixed:
-            page.print(fixed_heading(report))
-            for entry in report.fixed:
-                page.print(fixed_row(entry), indent=2)
-            page.blank()
-        page.print([("Summary by pillar", "bold")])
-        for spans in pillar_spans(report):
-            page.print(spans)
-        page.out.write(totals(report) + "\n")  # never wrapped (rich's soft_wrap)
+
+def _render_plain(report: Report, width: int, quiet: bool) -> str:
+    page = _PlainPage(width)
+    write_report(page, report, quiet)
     return tidy(page.out.getvalue(), False)
 
 
@@ -129,4 +93,4 @@ def render_text(report: Report, *, color: bool | None = None, width: int | None 
         from wa_lint.report.rich_text import render_rich
 
         return render_rich(report, color=use_color, width=width or (None if is_tty else PLAIN_WIDTH), quiet=quiet)
-    return _renderplain(report, width or PLAIN_WIDTH, quiet)
+    return _render_plain(report, width or PLAIN_WIDTH, quiet)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from wa_lint.escape import block, finding_names, guard_lines, line, visible
 from wa_lint.finding import Finding, Pillar, Related, Severity
@@ -245,6 +245,46 @@ def plain_resource_block(findings: list[Finding], width: int) -> str | None:
     if lines is None:
         return None
     return "\n".join("".join(text for text, _ in runs) for runs in lines) + "\n"
+
+
+class Page(Protocol):
+    """Where the report is written, plain or through rich: a line of spans (wrapped as rich wraps
+    a ``Text``, under ``indent``), a resource's block with the blank line after it, a blank line,
+    a line never wrapped (rich's ``soft_wrap``)."""
+
+    def print(self, spans: Spans, indent: int = 0) -> None: ...
+
+    def block(self, group: list[Finding]) -> None: ...
+
+    def blank(self) -> None: ...
+
+    def unwrapped(self, text: str) -> None: ...
+
+
+def write_report(page: Page, report: Report, quiet: bool) -> None:
+    """Findings by file, then (unless ``quiet``) suppressed findings when asked, fixed baseline
+    entries, the summary by pillar and the totals."""
+    for path, groups in by_file(report):
+        page.print(file_heading(path))
+        for group in groups:
+            page.block(group)
+    if quiet:
+        return
+    if report.show_suppressed and report.suppressed:
+        heading, *rows = suppressed_spans(report)
+        page.print(heading)
+        for row in rows:
+            page.print(row, indent=2)  # a long reason wraps under the row, not at column 0
+        page.blank()
+    if report.fixed:
+        page.print(fixed_heading(report))
+        for entry in report.fixed:
+            page.print(fixed_row(entry), indent=2)
+        page.blank()
+    page.print([("Summary by pillar", "bold")])
+    for spans in pillar_spans(report):
+        page.print(spans)
+    page.unwrapped(totals(report))
 
 
 def tidy(text: str, color: bool) -> str:
