@@ -12,11 +12,10 @@ from wa_lint.api import (
     Pillar,
     Resource,
     Severity,
-    granted_actions,
     log_groups,
     log_writers,
+    may_use,
     name_text,
-    permissions,
     rule,
 )
 
@@ -57,16 +56,7 @@ def _may_create_log_group(graph: Graph, fn: Resource) -> bool:
     """Whether the function's role may call ``logs:CreateLogGroup``: Lambda creates the function's
     log group through it on first use. A role whose permissions the template does not all show
     counts as may; one that shows them all and grants no such action never gets a group."""
-    role = graph.role_of(fn)
-    found = permissions(graph).get(role) if role is not None else None
-    if found is None or found.unresolved or found.unreadable or not all(m.known for m in found.managed):
-        return True
-    for st in found.statements:
-        if st.effect == "Deny":
-            continue
-        if not st.allows or st.partial or any(a.full.lower() == CREATE_LOG_GROUP for a in granted_actions(st)):
-            return True
-    return False
+    return may_use(graph, [graph.role_of(fn)], CREATE_LOG_GROUP)
 
 
 def _retention(group: Resource) -> bool:

@@ -13,8 +13,8 @@ from wa_lint.api import (
     denied_patterns,
     fitting,
     granted_actions,
+    may_use,
     not_denied,
-    permissions,
     reach_text,
     rule,
     scoping_keys,
@@ -79,19 +79,7 @@ def _may_pass_to_lambda(graph: Graph, roles: Iterable[str]) -> bool:
     ``iam:PassRole`` on the new function's role, so without it the action escalates nothing (console
     exports copy the old AmazonDynamoDBFullAccess inline: CreateFunction beside PassRole limited to DAX
     and Application Auto Scaling). Permissions the template does not show count as may."""
-    perms = permissions(graph)
-    for role in roles:
-        found = perms.get(role)
-        if found is None or found.unresolved or found.unreadable or not all(m.known for m in found.managed):
-            return True
-        for st in found.statements:
-            if st.effect == "Deny":
-                continue
-            if not st.allows or st.partial:
-                return True
-            if any(a.full.lower() == "iam:passrole" for a in granted_actions(st)) and not _not_to_lambda(st.conditions):
-                return True
-    return False
+    return may_use(graph, roles, "iam:passrole", lambda st: not _not_to_lambda(st.conditions))
 
 
 @rule(

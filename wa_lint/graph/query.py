@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -148,19 +148,31 @@ def granted_actions(st: Statement, skip_wildcards: bool = False) -> list[data.Ac
     return list(seen.values())
 
 
+def may_use(graph: Graph, roles: Iterable[str | None], action: str,
+            counts: Callable[[Statement], bool] = lambda _st: True) -> bool:
+    """Whether one of ``roles`` may call ``action`` (``service:name``, lower case): an ``Allow``
+    statement grants it and ``counts`` accepts the statement (its conditions, say). A role whose
+    permissions the template does not all show (not a role of the stack, an unresolved or
+    unreadable policy, an AWS managed policy without data, a statement not read whole) counts as
+    may: rules stay silent on a missing permission only when the template shows it is missing."""
+    perms = permissions(graph)
+    for role in roles:
+        found = perms.get(role) if role is not None else None
+        if found is None or found.unresolved or found.unreadable or not all(m.known for m in found.managed):
+            return True
+        for st in found.statements:
+            if st.effect == "Deny":
+                continue
+            if not st.allows or st.partial:
+                return True
+            if any(a.full.lower() == action for a in granted_actions(st)) and counts(st):
+                return True
+    return False
+
+
 def denied_patterns(graph: Graph, roles: Iterable[str]) -> dict[str, list[str]]:
     """Per role, the action patterns an unconditional ``Deny`` on ``*`` takes away."""
-    perms = permissions(graph)
-    out: dict[str, list[str]] = {}
-    for role in roles:
-        out[role] = [
-            p
-            for st in perms[role].statements
-            if st.effect == "Deny" and st.not_actions is None and not st.conditions and "*" in st.resources
-            and st.condition is None
-            for p in st.actions
-        ]
-    return out
+    return {role: [p for p, r in pairs if r == "*"] for role, pairs in denied_arns(graph, roles).items()}
 
 
 def not_denied(actions: list[data.Action], denied: dict[str, list[str]]) -> list[data.Action]:

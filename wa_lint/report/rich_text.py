@@ -120,11 +120,6 @@ def resource_block(findings: list[Finding], width: int | None = None) -> Group:
     return Group(*parts)
 
 
-def finding_block(f: Finding) -> Group:
-    """A single finding as it is shown alone (its resource's block with one finding)."""
-    return resource_block([f])
-
-
 def console_for(out: io.StringIO, *, color: bool, width: int | None) -> Console:
     return Console(file=out, force_terminal=color, no_color=not color, width=width, highlight=False,
                    soft_wrap=False)
