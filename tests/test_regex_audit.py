@@ -92,6 +92,7 @@ AUDITED: list[tuple[str, str, str]] = [
     ("wa_lint.report.file_errors", "_LINE", "match"),
     ("wa_lint.report.file_errors", "_SAM", "search"),
     ("wa_lint.report.file_errors", "_TITLES", "pairs"),
+    ("wa_lint.report.file_errors", "_WARNING_TITLES", "pairs"),
     ("wa_lint.lsp.errors", "_LINE", "match"),
     ("wa_lint.lsp.errors", "_OPENED", "search"),
     ("wa_lint.lsp.errors", "_COLUMN", "sub"),

@@ -103,18 +103,35 @@ _TITLES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(pattern), t
 ))
 GENERIC_TITLE = "wa-lint could not lint the file"
 USAGE_TITLE = "wa-lint usage error"
+#: (how a file warning starts, the annotation title), first match wins
+_WARNING_TITLES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(pattern), title) for pattern, title in (
+    (r"AWS::Include of ", "wa-lint did not include this file"),
+    (r"(macro|transform) .* is not run by wa-lint", "wa-lint did not run this transform"),
+    (r"nested stack ", "wa-lint did not load this nested template"),
+    (r"the cloud assembly records .* CDK synthesis error", "cdk synth failed on this assembly"),
+    (r"stack .* CloudFormation deploys at most", "more resources than one stack can deploy"),
+))
+WARNING_TITLE = "wa-lint warning"
 
 
 def title(error: Located) -> str:
     """A short title saying what happened (not built, rejected by SAM, unreadable, …). A line whose
     path is not known (a missing path, a file gone since) is read after each ``": "``."""
-    text = error.message
-    starts = [0] if error.path is not None else [0, *_after_colons(text)]
+    starts = [0] if error.path is not None else [0, *_after_colons(error.message)]
+    return _titled(error.message, starts, _TITLES) or (USAGE_TITLE if error.usage else GENERIC_TITLE)
+
+
+def warning_title(warning: Located) -> str:
+    """What a file warning is about, in a few words (the part not linted, or why)."""
+    return _titled(warning.message, [0], _WARNING_TITLES) or WARNING_TITLE
+
+
+def _titled(text: str, starts: list[int], titles: tuple[tuple[re.Pattern[str], str], ...]) -> str | None:
     for start in starts:
-        for pattern, name in _TITLES:
+        for pattern, name in titles:
             if pattern.match(text, start):
                 return name
-    return USAGE_TITLE if error.usage else GENERIC_TITLE
+    return None
 
 
 def _after_colons(text: str, most: int = 8) -> list[int]:

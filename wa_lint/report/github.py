@@ -19,17 +19,10 @@ from __future__ import annotations
 from wa_lint.escape import workflow_data, workflow_property
 from wa_lint.finding import Finding, Severity
 from wa_lint.report import Report
-from wa_lint.report.file_errors import anchor, report_errors, report_warnings, title
+from wa_lint.report.file_errors import anchor, report_errors, report_warnings, title, warning_title
 from wa_lint.report.source import safe_fix, safe_message
 
 COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
-WARNING_TITLES = (  # (words of the warning, title); in the order tried
-    ("AWS::Include of", "wa-lint did not include this file"),
-    ("is not run by wa-lint", "wa-lint did not run this transform"),
-    ("nested stack", "wa-lint did not load this nested template"),
-    ("CDK synthesis error", "cdk synth failed on this assembly"),
-    ("CloudFormation deploys at most", "more resources than one stack can deploy"),
-)
 ANNOTATION_LIMIT = 10  # per type and step, as GitHub displays them
 
 
@@ -46,11 +39,6 @@ def annotation(f: Finding) -> str:
                    title=f"{f.rule} {f.name}: {f.resource}{where}")
 
 
-def warning_title(message: str) -> str:
-    """What a file warning is about, in a few words (the part not linted, or why)."""
-    return next((name for words, name in WARNING_TITLES if words in message), "wa-lint warning")
-
-
 def render_github(report: Report) -> str:
     lines = []
     for error in report_errors(report):
@@ -63,7 +51,7 @@ def render_github(report: Report) -> str:
     for warning in warnings:
         path = anchor(warning)
         lines.append(command("notice", warning.message if path else warning.text, file=path,
-                             line=warning.line if path == warning.path else None, title=warning_title(warning.message)))
+                             line=warning.line if path == warning.path else None, title=warning_title(warning)))
     lines.extend(annotation(f) for f in by_severity if f.severity is Severity.INFO)
     for entry in report.fixed:
         lines.append(command("notice", f"{entry.rule} on {entry.resource} is fixed: {entry.message}",
