@@ -363,6 +363,14 @@ def test_github_file_warnings_are_notices_before_the_findings(capsys: pytest.Cap
     assert rows.index(notices[0]) > max(n for n, line in enumerate(rows) if line.startswith("::warning"))
 
 
+def test_file_warning_titles_read_past_a_line_break_in_a_template_name() -> None:
+    from wa_lint.report.file_errors import locate, warning_title
+
+    macro = locate("t.yaml:1: macro Up\nper is not run by wa-lint: the resources it adds or changes are not linted")
+    assert warning_title(macro) == "wa-lint did not run this transform"
+    assert warning_title(locate("t.yaml:1: something else")) == "wa-lint warning"
+
+
 @pytest.mark.skipif(os.name == "nt", reason="':' is not allowed in Windows file names")
 def test_file_error_location_prefers_the_results_own_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)

@@ -103,13 +103,14 @@ _TITLES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(pattern), t
 ))
 GENERIC_TITLE = "wa-lint could not lint the file"
 USAGE_TITLE = "wa-lint usage error"
-#: (how a file warning starts, the annotation title), first match wins
+#: (how a file warning starts, the annotation title), first match wins; a name from the template
+#: in it may hold a line break
 _WARNING_TITLES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(pattern), title) for pattern, title in (
     (r"AWS::Include of ", "wa-lint did not include this file"),
-    (r"(macro|transform) .* is not run by wa-lint", "wa-lint did not run this transform"),
+    (r"(?s)(macro|transform) .* is not run by wa-lint", "wa-lint did not run this transform"),
     (r"nested stack ", "wa-lint did not load this nested template"),
-    (r"the cloud assembly records .* CDK synthesis error", "cdk synth failed on this assembly"),
-    (r"stack .* CloudFormation deploys at most", "more resources than one stack can deploy"),
+    (r"(?s)the cloud assembly records .* CDK synthesis error", "cdk synth failed on this assembly"),
+    (r"(?s)stack .* CloudFormation deploys at most", "more resources than one stack can deploy"),
 ))
 WARNING_TITLE = "wa-lint warning"
 
