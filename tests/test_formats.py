@@ -366,9 +366,9 @@ def test_github_file_warnings_are_notices_before_the_findings(capsys: pytest.Cap
 def test_file_warning_titles_read_past_a_line_break_in_a_template_name() -> None:
     from wa_lint.report.file_errors import locate, warning_title
 
-    macro = locate("t.yaml:1: macro Up\nper is not run by wa-lint: the resources it adds or changes are not linted")
-    assert warning_title(macro) == "wa-lint did not run this transform"
-    assert warning_title(locate("t.yaml:1: something else")) == "wa-lint warning"
+    text = "t.yaml:1: macro Up\nper is not run by wa-lint: the resources it adds or changes are not linted"
+    assert warning_title(locate(text, ("t.yaml",))) == "wa-lint did not run this transform"
+    assert warning_title(locate("t.yaml:1: something else", ("t.yaml",))) == "wa-lint warning"
 
 
 @pytest.mark.skipif(os.name == "nt", reason="':' is not allowed in Windows file names")
