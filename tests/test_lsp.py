@@ -115,6 +115,14 @@ def change(client: LanguageClient, uri: str, text: str, version: int) -> None:
         content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)]))
 
 
+async def assert_suppressed(client: LanguageClient, uri: str, edited: str, rule: str) -> None:
+    """Send ``edited`` (a quick fix applied): ``rule`` goes, and neither suppression check (WA001
+    no reason, WA002 unused) takes its place: the placeholder counts as a reason."""
+    change(client, uri, edited, 2)
+    diags = await wait_for(client, uri, lambda d: rule not in codes(d))
+    assert not codes(diags) & {"WA001", "WA002", rule}
+
+
 @pytest.mark.asyncio(loop_scope="function")
 async def test_open_change_hover_code_action(client: LanguageClient) -> None:
     uri = open_doc(client, client.workspace_root / "template.yaml", SAM)  # type: ignore[attr-defined]
@@ -156,9 +164,7 @@ async def test_open_change_hover_code_action(client: LanguageClient) -> None:
     # the edit applied: WA101 is suppressed (and not WA001: the placeholder is a reason)
     lines = SAM.splitlines(keepends=True)
     suppressed = "".join([*lines[:6], text_edit.new_text, *lines[6:]])
-    change(client, uri, suppressed, 2)
-    diags = await wait_for(client, uri, lambda d: "WA101" not in codes(d))
-    assert not codes(diags) & {"WA001", "WA002", "WA101"}
+    await assert_suppressed(client, uri, suppressed, "WA101")
 
     # a change that fixes it the ordinary way, typed in two quick edits (debounced)
     change(client, uri, SAM + "      DeadLetterQueue:\n", 3)
@@ -216,9 +222,7 @@ async def test_json_template_and_suppression(client: LanguageClient) -> None:
     assert edited.splitlines()[text_edit.range.start.line] == (
         '      "Metadata": {"wa-lint": {"ignore": [{"id": "WA101", "reason": "' + REASON + '"}]}, '
         '"aws:cdk:path": "CronStack/CleanupFunction/Resource"}')
-    change(client, uri, edited, 2)
-    diags = await wait_for(client, uri, lambda d: "WA101" not in codes(d))
-    assert not codes(diags) & {"WA001", "WA002"}
+    await assert_suppressed(client, uri, edited, "WA101")
 
 
 @pytest.mark.asyncio(loop_scope="function")
@@ -232,9 +236,7 @@ async def test_suppress_flow_style_resource(client: LanguageClient) -> None:
     edited = apply_edit(text, text_edit)
     assert edited == ("Resources:\n  Q: {Metadata: {wa-lint: {ignore: [{id: WA104, "
                       f'reason: "{REASON}"}}]}}}}, Type: \'AWS::SQS::Queue\'}}\n')
-    change(client, uri, edited, 2)
-    diags = await wait_for(client, uri, lambda d: "WA104" not in codes(d))
-    assert not codes(diags) & {"WA001", "WA002"}
+    await assert_suppressed(client, uri, edited, "WA104")
 
 
 @pytest.mark.asyncio(loop_scope="function")
